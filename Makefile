@@ -1,0 +1,43 @@
+# Tianping: `make demo` serves the platform with demo data; `make test` runs the suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: setup system-deps demo test test-sqlite test-postgres lint messages clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev,postgres]'
+	touch $@
+
+system-deps:
+	@scripts/system-deps.sh
+
+setup: system-deps $(STAMP)
+
+demo: setup
+	$(BIN)/tianping demo
+
+lint: setup
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/python -m tianping.norms.validate
+
+test-sqlite: setup
+	$(BIN)/pytest -p no:cacheprovider
+
+test-postgres: setup
+	scripts/with-postgres -- $(BIN)/pytest -p no:cacheprovider -m "not e2e" tests/web
+
+test: lint test-sqlite test-postgres
+
+messages: setup
+	cd src/tianping/web && ../../../$(BIN)/django-admin makemessages -l zh_Hans -l en --settings=tianping.web.settings --no-obsolete --no-location
+	cd src/tianping/web && ../../../$(BIN)/django-admin compilemessages --settings=tianping.web.settings
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,76 @@
+"""The ``tianping`` command: Typer application and entry point.
+
+Sub-commands live in private modules, one per domain (``_norms``, ``_intake``,
+``_web``). Only :func:`main` turns :class:`~tianping.errors.TianpingError`
+into an exit code.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+
+from tianping import __version__
+from tianping.cli import _intake, _norms, _web
+from tianping.errors import TianpingError
+
+app = typer.Typer(
+    name="tianping",
+    help="Tianping (天平): AI ethics review, certification and risk monitoring.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+app.add_typer(_norms.app, name="norms")
+app.add_typer(_intake.app, name="intake")
+app.command("demo")(_web.demo)
+app.command("serve")(_web.serve)
+app.command("worker")(_web.worker)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"tianping {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        callback=_version_callback,
+        is_eager=True,
+        help="Show the version and exit.",
+    ),
+) -> None:
+    """Tianping (天平): AI ethics review, certification and risk monitoring."""
+
+
+def main() -> None:
+    """Run the command line; library errors become a message and exit code 2."""
+    try:
+        app(standalone_mode=False)
+    except TianpingError as exc:
+        Console(stderr=True).print(
+            f"[bold red]Error:[/bold red] {exc.diagnostics()}", highlight=False
+        )
+        sys.exit(2)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        Console(stderr=True).print("Aborted.")
+        sys.exit(130)
+    except Exception as exc:  # click usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,84 @@
+"""Reads about who may see and do what.
+
+Visibility rule: a user sees their own organisations; a regulator (role
+``regulator`` or ``admin`` in a regulator organisation) also sees the whole
+subtree of its jurisdiction; an ethics committee's members also see the unit
+the committee serves (its parent). Nothing crosses to a sibling organisation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+
+from tianping.web.accounts.models import (
+    REGULATOR_KINDS,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Role,
+)
+
+JURISDICTION_ROLES = frozenset({Role.REGULATOR, Role.ADMIN})
+
+
+def memberships_of(user: AbstractBaseUser | AnonymousUser) -> list[Membership]:
+    if not user.is_authenticated:
+        return []
+    return list(Membership.objects.filter(user=user).select_related("organisation"))
+
+
+def visible_organisations(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Organisation]:
+    """Organisations whose records ``user`` may read."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    if getattr(user, "is_superuser", False):
+        return Organisation.objects.all()
+    query = Q(pk__in=[])
+    for membership in memberships_of(user):
+        org = membership.organisation
+        if org.kind in REGULATOR_KINDS and membership.role in JURISDICTION_ROLES:
+            query |= Q(path__startswith=org.path)
+        elif org.kind == OrganisationKind.ETHICS_COMMITTEE and org.parent_id is not None:
+            query |= Q(pk=org.pk) | Q(pk=org.parent_id)
+        else:
+            query |= Q(pk=org.pk)
+    return Organisation.objects.filter(query)
+
+
+def organisations_where(
+    user: AbstractBaseUser | AnonymousUser, roles: Iterable[str]
+) -> QuerySet[Organisation]:
+    """Organisations in which ``user`` holds one of ``roles`` directly."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        memberships__user=user, memberships__role__in=list(roles)
+    ).distinct()
+
+
+def has_role(
+    user: AbstractBaseUser | AnonymousUser, organisation: Organisation, roles: Iterable[str]
+) -> bool:
+    if not user.is_authenticated:
+        return False
+    return Membership.objects.filter(
+        user=user, organisation=organisation, role__in=list(roles)
+    ).exists()
+
+
+def has_jurisdiction(user: AbstractBaseUser | AnonymousUser, organisation: Organisation) -> bool:
+    """True if ``user`` is a regulator whose jurisdiction includes ``organisation``."""
+    if not user.is_authenticated:
+        return False
+    for membership in memberships_of(user):
+        org = membership.organisation
+        if (
+            org.kind in REGULATOR_KINDS
+            and membership.role in JURISDICTION_ROLES
+            and organisation.path.startswith(org.path)
+        ):
+            return True
+    return False

@@ -1,0 +1,99 @@
+"""The JSON API (django-ninja): OpenAPI at ``/api/docs``, bearer-token or session auth.
+
+Domain errors map to HTTP in one place: ``ValidationError`` → 422 with the
+field errors, ``PermissionDenied`` → 403, unknown or invisible objects → 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.security import HttpBearer, django_auth
+
+from tianping import __version__
+from tianping.web.accounts.services import api_token_authenticate
+
+
+class BearerToken(HttpBearer):
+    openapi_description = "A personal API token created on the API tokens page (`tp_…`)."
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Tianping API",
+    version=__version__,
+    description=(
+        "AI system registry, intake and risk tiering, and the normative catalogue "
+        "of the Ethical Norms for New Generation AI."
+    ),
+    auth=[BearerToken(), django_auth],
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    detail: Any = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def _permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "Permission denied."}, status=403)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+from tianping.web.catalogue.api import router as catalogue_router  # noqa: E402
+from tianping.web.systems.api import router as systems_router  # noqa: E402
+from tianping.web.systems.api import tiering_router  # noqa: E402
+
+api.add_router("/systems", systems_router)
+api.add_router("/intake", tiering_router)
+api.add_router("/catalogue", catalogue_router)
+
+
+@api.get("/me", tags=["accounts"], summary="The authenticated user and their memberships")
+def me(request: HttpRequest) -> dict[str, Any]:
+    from tianping.web.accounts.selectors import memberships_of
+
+    return {
+        "username": request.user.get_username(),
+        "memberships": [
+            {
+                "organisation_id": m.organisation_id,
+                "organisation": m.organisation.name,
+                "kind": m.organisation.kind,
+                "role": m.role,
+            }
+            for m in memberships_of(request.user)
+        ],
+    }
+
+
+@api.get("/organisations", tags=["accounts"], summary="Organisations visible to the user")
+def organisations(request: HttpRequest) -> list[dict[str, Any]]:
+    from tianping.web.accounts.selectors import visible_organisations
+
+    return [
+        {
+            "id": o.pk,
+            "name": o.name,
+            "name_en": o.name_en,
+            "kind": o.kind,
+            "parent_id": o.parent_id,
+            "region_code": o.region_code,
+        }
+        for o in visible_organisations(request.user)
+    ]

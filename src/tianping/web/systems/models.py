@@ -1,0 +1,218 @@
+"""The AI system registry: systems, their intakes and tiers, their history."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tianping.web.accounts.models import Organisation
+
+
+class Sector(models.TextChoices):
+    FINANCE = "finance", _("Finance and credit")
+    EMPLOYMENT = "employment", _("Employment and hiring")
+    HEALTHCARE = "healthcare", _("Healthcare")
+    EDUCATION = "education", _("Education")
+    TRANSPORT = "transport", _("Transport")
+    MANUFACTURING = "manufacturing", _("Manufacturing")
+    COMMERCE = "commerce", _("E-commerce and retail")
+    MEDIA = "media", _("Media, content and recommendation")
+    CUSTOMER_SERVICE = "customer_service", _("Customer service")
+    PUBLIC_SERVICES = "public_services", _("Public services")
+    RESEARCH = "research", _("Research")
+    OTHER = "other", _("Other")
+
+
+class LifecycleStage(models.TextChoices):
+    DESIGN = "design", _("Design")
+    DATA = "data", _("Data collection and preparation")
+    BUILD = "build", _("Build and training")
+    TEST = "test", _("Testing and validation")
+    LAUNCH = "launch", _("Launch")
+    OPERATE = "operate", _("Operation")
+    RETIRE = "retire", _("Retirement")
+
+
+class Market(models.TextChoices):
+    DOMESTIC = "domestic", _("Mainland China")
+    HK_MACAO_TAIWAN = "hk_macao_taiwan", _("Hong Kong, Macao and Taiwan")
+    EU = "eu", _("European Union")
+    US = "us", _("United States")
+    ASEAN = "asean", _("ASEAN")
+    MIDDLE_EAST = "middle_east", _("Middle East")
+    AFRICA = "africa", _("Africa")
+    LATIN_AMERICA = "latin_america", _("Latin America")
+    OTHER = "other", _("Other markets")
+
+
+class Tier(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+
+
+class AISystem(models.Model):
+    """An AI system registered by the organisation that develops, supplies or uses it."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="ai_systems",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    purpose = models.TextField(_("purpose"), max_length=5000)
+    owner = models.CharField(
+        _("accountable owner"),
+        max_length=200,
+        help_text=_("The person or department answerable for the system."),
+    )
+    sector = models.CharField(_("sector"), max_length=32, choices=Sector.choices)
+    deployment_context = models.TextField(_("deployment context"), max_length=5000, blank=True)
+    lifecycle_stage = models.CharField(
+        _("lifecycle stage"), max_length=16, choices=LifecycleStage.choices
+    )
+    model_version = models.CharField(_("model version"), max_length=100, blank=True)
+    components = models.JSONField(
+        _("components and vendors"),
+        default=list,
+        blank=True,
+        help_text=_("Models, libraries and services the system is built from."),
+    )
+    datasets = models.JSONField(_("datasets"), default=list, blank=True)
+    people_affected = models.TextField(_("people affected"), max_length=2000, blank=True)
+    markets = models.JSONField(_("markets"), default=list, blank=True)
+    export_destinations = models.JSONField(_("export destinations"), default=list, blank=True)
+    latest_intake = models.ForeignKey(
+        "Intake",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("AI system")
+        verbose_name_plural = _("AI systems")
+        ordering = ["-updated_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="unique_system_name_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Intake(models.Model):
+    """One completed intake questionnaire and the tier it produced."""
+
+    system = models.ForeignKey(AISystem, on_delete=models.CASCADE, related_name="intakes")
+    answers = models.JSONField(_("answers"))
+    questionnaire_version = models.CharField(max_length=32)
+    computed_tier = models.CharField(_("computed tier"), max_length=8, choices=Tier.choices)
+    tier = models.CharField(_("tier"), max_length=8, choices=Tier.choices)
+    expert_review_required = models.BooleanField(_("expert re-review required"))
+    result = models.JSONField(_("result"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    override_justification = models.TextField(_("override justification"), blank=True)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    overridden_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("intake")
+        verbose_name_plural = _("intakes")
+        ordering = ["-submitted_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.system} · {self.get_tier_display()}"
+
+    @property
+    def is_overridden(self) -> bool:
+        return self.overridden_at is not None
+
+
+class SystemEvent(models.Model):
+    """The change history of a system: who did what, when, and which fields changed."""
+
+    class Kind(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        UPDATED = "updated", _("Updated")
+        INTAKE_SUBMITTED = "intake_submitted", _("Intake submitted")
+        TIER_OVERRIDDEN = "tier_overridden", _("Tier overridden")
+        REPORT_GENERATED = "report_generated", _("Report generated")
+
+    system = models.ForeignKey(AISystem, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changes = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("system event")
+        verbose_name_plural = _("system events")
+
+    def __str__(self) -> str:
+        return f"{self.system} · {self.kind} · {self.at:%Y-%m-%d %H:%M}"
+
+
+class ReportJob(models.Model):
+    """A report rendered in the background, with progress and cancellation."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    system = models.ForeignKey(AISystem, on_delete=models.CASCADE, related_name="report_jobs")
+    intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(max_length=8)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    message = models.CharField(max_length=500, blank=True)
+    cancel_requested = models.BooleanField(default=False)
+    pdf = models.BinaryField(null=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.system} · {self.language} · {self.status}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED, self.Status.CANCELLED}

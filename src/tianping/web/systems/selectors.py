@@ -1,0 +1,132 @@
+"""Reads of the registry, always through the user's visibility."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from tianping.web.accounts.models import OrganisationKind, Role
+from tianping.web.accounts.selectors import (
+    has_jurisdiction,
+    has_role,
+    organisations_where,
+    visible_organisations,
+)
+from tianping.web.systems.models import AISystem, Intake, ReportJob, SystemEvent
+
+User = AbstractBaseUser | AnonymousUser
+
+EDIT_ROLES = (Role.APPLICANT, Role.ADMIN)
+REVIEW_ROLES = (Role.CHAIR, Role.COMMITTEE_MEMBER)
+
+
+def systems_visible_to(user: User) -> QuerySet[AISystem]:
+    return AISystem.objects.filter(organisation__in=visible_organisations(user)).select_related(
+        "organisation", "latest_intake"
+    )
+
+
+def system_list(
+    user: User,
+    *,
+    sector: str | None = None,
+    tier: str | None = None,
+    stage: str | None = None,
+    organisation: int | None = None,
+    search: str | None = None,
+) -> QuerySet[AISystem]:
+    """Visible systems, filtered; an unknown filter value simply matches nothing."""
+    qs = systems_visible_to(user)
+    if sector:
+        qs = qs.filter(sector=sector)
+    if stage:
+        qs = qs.filter(lifecycle_stage=stage)
+    if tier == "none":
+        qs = qs.filter(latest_intake__isnull=True)
+    elif tier:
+        qs = qs.filter(latest_intake__tier=tier)
+    if organisation:
+        qs = qs.filter(organisation_id=organisation)
+    if search:
+        term = search.strip()[:100]
+        qs = qs.filter(
+            Q(name__icontains=term) | Q(purpose__icontains=term) | Q(owner__icontains=term)
+        )
+    return qs
+
+
+MAX_PK = 2**63 - 1
+
+
+def check_pk(pk: object) -> int:
+    """A primary key within the database's range, or 404."""
+    if not isinstance(pk, int) or isinstance(pk, bool) or not 0 < pk <= MAX_PK:
+        raise Http404
+    return pk
+
+
+def system_get(user: User, pk: int) -> AISystem:
+    """The system with ``pk`` if ``user`` may see it; otherwise 404 (no existence leak)."""
+    check_pk(pk)
+    try:
+        return systems_visible_to(user).get(pk=pk)
+    except (AISystem.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
+        raise Http404 from exc
+
+
+def can_edit_system(user: User, system: AISystem) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or has_role(
+        user, system.organisation, EDIT_ROLES
+    )
+
+
+def can_register_in(user: User) -> bool:
+    return (
+        organisations_where(user, EDIT_ROLES)
+        .exclude(
+            kind__in=[
+                OrganisationKind.CENTRAL_REGULATOR,
+                OrganisationKind.PROVINCIAL_REGULATOR,
+                OrganisationKind.MUNICIPAL_REGULATOR,
+            ]
+        )
+        .exists()
+    )
+
+
+def can_override_tier(user: User, system: AISystem) -> bool:
+    """Reviewers of the unit's ethics committee, its administrators, and regulators over it."""
+    if getattr(user, "is_superuser", False):
+        return True
+    if has_role(user, system.organisation, (Role.ADMIN,)):
+        return True
+    if has_jurisdiction(user, system.organisation):
+        return True
+    committees = system.organisation.children.filter(kind=OrganisationKind.ETHICS_COMMITTEE)
+    return any(has_role(user, committee, REVIEW_ROLES) for committee in committees)
+
+
+def intakes_of(system: AISystem) -> QuerySet[Intake]:
+    return system.intakes.select_related("submitted_by", "overridden_by")
+
+
+def events_of(system: AISystem) -> QuerySet[SystemEvent]:
+    return system.events.select_related("actor")
+
+
+def report_job_get(user: User, job_id: object) -> ReportJob:
+    try:
+        job = ReportJob.objects.select_related("system").get(pk=job_id)
+    except (ReportJob.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    system_get(user, job.system_id)
+    return job
+
+
+def intake_get(system: AISystem, pk: int) -> Intake:
+    check_pk(pk)
+    try:
+        return system.intakes.get(pk=pk)
+    except Intake.DoesNotExist as exc:
+        raise Http404 from exc

@@ -1,0 +1,365 @@
+"""Writes to the registry. Each service checks permissions, validates and is atomic."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from tianping import tiering
+from tianping.text import normalise_language
+from tianping.web.accounts.models import Organisation
+from tianping.web.systems.models import AISystem, Intake, Market, ReportJob, SystemEvent
+from tianping.web.systems.selectors import (
+    EDIT_ROLES,
+    can_edit_system,
+    can_override_tier,
+)
+
+SYSTEM_FIELDS = (
+    "name",
+    "purpose",
+    "owner",
+    "sector",
+    "deployment_context",
+    "lifecycle_stage",
+    "model_version",
+    "components",
+    "datasets",
+    "people_affected",
+    "markets",
+    "export_destinations",
+)
+MAX_LIST_ITEMS = 100
+
+
+def _check_pairs(value: Any, field: str, second: str) -> list[dict[str, str]]:
+    """``[{"name": …, second: …}, …]`` with short strings only."""
+    if not isinstance(value, list) or len(value) > MAX_LIST_ITEMS:
+        raise ValidationError({field: [_("Give a list of at most 100 entries.")]})
+    cleaned = []
+    for item in value:
+        if not isinstance(item, Mapping) or set(item) - {"name", second}:
+            raise ValidationError(
+                {field: [_("Each entry needs a name and may have a {field}.").format(field=second)]}
+            )
+        name, other = item.get("name", ""), item.get(second, "")
+        if not isinstance(name, str) or not isinstance(other, str) or not name.strip():
+            raise ValidationError(
+                {field: [_("Each entry needs a name and may have a {field}.").format(field=second)]}
+            )
+        if len(name) > 200 or len(other) > 200:
+            raise ValidationError({field: [_("Names are limited to 200 characters.")]})
+        cleaned.append({"name": name.strip(), second: other.strip()})
+    return cleaned
+
+
+def _check_strings(value: Any, field: str, *, choices: set[str] | None = None) -> list[str]:
+    if not isinstance(value, list) or len(value) > MAX_LIST_ITEMS:
+        raise ValidationError({field: [_("Give a list of at most 100 entries.")]})
+    out: list[str] = []
+    for item in value:
+        if not isinstance(item, str) or not item.strip() or len(item) > 100:
+            raise ValidationError({field: [_("Each entry must be a short, non-empty text.")]})
+        if choices is not None and item not in choices:
+            raise ValidationError({field: [_("Unknown value: {value}.").format(value=item[:40])]})
+        if item.strip() not in out:
+            out.append(item.strip())
+    return out
+
+
+def reject_nul(value: Any, field: str) -> None:
+    """NUL characters cannot be stored in PostgreSQL text or JSON; refuse them everywhere."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValidationError({field: [_("Text may not contain NUL characters.")]})
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            reject_nul(key, field)
+            reject_nul(item, field)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            reject_nul(item, field)
+
+
+def _clean_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
+    for name, value in fields.items():
+        reject_nul(value, name)
+    unknown = set(fields) - set(SYSTEM_FIELDS)
+    if unknown:
+        raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
+    data = dict(fields)
+    if "components" in data:
+        data["components"] = _check_pairs(data["components"], "components", "vendor")
+    if "datasets" in data:
+        data["datasets"] = _check_pairs(data["datasets"], "datasets", "source")
+    if "markets" in data:
+        data["markets"] = _check_strings(data["markets"], "markets", choices=set(Market.values))
+    if "export_destinations" in data:
+        data["export_destinations"] = _check_strings(
+            data["export_destinations"], "export_destinations"
+        )
+    markets = data.get("markets")
+    if data.get("export_destinations") and markets is not None and markets == ["domestic"]:
+        raise ValidationError(
+            {
+                "export_destinations": [
+                    _("Export destinations need a market outside mainland China.")
+                ]
+            }
+        )
+    return data
+
+
+def _record(
+    system: AISystem, kind: str, actor: AbstractBaseUser | None, changes: dict[str, Any]
+) -> None:
+    SystemEvent.objects.create(system=system, kind=kind, actor=actor, changes=changes)
+
+
+@transaction.atomic
+def system_register(
+    *, actor: AbstractBaseUser, organisation: Organisation, **fields: Any
+) -> AISystem:
+    """Register a new AI system for ``organisation``."""
+    from tianping.web.accounts.selectors import has_role
+
+    if not (getattr(actor, "is_superuser", False) or has_role(actor, organisation, EDIT_ROLES)):
+        raise PermissionDenied(_("You cannot register systems for this organisation."))
+    data = _clean_fields(fields)
+    system = AISystem(organisation=organisation, created_by=actor, **data)
+    system.full_clean()
+    system.save()
+    _record(system, SystemEvent.Kind.REGISTERED, actor, {"name": system.name})
+    return system
+
+
+@transaction.atomic
+def system_update(*, actor: AbstractBaseUser, system: AISystem, **fields: Any) -> AISystem:
+    """Change a system's particulars; the history records each changed field."""
+    if not can_edit_system(actor, system):
+        raise PermissionDenied(_("You cannot change this system."))
+    system = AISystem.objects.select_for_update().get(pk=system.pk)
+    data = _clean_fields(fields)
+    changes: dict[str, Any] = {}
+    for name, value in data.items():
+        old = getattr(system, name)
+        if old != value:
+            changes[name] = {"from": old, "to": value}
+            setattr(system, name, value)
+    if not changes:
+        return system
+    system.full_clean()
+    system.save()
+    _record(system, SystemEvent.Kind.UPDATED, actor, changes)
+    return system
+
+
+def _intake_errors(exc: tiering.IntakeValidationError) -> ValidationError:
+    language = normalise_language(get_language())
+    return ValidationError(
+        {field: list(messages) for field, messages in exc.errors_localized(language).items()}
+    )
+
+
+def intake_preview(*, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Score answers without saving anything (the bilingual result JSON)."""
+    reject_nul(answers, "answers")
+    try:
+        return tiering.score_intake(answers).to_json()
+    except tiering.IntakeValidationError as exc:
+        raise _intake_errors(exc) from exc
+
+
+@transaction.atomic
+def intake_submit(
+    *, actor: AbstractBaseUser, system: AISystem, answers: Mapping[str, Any]
+) -> Intake:
+    """Score the intake answers, store the result and make it the system's current tier."""
+    if not can_edit_system(actor, system):
+        raise PermissionDenied(_("You cannot submit an intake for this system."))
+    reject_nul(answers, "answers")
+    try:
+        result = tiering.score_intake(answers)
+    except tiering.IntakeValidationError as exc:
+        raise _intake_errors(exc) from exc
+    system = AISystem.objects.select_for_update().get(pk=system.pk)
+    intake = Intake.objects.create(
+        system=system,
+        answers=tiering.validate_answers(answers),
+        questionnaire_version=result.questionnaire_version,
+        computed_tier=result.tier,
+        tier=result.tier,
+        expert_review_required=result.expert_review_required,
+        result=result.to_json(),
+        submitted_by=actor,
+    )
+    system.latest_intake = intake
+    system.save(update_fields=["latest_intake", "updated_at"])
+    _record(
+        system,
+        SystemEvent.Kind.INTAKE_SUBMITTED,
+        actor,
+        {"tier": result.tier, "expert_review_required": result.expert_review_required},
+    )
+    return intake
+
+
+@transaction.atomic
+def intake_override(
+    *, actor: AbstractBaseUser, intake: Intake, tier: str, justification: str
+) -> Intake:
+    """Replace the computed tier by a human decision, with its justification on record."""
+    if not can_override_tier(actor, intake.system):
+        raise PermissionDenied(_("You cannot override the tier of this system."))
+    reject_nul(justification, "justification")
+    intake = Intake.objects.select_for_update().select_related("system").get(pk=intake.pk)
+    try:
+        base = tiering.score_intake(intake.answers)
+        result = tiering.override_tier(
+            base,
+            tier=tier,
+            justification=justification,
+            by=actor.get_username(),
+        )
+    except tiering.IntakeValidationError as exc:
+        raise _intake_errors(exc) from exc
+    except tiering.OverrideError as exc:
+        raise ValidationError({"justification": [str(exc)]}) from exc
+    except (ValueError, tiering.TieringError) as exc:
+        raise ValidationError({"tier": [str(exc)]}) from exc
+    previous = intake.tier
+    intake.tier = result.tier
+    intake.result = result.to_json()
+    intake.override_justification = justification.strip()
+    intake.overridden_by = actor
+    intake.overridden_at = timezone.now()
+    intake.save()
+    _record(
+        intake.system,
+        SystemEvent.Kind.TIER_OVERRIDDEN,
+        actor,
+        {
+            "tier": {"from": previous, "to": intake.tier},
+            "justification": intake.override_justification,
+        },
+    )
+    return intake
+
+
+def system_report_context(
+    system: AISystem, intake: Intake
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The ``system`` and ``result`` mappings the report library renders."""
+    questionnaire = tiering.load_questionnaire()
+    system_data: dict[str, Any] = {
+        "name": system.name,
+        "organisation": system.organisation.name,
+        "purpose": system.purpose,
+        "sector": str(system.get_sector_display()),
+        "owner": system.owner,
+        "lifecycle_stage": str(system.get_lifecycle_stage_display()),
+        "model_version": system.model_version,
+        "deployment_context": system.deployment_context,
+        "markets": [str(Market(m).label) if m in Market.values else m for m in system.markets],
+        "export_destinations": system.export_destinations,
+        "components": system.components,
+        "datasets": system.datasets,
+        "people_affected": system.people_affected,
+    }
+    result = dict(intake.result)
+    result["answers"] = intake.answers
+    result["questions"] = {q.id: q.label.to_json() for q in questionnaire.questions}
+    return system_data, result
+
+
+@transaction.atomic
+def report_job_start(*, actor: AbstractBaseUser, system: AISystem, language: str) -> ReportJob:
+    """Queue the intake summary PDF of ``system`` for background rendering."""
+    from tianping.web.systems.tasks import render_intake_report
+
+    if language not in {"zh-Hans", "en", "both"}:
+        raise ValidationError({"language": [_("Choose Chinese, English or both.")]})
+    if system.latest_intake is None:
+        raise ValidationError(_("Complete the intake before requesting its report."))
+    job = ReportJob.objects.create(
+        system=system, intake=system.latest_intake, language=language, requested_by=actor
+    )
+    job_id = str(job.pk)
+    transaction.on_commit(lambda: render_intake_report.enqueue(job_id))
+    return job
+
+
+@transaction.atomic
+def report_job_cancel(*, actor: AbstractBaseUser, job: ReportJob) -> ReportJob:
+    job = ReportJob.objects.select_for_update().get(pk=job.pk)
+    if job.is_finished:
+        raise ValidationError(_("This report has already finished."))
+    job.cancel_requested = True
+    if job.status == ReportJob.Status.QUEUED:
+        job.status = ReportJob.Status.CANCELLED
+        job.finished_at = timezone.now()
+        job.message = _("Cancelled before it started.")
+    job.save()
+    return job
+
+
+def _job_step(job_id: Any, *, progress: int, message: str) -> bool:
+    """Record progress; return False if cancellation was requested."""
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update().get(pk=job_id)
+        if job.cancel_requested:
+            job.status = ReportJob.Status.CANCELLED
+            job.finished_at = timezone.now()
+            job.message = _("Cancelled.")
+            job.save()
+            return False
+        job.status = ReportJob.Status.RUNNING
+        job.progress = progress
+        job.message = message
+        job.save()
+    return True
+
+
+def report_job_run(*, job_id: Any) -> None:
+    """Render a queued report (runs in the task worker)."""
+    from tianping import reports
+    from tianping.errors import TianpingError
+
+    job = ReportJob.objects.select_related("system__organisation", "intake").get(pk=job_id)
+    if job.is_finished:
+        return
+    if not _job_step(job_id, progress=10, message=_("Collecting the intake record")):
+        return
+    system_data, result = system_report_context(job.system, job.intake)
+    if not _job_step(job_id, progress=40, message=_("Typesetting the PDF")):
+        return
+    try:
+        pdf = reports.intake_summary_pdf(system=system_data, result=result, language=job.language)
+    except TianpingError as exc:
+        ReportJob.objects.filter(pk=job_id).update(
+            status=ReportJob.Status.FAILED, message=exc.message[:500], finished_at=timezone.now()
+        )
+        return
+    if not _job_step(job_id, progress=90, message=_("Saving")):
+        return
+    with transaction.atomic():
+        ReportJob.objects.filter(pk=job_id).update(
+            status=ReportJob.Status.DONE,
+            progress=100,
+            message=_("Ready"),
+            pdf=pdf,
+            finished_at=timezone.now(),
+        )
+        _record(
+            job.system,
+            SystemEvent.Kind.REPORT_GENERATED,
+            job.requested_by,
+            {"language": job.language},
+        )

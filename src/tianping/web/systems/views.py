@@ -1,0 +1,237 @@
+"""Pages of the registry. Each view: check access, validate, call one service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tianping.text import normalise_language
+from tianping.web.accounts.selectors import organisations_where
+from tianping.web.systems import selectors, services
+from tianping.web.systems.forms import (
+    IntakeForm,
+    OverrideForm,
+    ReportForm,
+    SystemFilterForm,
+    SystemForm,
+)
+from tianping.web.systems.models import ReportJob
+
+
+def _apply_errors(form: object, exc: ValidationError) -> None:
+    """Attach a service's ValidationError to the form's fields (unknown fields: non-field)."""
+    fields = getattr(form, "fields", {})
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in fields else None, errors)  # type: ignore[attr-defined]
+    else:
+        form.add_error(None, exc.messages)  # type: ignore[attr-defined]
+
+
+def _language() -> str:
+    return normalise_language(get_language())
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    systems = selectors.systems_visible_to(request.user)
+    by_tier = {
+        row["latest_intake__tier"] or "none": row["n"]
+        for row in systems.values("latest_intake__tier").annotate(n=Count("pk"))
+    }
+    return render(
+        request,
+        "systems/home.html",
+        {
+            "total": systems.count(),
+            "by_tier": by_tier,
+            "recent": systems[:8],
+            "can_register": selectors.can_register_in(request.user),
+        },
+    )
+
+
+@login_required
+def system_list(request: HttpRequest) -> HttpResponse:
+    form = SystemFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.system_list(
+        request.user,
+        sector=filters.get("sector") or None,
+        tier=filters.get("tier") or None,
+        stage=filters.get("stage") or None,
+        search=filters.get("q") or None,
+    )
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    template = "systems/_table.html" if request.headers.get("HX-Request") else "systems/list.html"
+    return render(
+        request,
+        template,
+        {"form": form, "page": page, "can_register": selectors.can_register_in(request.user)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def system_create(request: HttpRequest) -> HttpResponse:
+    organisations = organisations_where(request.user, selectors.EDIT_ROLES).exclude(
+        kind__endswith="_regulator"
+    )
+    if not organisations.exists():
+        raise PermissionDenied(_("You cannot register systems."))
+    form = SystemForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            system = services.system_register(
+                actor=request.user,
+                organisation=form.cleaned_data["organisation"],
+                **form.service_fields(),
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request, _("System registered. Next: answer the intake questionnaire.")
+            )
+            return redirect("systems:intake", pk=system.pk)
+    return render(request, "systems/form.html", {"form": form, "creating": True})
+
+
+@login_required
+def system_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    system = selectors.system_get(request.user, pk)
+    intake = system.latest_intake
+    return render(
+        request,
+        "systems/detail.html",
+        {
+            "system": system,
+            "intake": intake,
+            "result": intake.result if intake else None,
+            "language": _language(),
+            "events": selectors.events_of(system)[:50],
+            "intakes": selectors.intakes_of(system)[:20],
+            "can_edit": selectors.can_edit_system(request.user, system),
+            "can_override": selectors.can_override_tier(request.user, system),
+            "report_form": ReportForm(initial={"language": _language()}),
+            "jobs": system.report_jobs.filter(requested_by=request.user)[:5],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def system_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    system = selectors.system_get(request.user, pk)
+    if not selectors.can_edit_system(request.user, system):
+        raise PermissionDenied(_("You cannot change this system."))
+    form = SystemForm(request.POST or None, initial=SystemForm.initial_from(system))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.system_update(actor=request.user, system=system, **form.service_fields())
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("systems:detail", pk=system.pk)
+    return render(request, "systems/form.html", {"form": form, "system": system})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def system_intake(request: HttpRequest, pk: int) -> HttpResponse:
+    system = selectors.system_get(request.user, pk)
+    if not selectors.can_edit_system(request.user, system):
+        raise PermissionDenied(_("You cannot submit an intake for this system."))
+    initial = (
+        IntakeForm.initial_from(system.latest_intake.answers) if system.latest_intake else None
+    )
+    form = IntakeForm(request.POST or None, initial=initial, language=_language())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.intake_submit(actor=request.user, system=system, answers=form.answers())
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Intake scored."))
+            return redirect("systems:detail", pk=system.pk)
+    return render(request, "systems/intake.html", {"form": form, "system": system})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intake_override(request: HttpRequest, pk: int, intake_pk: int) -> HttpResponse:
+    system = selectors.system_get(request.user, pk)
+    if not selectors.can_override_tier(request.user, system):
+        raise PermissionDenied(_("You cannot override the tier of this system."))
+    intake = selectors.intake_get(system, intake_pk)
+    form = OverrideForm(request.POST or None, initial={"tier": intake.tier})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.intake_override(
+                actor=request.user,
+                intake=intake,
+                tier=form.cleaned_data["tier"],
+                justification=form.cleaned_data["justification"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Tier overridden; the justification is on record."))
+            return redirect("systems:detail", pk=system.pk)
+    return render(
+        request, "systems/override.html", {"form": form, "system": system, "intake": intake}
+    )
+
+
+@login_required
+@require_POST
+def report_start(request: HttpRequest, pk: int) -> HttpResponse:
+    system = selectors.system_get(request.user, pk)
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Choose a report language."))
+    try:
+        job = services.report_job_start(
+            actor=request.user, system=system, language=form.cleaned_data["language"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("systems:detail", pk=system.pk)
+    return redirect("systems:report_job", job_id=job.pk)
+
+
+@login_required
+def report_job(request: HttpRequest, job_id: str) -> HttpResponse:
+    job = selectors.report_job_get(request.user, job_id)
+    template = "systems/_job.html" if request.headers.get("HX-Request") else "systems/job.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+@require_POST
+def report_job_cancel(request: HttpRequest, job_id: str) -> HttpResponse:
+    job = selectors.report_job_get(request.user, job_id)
+    try:
+        job = services.report_job_cancel(actor=request.user, job=job)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("systems:report_job", job_id=job.pk)
+
+
+@login_required
+def report_job_download(request: HttpRequest, job_id: str) -> HttpResponse:
+    job = selectors.report_job_get(request.user, job_id)
+    if job.status != ReportJob.Status.DONE or job.pdf is None:
+        return HttpResponse(_("The report is not ready."), status=409, content_type="text/plain")
+    response = HttpResponse(bytes(job.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="tianping-intake-{job.system_id}.pdf"'
+    return response

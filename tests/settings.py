@@ -1,0 +1,20 @@
+"""Settings for the test suite: the platform's settings with test-only knobs.
+
+The database comes from DATABASE_URL like in production: unset means SQLite,
+``scripts/with-postgres`` sets it to a throwaway PostgreSQL cluster.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("TIANPING_HOME", tempfile.mkdtemp(prefix="tianping-test-"))
+os.environ.setdefault("TIANPING_TASKS_BACKEND", "immediate")
+
+from tianping.web.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
