@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 
 from tianping import __version__
-from tianping.cli import _intake, _norms, _web
+from tianping.cli import _intake, _norms, _report, _web
 from tianping.errors import TianpingError
 
 app = typer.Typer(
@@ -26,6 +26,7 @@ app = typer.Typer(
 )
 app.add_typer(_norms.app, name="norms")
 app.add_typer(_intake.app, name="intake")
+app.add_typer(_report.app, name="report")
 app.command("demo")(_web.demo)
 app.command("serve")(_web.serve)
 app.command("worker")(_web.worker)

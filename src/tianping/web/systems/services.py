@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
 
 from tianping import tiering
@@ -37,6 +37,8 @@ SYSTEM_FIELDS = (
     "export_destinations",
 )
 MAX_LIST_ITEMS = 100
+# The word for the optional second part of a ``components`` / ``datasets`` entry.
+PAIR_LABELS = {"vendor": gettext_lazy("vendor"), "source": gettext_lazy("source")}
 
 
 def _check_pairs(value: Any, field: str, second: str) -> list[dict[str, str]]:
@@ -47,12 +49,24 @@ def _check_pairs(value: Any, field: str, second: str) -> list[dict[str, str]]:
     for item in value:
         if not isinstance(item, Mapping) or set(item) - {"name", second}:
             raise ValidationError(
-                {field: [_("Each entry needs a name and may have a {field}.").format(field=second)]}
+                {
+                    field: [
+                        _("Each entry needs a name and may have a {field}.").format(
+                            field=PAIR_LABELS.get(second, second)
+                        )
+                    ]
+                }
             )
         name, other = item.get("name", ""), item.get(second, "")
         if not isinstance(name, str) or not isinstance(other, str) or not name.strip():
             raise ValidationError(
-                {field: [_("Each entry needs a name and may have a {field}.").format(field=second)]}
+                {
+                    field: [
+                        _("Each entry needs a name and may have a {field}.").format(
+                            field=PAIR_LABELS.get(second, second)
+                        )
+                    ]
+                }
             )
         if len(name) > 200 or len(other) > 200:
             raise ValidationError({field: [_("Names are limited to 200 characters.")]})
@@ -231,7 +245,8 @@ def intake_override(
     except tiering.IntakeValidationError as exc:
         raise _intake_errors(exc) from exc
     except tiering.OverrideError as exc:
-        raise ValidationError({"justification": [str(exc)]}) from exc
+        language = normalise_language(get_language())
+        raise ValidationError({"justification": [exc.localized(language)]}) from exc
     except (ValueError, tiering.TieringError) as exc:
         raise ValidationError({"tier": [str(exc)]}) from exc
     previous = intake.tier
@@ -276,6 +291,11 @@ def system_report_context(
     result = dict(intake.result)
     result["answers"] = intake.answers
     result["questions"] = {q.id: q.label.to_json() for q in questionnaire.questions}
+    result["choices"] = {
+        q.id: {choice.id: choice.label.to_json() for choice in q.choices}
+        for q in questionnaire.questions
+        if q.choices
+    }
     return system_data, result
 
 
@@ -305,19 +325,23 @@ def report_job_cancel(*, actor: AbstractBaseUser, job: ReportJob) -> ReportJob:
     if job.status == ReportJob.Status.QUEUED:
         job.status = ReportJob.Status.CANCELLED
         job.finished_at = timezone.now()
-        job.message = _("Cancelled before it started.")
+        job.message = gettext_noop("Cancelled before it started.")
     job.save()
     return job
 
 
 def _job_step(job_id: Any, *, progress: int, message: str) -> bool:
-    """Record progress; return False if cancellation was requested."""
+    """Record progress; return False if cancellation was requested.
+
+    ``message`` is stored untranslated (mark it with ``gettext_noop``); the job
+    page translates it for whoever reads it.
+    """
     with transaction.atomic():
         job = ReportJob.objects.select_for_update().get(pk=job_id)
         if job.cancel_requested:
             job.status = ReportJob.Status.CANCELLED
             job.finished_at = timezone.now()
-            job.message = _("Cancelled.")
+            job.message = gettext_noop("Cancelled.")
             job.save()
             return False
         job.status = ReportJob.Status.RUNNING
@@ -335,10 +359,10 @@ def report_job_run(*, job_id: Any) -> None:
     job = ReportJob.objects.select_related("system__organisation", "intake").get(pk=job_id)
     if job.is_finished:
         return
-    if not _job_step(job_id, progress=10, message=_("Collecting the intake record")):
+    if not _job_step(job_id, progress=10, message=gettext_noop("Collecting the intake record")):
         return
     system_data, result = system_report_context(job.system, job.intake)
-    if not _job_step(job_id, progress=40, message=_("Typesetting the PDF")):
+    if not _job_step(job_id, progress=40, message=gettext_noop("Typesetting the PDF")):
         return
     try:
         pdf = reports.intake_summary_pdf(system=system_data, result=result, language=job.language)
@@ -347,13 +371,13 @@ def report_job_run(*, job_id: Any) -> None:
             status=ReportJob.Status.FAILED, message=exc.message[:500], finished_at=timezone.now()
         )
         return
-    if not _job_step(job_id, progress=90, message=_("Saving")):
+    if not _job_step(job_id, progress=90, message=gettext_noop("Saving")):
         return
     with transaction.atomic():
         ReportJob.objects.filter(pk=job_id).update(
             status=ReportJob.Status.DONE,
             progress=100,
-            message=_("Ready"),
+            message=gettext_noop("Ready"),
             pdf=pdf,
             finished_at=timezone.now(),
         )
