@@ -11,6 +11,8 @@ import sys
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+from typer._click.exceptions import ClickException  # Typer bundles its own click
 
 from tianping import __version__
 from tianping.cli import _intake, _norms, _report, _web
@@ -65,13 +67,9 @@ def main() -> None:
     except typer.Abort:
         Console(stderr=True).print("Aborted.")
         sys.exit(130)
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
+    except ClickException as exc:  # usage errors: missing argument, unknown option …
+        exc.show()
+        sys.exit(exc.exit_code)
 
 
 __all__ = ["app", "main"]
