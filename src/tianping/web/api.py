@@ -10,11 +10,17 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, django_auth
 
 from tianping import __version__
 from tianping.web.accounts.services import api_token_authenticate
+
+# Error details are in the request's language (``Accept-Language``), like the
+# field errors services raise; the OpenAPI descriptions stay in English.
+ERR_PERMISSION_DENIED = _("Permission denied.")
+ERR_NOT_FOUND = _("Not found.")
 
 
 class BearerToken(HttpBearer):
@@ -47,12 +53,14 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
 
 @api.exception_handler(PermissionDenied)
 def _permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc) or "Permission denied."}, status=403)
+    return api.create_response(
+        request, {"detail": str(exc) or str(ERR_PERMISSION_DENIED)}, status=403
+    )
 
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return api.create_response(request, {"detail": "Not found."}, status=404)
+    return api.create_response(request, {"detail": str(ERR_NOT_FOUND)}, status=404)
 
 
 from tianping.web.catalogue.api import router as catalogue_router  # noqa: E402

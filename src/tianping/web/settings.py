@@ -123,6 +123,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+# The platform package is not an app itself, so its static folder is named here.
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = HOME / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {

@@ -16,6 +16,17 @@ from tianping.web.accounts.models import ApiToken, Membership, Organisation
 TOKEN_PREFIX = "tp_"  # noqa: S105 - a public prefix, not a secret
 
 
+def _refuse_nul(**fields: str) -> None:
+    """NUL characters cannot be stored in PostgreSQL text; refuse them before any write."""
+    errors = {
+        name: [_("Text may not contain NUL characters.")]
+        for name, value in fields.items()
+        if "\x00" in value
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def organisation_create(
     *,
@@ -25,6 +36,7 @@ def organisation_create(
     name_en: str = "",
     region_code: str = "",
 ) -> Organisation:
+    _refuse_nul(name=name, name_en=name_en, region_code=region_code)
     org = Organisation(
         name=name, name_en=name_en, kind=kind, parent=parent, region_code=region_code
     )
@@ -37,7 +49,10 @@ def organisation_create(
 
 @transaction.atomic
 def organisation_rebuild_path(*, organisation: Organisation) -> None:
-    """Recompute the materialised path of ``organisation`` and its whole subtree."""
+    """Save ``organisation``'s parent and recompute the path of it and its whole subtree.
+
+    Refuses a parent that is the organisation itself or one of its descendants.
+    """
     parent = organisation.parent
     ancestor: Organisation | None = parent
     while ancestor is not None:
@@ -45,7 +60,7 @@ def organisation_rebuild_path(*, organisation: Organisation) -> None:
             raise ValidationError({"parent": [_("An organisation cannot be its own ancestor.")]})
         ancestor = ancestor.parent
     organisation.path = f"{parent.path if parent else '/'}{organisation.pk}/"
-    organisation.save(update_fields=["path"])
+    organisation.save(update_fields=["parent", "path"])
     for child in organisation.children.all():
         organisation_rebuild_path(organisation=child)
 
@@ -70,6 +85,7 @@ def api_token_create(*, user: AbstractBaseUser, name: str) -> tuple[ApiToken, st
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": [_("Give the token a name.")]})
+    _refuse_nul(name=name)
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user=user, name=name[:100], prefix=raw[:10], digest=_digest(raw))
     token.full_clean(exclude=["prefix", "digest"])

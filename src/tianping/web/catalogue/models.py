@@ -27,7 +27,7 @@ class Bilingual(models.Model):
 class CatalogueRelease(models.Model):
     version = models.CharField(_("version"), max_length=32, unique=True)
     effective_from = models.DateField(_("effective from"), null=True, blank=True)
-    imported_at = models.DateTimeField(auto_now=True)
+    imported_at = models.DateTimeField(_("imported at"), auto_now=True)
 
     class Meta:
         verbose_name = _("catalogue release")
@@ -67,7 +67,9 @@ class Article(Bilingual):
     title_en = models.CharField(_("title (English)"), max_length=200)
     text_zh = models.TextField(_("official Chinese text"))
     text_en = models.TextField(_("English rendering"))
-    principles = models.ManyToManyField(Principle, blank=True, related_name="articles")
+    principles = models.ManyToManyField(
+        Principle, verbose_name=_("principles"), blank=True, related_name="articles"
+    )
 
     class Meta:
         ordering = ["number"]
@@ -84,8 +86,12 @@ class Article(Bilingual):
 
 class RequirementItem(Bilingual):
     code = models.CharField(_("id"), max_length=32, unique=True)
-    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="items")
-    principles = models.ManyToManyField(Principle, related_name="items")
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.PROTECT, related_name="items"
+    )
+    principles = models.ManyToManyField(
+        Principle, verbose_name=_("principles"), related_name="items"
+    )
     category = models.CharField(_("activity category"), max_length=20)
     stage = models.CharField(_("lifecycle stage"), max_length=16)
     evidence_type = models.CharField(_("evidence type"), max_length=20)

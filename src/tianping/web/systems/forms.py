@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
@@ -62,7 +63,7 @@ class SystemForm(forms.Form):
         label=_("Components and vendors"),
         required=False,
         max_length=20000,
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Qwen2.5-7B | Alibaba Cloud"}),
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("Qwen2.5-7B | Alibaba Cloud")}),
         help_text=_("One per line: name | vendor."),
     )
     datasets = forms.CharField(
@@ -145,7 +146,10 @@ class IntakeForm(forms.Form):
     def __init__(self, *args: Any, language: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.questionnaire = tiering.load_questionnaire()
+        self.conditions: dict[str, str] = {}
         for q in self.questionnaire.questions:
+            if q.requires is not None:
+                self.conditions[q.id] = json.dumps(q.requires.to_json(), ensure_ascii=False)
             label = q.label.get(language)
             help_text = q.help.get(language) if q.help else ""
             choices = [(c.id, c.label.get(language)) for c in q.choices]
@@ -177,6 +181,10 @@ class IntakeForm(forms.Form):
                 value = value == "yes"
             out[q.id] = value
         return out
+
+    def rows(self) -> list[tuple[Any, str]]:
+        """(bound field, JSON condition or "") for the template."""
+        return [(self[name], self.conditions.get(name, "")) for name in self.fields]
 
     @staticmethod
     def initial_from(answers: dict[str, Any]) -> dict[str, Any]:

@@ -88,6 +88,7 @@ class AISystem(models.Model):
     export_destinations = models.JSONField(_("export destinations"), default=list, blank=True)
     latest_intake = models.ForeignKey(
         "Intake",
+        verbose_name=_("latest intake"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -96,13 +97,14 @@ class AISystem(models.Model):
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("AI system")
@@ -121,26 +123,33 @@ class AISystem(models.Model):
 class Intake(models.Model):
     """One completed intake questionnaire and the tier it produced."""
 
-    system = models.ForeignKey(AISystem, on_delete=models.CASCADE, related_name="intakes")
+    system = models.ForeignKey(
+        AISystem, verbose_name=_("AI system"), on_delete=models.CASCADE, related_name="intakes"
+    )
     answers = models.JSONField(_("answers"))
-    questionnaire_version = models.CharField(max_length=32)
+    questionnaire_version = models.CharField(_("questionnaire version"), max_length=32)
     computed_tier = models.CharField(_("computed tier"), max_length=8, choices=Tier.choices)
     tier = models.CharField(_("tier"), max_length=8, choices=Tier.choices)
     expert_review_required = models.BooleanField(_("expert re-review required"))
     result = models.JSONField(_("result"))
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    submitted_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     override_justification = models.TextField(_("override justification"), blank=True)
     overridden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("overridden by"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    overridden_at = models.DateTimeField(null=True, blank=True)
+    overridden_at = models.DateTimeField(_("overridden at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("intake")
@@ -165,13 +174,19 @@ class SystemEvent(models.Model):
         TIER_OVERRIDDEN = "tier_overridden", _("Tier overridden")
         REPORT_GENERATED = "report_generated", _("Report generated")
 
-    system = models.ForeignKey(AISystem, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=32, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    system = models.ForeignKey(
+        AISystem, verbose_name=_("AI system"), on_delete=models.CASCADE, related_name="events"
     )
-    changes = models.JSONField(default=dict, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(_("event"), max_length=32, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -193,22 +208,36 @@ class ReportJob(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    system = models.ForeignKey(AISystem, on_delete=models.CASCADE, related_name="report_jobs")
-    intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="+")
-    language = models.CharField(max_length=8)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    system = models.ForeignKey(
+        AISystem, verbose_name=_("AI system"), on_delete=models.CASCADE, related_name="report_jobs"
     )
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
-    progress = models.PositiveSmallIntegerField(default=0)
-    message = models.CharField(max_length=500, blank=True)
-    cancel_requested = models.BooleanField(default=False)
-    pdf = models.BinaryField(null=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    intake = models.ForeignKey(
+        Intake, verbose_name=_("intake"), on_delete=models.CASCADE, related_name="+"
+    )
+    language = models.CharField(_("language"), max_length=8)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    # Stored untranslated (``gettext_noop``) and translated when shown, so each
+    # reader sees it in their own language.
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    cancel_requested = models.BooleanField(_("cancellation requested"), default=False)
+    pdf = models.BinaryField(_("PDF"), null=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("report job")
+        verbose_name_plural = _("report jobs")
 
     def __str__(self) -> str:
         return f"{self.system} · {self.language} · {self.status}"
