@@ -46,9 +46,7 @@ def test_library_reaches_web_only_lazily_from_the_cli() -> None:
     offenders = []
     for path in _library_modules():
         for module, line, at_module_level in _top_level_imports(ast.parse(path.read_text("utf-8"))):
-            if module.startswith("tianping.web") and (
-                at_module_level or path.parent.name != "cli"
-            ):
+            if module.startswith("tianping.web") and (at_module_level or path.parent.name != "cli"):
                 offenders.append(f"{path.relative_to(PACKAGE)}:{line} imports {module}")
     assert not offenders, "Only CLI commands may import tianping.web, inside the command:\n" + (
         "\n".join(offenders)

@@ -9,7 +9,9 @@ import sys
 from pathlib import Path
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-BLOCK = re.compile(r"<!-- tianping-help:start -->\n```text\n(.*?)```\n<!-- tianping-help:end -->", re.S)
+BLOCK = re.compile(
+    r"<!-- tianping-help:start -->\n```text\n(.*?)```\n<!-- tianping-help:end -->", re.S
+)
 
 
 def current_help() -> str:
@@ -17,7 +19,10 @@ def current_help() -> str:
     env.pop("FORCE_COLOR", None)
     out = subprocess.run(
         [sys.executable, "-m", "tianping", "--help"],
-        capture_output=True, text=True, env=env, check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
     ).stdout
     return "\n".join(line.rstrip() for line in out.strip("\n").splitlines()) + "\n"
 
@@ -33,6 +38,8 @@ def test_readme_shows_the_current_top_level_help() -> None:
 
 if __name__ == "__main__":
     text = README.read_text(encoding="utf-8")
-    block = f"<!-- tianping-help:start -->\n```text\n{current_help()}```\n<!-- tianping-help:end -->"
+    block = (
+        f"<!-- tianping-help:start -->\n```text\n{current_help()}```\n<!-- tianping-help:end -->"
+    )
     README.write_text(BLOCK.sub(lambda _m: block, text), encoding="utf-8")
     print("README.md updated")

@@ -1,0 +1,1 @@
+"""Tests of :mod:`tianping.norms`, the normative catalogue."""
