@@ -56,7 +56,7 @@ def _root(
 def main() -> None:
     """Run the command line; library errors become a message and exit code 2."""
     try:
-        app(standalone_mode=False)
+        app(standalone_mode=False, prog_name="tianping")
     except TianpingError as exc:
         Console(stderr=True).print(
             f"[bold red]Error:[/bold red] {exc.diagnostics()}", highlight=False

@@ -245,8 +245,10 @@ def intake_override(
     except tiering.IntakeValidationError as exc:
         raise _intake_errors(exc) from exc
     except tiering.OverrideError as exc:
+        # The library refuses an unknown tier or a short justification: file it under its field.
+        field = "justification" if tier in tiering.TIERS else "tier"
         language = normalise_language(get_language())
-        raise ValidationError({"justification": [exc.localized(language)]}) from exc
+        raise ValidationError({field: [exc.localized(language)]}) from exc
     except (ValueError, tiering.TieringError) as exc:
         raise ValidationError({"tier": [str(exc)]}) from exc
     previous = intake.tier
@@ -318,6 +320,9 @@ def report_job_start(*, actor: AbstractBaseUser, system: AISystem, language: str
 
 @transaction.atomic
 def report_job_cancel(*, actor: AbstractBaseUser, job: ReportJob) -> ReportJob:
+    """Stop a report; only its requester or someone who may edit the system may."""
+    if actor.pk != job.requested_by_id and not can_edit_system(actor, job.system):
+        raise PermissionDenied(_("You cannot cancel this report."))
     job = ReportJob.objects.select_for_update().get(pk=job.pk)
     if job.is_finished:
         raise ValidationError(_("This report has already finished."))
