@@ -87,23 +87,17 @@ def _echo_json(data: Any) -> None:
 
 def _items_table(items: list[RequirementItem], lang: Lang, title: str) -> Table:
     table = Table(title=title, show_lines=lang == "both", title_justify="left")
-    table.add_column("ID", no_wrap=True, style="bold")
-    table.add_column("Art.", justify="right", no_wrap=True)
-    table.add_column("Principles", no_wrap=True)
-    table.add_column("Stage", no_wrap=True)
-    table.add_column("Evidence", no_wrap=True)
-    table.add_column("Tiers", no_wrap=True)
-    table.add_column("Question", ratio=1, overflow="fold")
+    # Short facts stacked in one column leave the question room on narrow terminals.
+    table.add_column("Item", no_wrap=True)
+    table.add_column("Question", ratio=1, overflow="fold", min_width=24)
     for item in items:
-        table.add_row(
-            item.id,
-            str(item.article),
-            "\n".join(item.principles),
-            item.stage,
-            item.evidence,
-            " ".join(item.tiers),
-            Text(_pick(item.question, lang)),
+        facts = Text(item.id, style="bold")
+        facts.append(
+            f"\nArt. {item.article} · {item.stage}\n{item.evidence}\n{'/'.join(item.tiers)}"
         )
+        question = Text(_pick(item.question, lang))
+        question.append("\n" + ", ".join(item.principles), style="dim")
+        table.add_row(facts, question)
     return table
 
 
