@@ -6,12 +6,12 @@ field errors, ``PermissionDenied`` → 403, unknown or invisible objects → 404
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Router
 from ninja.security import HttpBearer, django_auth
 
 from tianping import __version__
@@ -105,3 +105,23 @@ def organisations(request: HttpRequest) -> list[dict[str, Any]]:
         }
         for o in visible_organisations(request.user)
     ]
+
+
+# A request under /api/ that no operation matches (``/api/systems/abc``) gets the
+# API's JSON 404 rather than the HTML page. Added last, this router only sees
+# what every other route missed.
+_fallback = Router()
+
+
+@_fallback.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"],
+    "/{path:rest}",
+    auth=None,
+    include_in_schema=False,
+    url_name="not_found",
+)
+def not_found(request: HttpRequest, rest: str) -> NoReturn:
+    raise Http404
+
+
+api.add_router("", _fallback)

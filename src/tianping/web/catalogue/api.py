@@ -13,6 +13,9 @@ from tianping.web.catalogue.models import Article, ListedActivity, Principle, Re
 
 router = Router(tags=["catalogue"])
 
+# Filters go into SQL; PostgreSQL refuses NUL characters, so the schema does too (422).
+NO_NUL = r"^[^\x00]*$"
+
 
 class PrincipleOut(Schema):
     id: str
@@ -123,11 +126,11 @@ def article(request: HttpRequest, number: int) -> dict[str, Any]:
 @router.get("/requirements", response=list[ItemOut], summary="Search requirement items")
 def requirements(
     request: HttpRequest,
-    principle: Annotated[str, StringConstraints(max_length=40)] | None = None,
+    principle: Annotated[str, StringConstraints(max_length=40, pattern=NO_NUL)] | None = None,
     article: int | None = Query(None, ge=1, le=25),
     stage: Literal["design", "data", "build", "test", "launch", "operate", "retire"] | None = None,
     tier: Literal["low", "medium", "high"] | None = None,
-    q: Annotated[str, StringConstraints(max_length=100)] | None = None,
+    q: Annotated[str, StringConstraints(max_length=100, pattern=NO_NUL)] | None = None,
 ) -> list[dict[str, Any]]:
     items = selectors.requirement_search(
         principle=principle, article=article, stage=stage, tier=tier, text=q

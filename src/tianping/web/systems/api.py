@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import StringConstraints
 
 from tianping import tiering
@@ -25,6 +25,8 @@ TierCode = Literal["low", "medium", "high"]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Short = Annotated[str, StringConstraints(max_length=200)]
 Long = Annotated[str, StringConstraints(max_length=5000)]
+# Search text goes into SQL; PostgreSQL refuses NUL characters, so the schema does too (422).
+SearchText = Annotated[str, StringConstraints(max_length=100, pattern=r"^[^\x00]*$")]
 
 
 class Component(Schema):
@@ -166,7 +168,7 @@ def list_systems(
     sector: SectorCode | None = None,
     tier: Literal["low", "medium", "high", "none"] | None = None,
     stage: StageCode | None = None,
-    q: Annotated[str, StringConstraints(max_length=100)] | None = None,
+    q: SearchText | None = None,
     limit: int = Query(100, ge=1, le=500),
     offset: int = Query(0, ge=0, le=10**9),
 ) -> list[dict[str, Any]]:
@@ -179,13 +181,13 @@ def list_systems(
     response={201: SystemOut, 403: Message, 404: Message, 422: Message},
     summary="Register an AI system",
 )
-def create_system(request: HttpRequest, payload: SystemIn) -> tuple[int, dict[str, Any]]:
+def create_system(request: HttpRequest, payload: SystemIn) -> Status[dict[str, Any]]:
     organisation = get_object_or_404(
         visible_organisations(request.user), pk=payload.organisation_id
     )
     data = payload.dict(exclude={"organisation_id"})
     system = services.system_register(actor=request.user, organisation=organisation, **data)
-    return 201, _system_out(selectors.system_get(request.user, system.pk))
+    return Status(201, _system_out(selectors.system_get(request.user, system.pk)))
 
 
 @router.get("/{int:system_id}", response={200: SystemOut, 404: Message}, summary="One AI system")
@@ -241,10 +243,10 @@ def list_intakes(request: HttpRequest, system_id: int) -> list[dict[str, Any]]:
 )
 def submit_intake(
     request: HttpRequest, system_id: int, payload: IntakeIn
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     system = selectors.system_get(request.user, system_id)
     intake = services.intake_submit(actor=request.user, system=system, answers=payload.answers)
-    return 201, _intake_out(intake)
+    return Status(201, _intake_out(intake))
 
 
 @router.post(

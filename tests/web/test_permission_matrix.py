@@ -1,0 +1,450 @@
+"""Every URL of the project, requested by five kinds of visitor, against a table of outcomes.
+
+The URL patterns are enumerated from the resolver (the JSON API's routes
+included: django-ninja registers each operation as a Django URL pattern), path
+parameters are filled with the ids of enterprise A's objects, and each URL is
+requested as:
+
+- ``anonymous``;
+- ``other_organisation``: applicant_b of enterprise B;
+- ``outside_regulator``: the regulator of B's province;
+- ``jurisdiction_regulator``: the regulator of A's province;
+- ``owner``: applicant_a of enterprise A (last, as its requests may change things).
+
+``EXPECTED`` holds the outcome for each URL name and method. A URL without an
+entry fails ``test_every_url_is_classified``: add it to the table. The admin's
+URLs only need to send non-staff users to the admin login.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from tests.web.factories import (
+    JUSTIFICATION,
+    LOW_RISK_ANSWERS,
+    SYSTEM_A_NAME,
+    Network,
+    system_fields,
+)
+from tianping.web.accounts.models import ApiToken
+from tianping.web.accounts.services import api_token_create
+from tianping.web.systems.models import AISystem, ReportJob
+from tianping.web.systems.services import report_job_start
+
+LOGIN = "login"
+"""A redirect to the login page."""
+ADMIN_LOGIN = "admin_login"
+"""A redirect to the admin's login page."""
+
+Outcome = int | str
+Outcomes = dict[str, Outcome]
+
+ACTORS: dict[str, str | None] = {
+    "anonymous": None,
+    "other_organisation": "applicant_b",
+    "outside_regulator": "regulator_province_b",
+    "jurisdiction_regulator": "regulator_province_a",
+    "owner": "applicant_a",
+}
+OUTSIDERS = ("anonymous", "other_organisation", "outside_regulator")
+"""Visitors who may not learn anything about enterprise A's systems."""
+
+
+def everyone(outcome: Outcome) -> Outcomes:
+    return dict.fromkeys(ACTORS, outcome)
+
+
+def signed_in(outcome: Outcome = 200, *, anonymous: Outcome = LOGIN) -> Outcomes:
+    """The same outcome for every signed-in user; anonymous visitors are sent to log in."""
+    return {**everyone(outcome), "anonymous": anonymous}
+
+
+def about_a(*, owner: Outcome, jurisdiction: Outcome, anonymous: Outcome = LOGIN) -> Outcomes:
+    """A page about enterprise A's objects: 404 for whoever may not read them."""
+    return {
+        "anonymous": anonymous,
+        "other_organisation": 404,
+        "outside_regulator": 404,
+        "jurisdiction_regulator": jurisdiction,
+        "owner": owner,
+    }
+
+
+@dataclass(frozen=True)
+class Expect:
+    """The outcomes of one URL name per method, and the body to send with POST/PATCH."""
+
+    get: Outcomes | None = None
+    post: Outcomes | None = None
+    patch: Outcomes | None = None
+    body: Callable[[Network], dict[str, Any]] = field(default=lambda n: {})
+    json: bool = False
+    catalogue: bool = False
+
+
+def _system_payload(n: Network) -> dict[str, Any]:
+    return {**system_fields(name="Matrix system"), "organisation_id": n.enterprise_a.pk}
+
+
+API = {"anonymous": 401}
+
+EXPECTED: dict[str, Expect] = {
+    # Pages of the registry
+    "home": Expect(get=signed_in()),
+    "systems:list": Expect(get=signed_in()),
+    "systems:create": Expect(
+        get={**signed_in(200), "outside_regulator": 403, "jurisdiction_regulator": 403},
+        post={**signed_in(200), "outside_regulator": 403, "jurisdiction_regulator": 403},
+    ),
+    "systems:detail": Expect(get=about_a(owner=200, jurisdiction=200)),
+    "systems:edit": Expect(
+        get=about_a(owner=200, jurisdiction=403), post=about_a(owner=200, jurisdiction=403)
+    ),
+    "systems:intake": Expect(
+        get=about_a(owner=200, jurisdiction=403), post=about_a(owner=200, jurisdiction=403)
+    ),
+    "systems:override": Expect(
+        get=about_a(owner=403, jurisdiction=200), post=about_a(owner=403, jurisdiction=200)
+    ),
+    "systems:report_start": Expect(
+        get=signed_in(405),
+        post=about_a(owner=302, jurisdiction=302),
+        body=lambda n: {"language": "en"},
+    ),
+    "systems:report_job": Expect(get=about_a(owner=200, jurisdiction=200)),
+    "systems:report_job_cancel": Expect(post=about_a(owner=302, jurisdiction=403)),
+    "systems:report_job_download": Expect(get=about_a(owner=200, jurisdiction=200)),
+    # Catalogue pages
+    "catalogue:index": Expect(get=signed_in(), catalogue=True),
+    "catalogue:article": Expect(get=signed_in(), catalogue=True),
+    # Accounts
+    "login": Expect(get=everyone(200), post=everyone(200)),
+    "logout": Expect(get=everyone(405), post=everyone(302)),
+    "password_change": Expect(get=signed_in(), post=signed_in()),
+    "password_change_done": Expect(get=signed_in()),
+    "password_reset": Expect(
+        get=everyone(200), post=everyone(302), body=lambda n: {"email": "nobody@example.invalid"}
+    ),
+    "password_reset_done": Expect(get=everyone(200)),
+    "password_reset_confirm": Expect(get=everyone(200)),
+    "password_reset_complete": Expect(get=everyone(200)),
+    "tokens": Expect(get=signed_in(), post=signed_in()),
+    # Revoking someone else's token answers like an unknown token: a message, nothing revoked.
+    "token_revoke": Expect(get=signed_in(405), post=signed_in(302)),
+    "set_language": Expect(post=everyone(302), body=lambda n: {"language": "en", "next": "/"}),
+    # The JSON API
+    "api:openapi-json": Expect(get=everyone(200)),
+    "api:openapi-view": Expect(get=everyone(200)),
+    "api:api-root": Expect(get=everyone(404)),
+    # Anything under /api/ that matches no operation: the API's JSON 404 for everyone.
+    "api:not_found": Expect(get=everyone(404), post=everyone(404), json=True),
+    "api:me": Expect(get=signed_in(200, anonymous=401)),
+    "api:organisations": Expect(get=signed_in(200, anonymous=401)),
+    "api:list_systems": Expect(get=signed_in(200, anonymous=401)),
+    "api:create_system": Expect(
+        post={**about_a(owner=201, jurisdiction=403), **API}, body=_system_payload, json=True
+    ),
+    "api:get_system": Expect(get={**about_a(owner=200, jurisdiction=200), **API}),
+    "api:update_system": Expect(
+        patch={**about_a(owner=200, jurisdiction=403), **API},
+        body=lambda n: {"purpose": "Changed through the matrix"},
+        json=True,
+    ),
+    "api:system_history": Expect(get={**about_a(owner=200, jurisdiction=200), **API}),
+    "api:list_intakes": Expect(get={**about_a(owner=200, jurisdiction=200), **API}),
+    "api:submit_intake": Expect(
+        post={**about_a(owner=201, jurisdiction=403), **API},
+        body=lambda n: {"answers": LOW_RISK_ANSWERS},
+        json=True,
+    ),
+    "api:override_intake": Expect(
+        post={**about_a(owner=403, jurisdiction=200), **API},
+        body=lambda n: {"tier": "medium", "justification": JUSTIFICATION},
+        json=True,
+    ),
+    "api:questionnaire": Expect(get=signed_in(200, anonymous=401)),
+    "api:score": Expect(
+        post=signed_in(200, anonymous=401), body=lambda n: {"answers": LOW_RISK_ANSWERS}, json=True
+    ),
+    "api:principles": Expect(get=signed_in(200, anonymous=401), catalogue=True),
+    "api:articles": Expect(get=signed_in(200, anonymous=401), catalogue=True),
+    "api:article": Expect(get=signed_in(200, anonymous=401), catalogue=True),
+    "api:requirements": Expect(get=signed_in(200, anonymous=401), catalogue=True),
+    "api:listed_activities": Expect(get=signed_in(200, anonymous=401), catalogue=True),
+    # The admin's own login and logout; every other admin URL sends non-staff users there.
+    "admin:login": Expect(get=everyone(200)),
+    "admin:logout": Expect(get=everyone(302)),
+}
+
+
+# Enumerating the URL patterns ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    """One URL pattern: its full name (``None`` if unnamed), its route and its parameters."""
+
+    name: str | None
+    route: str
+    params: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        return self.name or self.route
+
+    @property
+    def is_admin(self) -> bool:
+        return self.route.startswith("admin/")
+
+
+def _walk(
+    patterns: list[Any],
+    prefix: str = "",
+    namespace: str | None = None,
+    params: tuple[str, ...] = (),
+) -> Iterator[Route]:
+    for pattern in patterns:
+        names = params + tuple(pattern.pattern.regex.groupindex)
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), inner, names)
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name and (f"{namespace}:{pattern.name}" if namespace else pattern.name)
+            yield Route(name=name, route=prefix + str(pattern.pattern), params=names)
+
+
+ROUTES = list(_walk(get_resolver().url_patterns))
+TABLE_ROUTES = [r for r in ROUTES if not r.is_admin or r.key in EXPECTED]
+ADMIN_ROUTES = [r for r in ROUTES if r.is_admin and r.key not in EXPECTED]
+
+
+def _parameters(n: Network, job: ReportJob, token_id: int) -> dict[str, Any]:
+    """A value for every path parameter, pointing at enterprise A's objects where it can."""
+    return {
+        "pk": n.system_a.pk,
+        "system_id": n.system_a.pk,
+        "intake_pk": n.intake_a.pk,
+        "intake_id": n.intake_a.pk,
+        "job_id": job.pk,
+        "token_id": token_id,
+        "number": 13,
+        "uidb64": urlsafe_base64_encode(force_bytes(n.applicant_a.pk)),
+        "token": "bad-token",
+        "object_id": n.system_a.pk,
+        "content_type_id": 1,
+        "id": n.applicant_a.pk,
+        "app_label": "systems",
+        "url": "no-such-page/",
+        "rest": f"systems/{n.system_a.pk}/no-such-endpoint",
+    }
+
+
+def _url(route: Route, values: dict[str, Any]) -> str:
+    missing = [p for p in route.params if p not in values]
+    assert not missing, (
+        f"No value for path parameter(s) {missing} of {route.route!r}: "
+        "add one to _parameters() in tests/web/test_permission_matrix.py."
+    )
+    kwargs = {p: values[p] for p in route.params}
+    if route.name:
+        return reverse(route.name, kwargs=kwargs)
+    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(kwargs[m[1]]), route.route)
+    path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(kwargs[m[1]]), path)
+    path = "/" + path.replace("^", "").replace("$", "")
+    resolve(path)
+    return path
+
+
+# The fixture ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class World:
+    """The network, a finished report job and an API token of applicant_a."""
+
+    network: Network
+    values: dict[str, Any]
+    token_id: int
+
+
+@pytest.fixture
+def world(network: Network) -> World:
+    n = network
+    job = report_job_start(actor=n.applicant_a, system=n.system_a, language="en")
+    # A finished report, as the worker would leave it (the worker itself is tested elsewhere).
+    ReportJob.objects.filter(pk=job.pk).update(
+        status=ReportJob.Status.DONE, progress=100, pdf=b"%PDF-1.7 matrix"
+    )
+    token, _raw = api_token_create(user=n.applicant_a, name="matrix")
+    return World(network=n, values=_parameters(n, job, token.pk), token_id=token.pk)
+
+
+def _client(world: World, actor: str) -> Client:
+    client = Client()
+    username = ACTORS[actor]
+    if username is not None:
+        client.force_login(getattr(world.network, username))
+    return client
+
+
+def _request(client: Client, method: str, url: str, expect: Expect, n: Network) -> Any:
+    body = expect.body(n)
+    if method == "get":
+        return client.get(url)
+    if expect.json:
+        return getattr(client, method)(url, json.dumps(body), content_type="application/json")
+    if method == "patch":
+        return client.patch(url, body)
+    return client.post(url, body)
+
+
+def _matches(response: Any, outcome: Outcome) -> bool:
+    if outcome == LOGIN:
+        return response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    if outcome == ADMIN_LOGIN:
+        return response.status_code == 302 and response["Location"].startswith(
+            reverse("admin:login")
+        )
+    return response.status_code == outcome
+
+
+def _describe(response: Any) -> str:
+    where = f" → {response['Location']}" if response.has_header("Location") else ""
+    return f"{response.status_code}{where}"
+
+
+def _shows_system_a(response: Any) -> bool:
+    """Whether the body names system A, as HTML or as (ASCII-escaped) JSON."""
+    body = response.content.decode(errors="replace")
+    return SYSTEM_A_NAME in body or json.dumps(SYSTEM_A_NAME)[1:-1] in body
+
+
+def _system_a_row() -> dict[str, Any]:
+    return AISystem.objects.filter(name=SYSTEM_A_NAME).values().get()
+
+
+# The tests -----------------------------------------------------------------------------------
+
+
+def test_every_url_is_classified() -> None:
+    unknown = sorted(r.key for r in TABLE_ROUTES if r.key not in EXPECTED)
+    assert not unknown, (
+        f"URL(s) {unknown} have no expected outcomes: add them to EXPECTED in "
+        "tests/web/test_permission_matrix.py (who may GET/POST them, and what the others get)."
+    )
+
+
+def test_the_table_lists_no_url_that_no_longer_exists() -> None:
+    names = {r.key for r in ROUTES}
+    assert not sorted(set(EXPECTED) - names)
+
+
+def test_the_url_walk_sees_the_api_and_the_admin() -> None:
+    names = {r.name for r in ROUTES}
+    assert {"api:list_systems", "api:override_intake", "systems:detail", "admin:index"} <= names
+
+
+@pytest.mark.parametrize("route", TABLE_ROUTES, ids=lambda r: r.key)
+def test_url_answers_each_visitor_as_the_table_says(
+    request: pytest.FixtureRequest, world: World, route: Route
+) -> None:
+    expect = EXPECTED.get(route.key)
+    assert expect is not None, (
+        f"{route.key!r} ({route.route}) is not classified: add it to EXPECTED in "
+        "tests/web/test_permission_matrix.py."
+    )
+    if expect.catalogue:
+        request.getfixturevalue("catalogue")
+    n = world.network
+    url = _url(route, world.values)
+    before = _system_a_row()
+    problems = []
+    for actor in ACTORS:
+        if actor == "owner":
+            assert _system_a_row() == before, f"{route.key}: someone but the owner changed system A"
+        for method in ("get", "post", "patch"):
+            outcomes: Outcomes | None = getattr(expect, method)
+            if outcomes is None:
+                continue
+            response = _request(_client(world, actor), method, url, expect, n)
+            if not _matches(response, outcomes[actor]):
+                problems.append(
+                    f"{method.upper()} {url} as {actor}: expected {outcomes[actor]}, "
+                    f"got {_describe(response)}"
+                )
+            if actor in OUTSIDERS and _shows_system_a(response):
+                problems.append(f"{method.upper()} {url} as {actor} shows system A's name")
+    assert not problems, "\n".join(problems)
+
+
+def test_list_pages_show_system_a_to_its_readers_only(world: World) -> None:
+    for url in ("/", reverse("systems:list"), "/api/systems"):
+        for actor, shown in {
+            "other_organisation": False,
+            "outside_regulator": False,
+            "jurisdiction_regulator": True,
+            "owner": True,
+        }.items():
+            response = _client(world, actor).get(url)
+            assert _shows_system_a(response) is shown, f"{url} as {actor}"
+
+
+def test_nobody_but_the_requester_cancels_a_queued_report(world: World) -> None:
+    n = world.network
+    job = report_job_start(actor=n.applicant_a, system=n.system_a, language="en")
+    url = reverse("systems:report_job_cancel", kwargs={"job_id": job.pk})
+    for actor in ("other_organisation", "outside_regulator", "jurisdiction_regulator"):
+        _client(world, actor).post(url)
+        job.refresh_from_db()
+        assert job.status == ReportJob.Status.QUEUED, actor
+    _client(world, "owner").post(url)
+    job.refresh_from_db()
+    assert job.status == ReportJob.Status.CANCELLED
+
+
+def test_nobody_but_the_owner_revokes_an_api_token(world: World) -> None:
+    url = reverse("token_revoke", kwargs={"token_id": world.token_id})
+    for actor in ("other_organisation", "outside_regulator", "jurisdiction_regulator"):
+        _client(world, actor).post(url)
+        assert ApiToken.objects.get(pk=world.token_id).revoked_at is None, actor
+    _client(world, "owner").post(url)
+    assert ApiToken.objects.get(pk=world.token_id).revoked_at is not None
+
+
+def test_a_valid_password_reset_link_opens_for_anyone(world: World) -> None:
+    user = world.network.applicant_a
+    url = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    response = Client().get(url)
+    assert response.status_code == 302
+    assert response["Location"].endswith("/set-password/")
+
+
+@pytest.mark.parametrize("route", ADMIN_ROUTES, ids=lambda r: r.key)
+def test_admin_url_sends_non_staff_users_to_the_admin_login(world: World, route: Route) -> None:
+    url = _url(route, world.values)
+    problems = []
+    for actor in ACTORS:
+        response = _client(world, actor).get(url)
+        if not _matches(response, ADMIN_LOGIN):
+            problems.append(f"GET {url} as {actor}: got {_describe(response)}")
+    assert not problems, "\n".join(problems)
