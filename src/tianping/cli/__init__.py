@@ -11,7 +11,7 @@ import sys
 
 import typer
 from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 from typer._click.exceptions import ClickException  # Typer bundles its own click
 
 from tianping import __version__
@@ -58,9 +58,8 @@ def main() -> None:
     try:
         app(standalone_mode=False, prog_name="tianping")
     except TianpingError as exc:
-        Console(stderr=True).print(
-            f"[bold red]Error:[/bold red] {exc.diagnostics()}", highlight=False
-        )
+        # Plain text: a message may contain brackets that are not Rich markup.
+        Console(stderr=True).print(Text("Error: ", style="bold red") + Text(exc.diagnostics()))
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)

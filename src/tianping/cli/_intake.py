@@ -14,7 +14,6 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -201,10 +200,9 @@ def _read_input(file: str) -> tuple[bytes, str]:
 
 
 def _fail(exc: TieringError, language: str) -> NoReturn:
-    """Re-raise for the console: in ``language``, with Rich markup characters escaped."""
+    """Re-raise for the console, worded in ``language``."""
     worded = exc.in_language(language)
-    hint = None if worded.hint is None else escape(worded.hint)
-    raise IntakeCommandError(escape(worded.message), hint=hint) from exc
+    raise IntakeCommandError(worded.message, hint=worded.hint) from exc
 
 
 def _answer_rule(question: Question, language: str) -> str:

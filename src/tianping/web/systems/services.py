@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from tianping import tiering
 from tianping.text import normalise_language
-from tianping.web.accounts.models import Organisation
+from tianping.web.accounts.models import REGULATOR_KINDS, Organisation
 from tianping.web.systems.models import AISystem, Intake, Market, ReportJob, SystemEvent
 from tianping.web.systems.selectors import (
     EDIT_ROLES,
@@ -146,6 +146,11 @@ def system_register(
 
     if not (getattr(actor, "is_superuser", False) or has_role(actor, organisation, EDIT_ROLES)):
         raise PermissionDenied(_("You cannot register systems for this organisation."))
+    if organisation.kind in REGULATOR_KINDS:
+        # Regulators oversee registries; the systems belong to the units they oversee.
+        raise ValidationError(
+            {"organisation": [_("Systems are registered by the organisation that runs them.")]}
+        )
     data = _clean_fields(fields)
     system = AISystem(organisation=organisation, created_by=actor, **data)
     system.full_clean()

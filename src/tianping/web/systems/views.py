@@ -72,10 +72,17 @@ def system_list(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     template = "systems/_table.html" if request.headers.get("HX-Request") else "systems/list.html"
+    kept = request.GET.copy()
+    kept.pop("page", None)
     return render(
         request,
         template,
-        {"form": form, "page": page, "can_register": selectors.can_register_in(request.user)},
+        {
+            "form": form,
+            "page": page,
+            "filters": kept.urlencode(),
+            "can_register": selectors.can_register_in(request.user),
+        },
     )
 
 

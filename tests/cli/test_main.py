@@ -1,0 +1,35 @@
+"""``tianping.cli.main`` turns library errors and usage errors into exit code 2."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tianping", *args], capture_output=True, text=True, check=False
+    )
+
+
+def test_error_messages_print_brackets_literally(tmp_path: Path) -> None:
+    intake = tmp_path / "intake.yaml"
+    intake.write_text('"[red]x[/red]": true\n', encoding="utf-8")
+    result = run("intake", "score", str(intake), "--lang", "en")
+    assert result.returncode == 2
+    assert "[red]x[/red]" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_usage_errors_exit_2_with_a_usage_message() -> None:
+    result = run("norms", "show")
+    assert result.returncode == 2
+    assert "Usage: tianping norms show" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_version_prints_the_package_version() -> None:
+    from tianping import __version__
+
+    assert run("--version").stdout.strip() == f"tianping {__version__}"
