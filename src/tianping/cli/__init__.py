@@ -15,7 +15,7 @@ from rich.text import Text
 from typer._click.exceptions import ClickException  # Typer bundles its own click
 
 from tianping import __version__
-from tianping.cli import _fairness, _intake, _ledger, _norms, _report, _review, _web
+from tianping.cli import _fairness, _intake, _ledger, _norms, _privacy, _report, _review, _web
 from tianping.errors import TianpingError
 
 app = typer.Typer(
@@ -32,6 +32,7 @@ app.add_typer(_report.app, name="report")
 app.add_typer(_ledger.app, name="ledger")
 app.add_typer(_fairness.app, name="fairness")
 app.add_typer(_review.app, name="review")
+app.add_typer(_privacy.app, name="privacy")
 app.command("demo")(_web.demo)
 app.command("serve")(_web.serve)
 app.command("worker")(_web.worker)
