@@ -11,6 +11,7 @@ MODULES = [
     "tianping.fairness",
     "tianping.fairness._audit",
     "tianping.fairness._counts",
+    "tianping.fairness._disparities",
     "tianping.fairness._metrics",
     "tianping.fairness._policy",
     "tianping.fairness._representativeness",

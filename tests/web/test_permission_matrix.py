@@ -31,6 +31,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from tests.web.assessments.factories import SETTINGS as ASSESSMENT_SETTINGS
+from tests.web.assessments.factories import upload
 from tests.web.factories import (
     JUSTIFICATION,
     LOW_RISK_ANSWERS,
@@ -40,6 +42,12 @@ from tests.web.factories import (
 )
 from tianping.web.accounts.models import ApiToken
 from tianping.web.accounts.services import api_token_create
+from tianping.web.assessments.services import bias_assessment_run, bias_assessment_start
+from tianping.web.operations.services import (
+    DecisionRecord,
+    decision_records_ingest,
+    system_api_key_create,
+)
 from tianping.web.systems.models import AISystem, ReportJob
 from tianping.web.systems.services import report_job_start
 
@@ -126,6 +134,35 @@ EXPECTED: dict[str, Expect] = {
     "systems:report_job": Expect(get=about_a(owner=200, jurisdiction=200)),
     "systems:report_job_cancel": Expect(post=about_a(owner=302, jurisdiction=403)),
     "systems:report_job_download": Expect(get=about_a(owner=200, jurisdiction=200)),
+    # Bias assessments (the one in the table is finished)
+    "assessments:new": Expect(
+        get=about_a(owner=200, jurisdiction=403), post=about_a(owner=200, jurisdiction=403)
+    ),
+    "assessments:detail": Expect(get=about_a(owner=200, jurisdiction=200)),
+    "assessments:cancel": Expect(post=about_a(owner=302, jurisdiction=403)),
+    "assessments:report": Expect(get=about_a(owner=200, jurisdiction=200)),
+    # Operations of system A (a system API key and a batch of decision records exist)
+    "operations:page": Expect(get=about_a(owner=200, jurisdiction=200)),
+    "operations:counters": Expect(get=about_a(owner=200, jurisdiction=200)),
+    # The regulator pauses first; the owner's pause then changes nothing and redirects too.
+    "operations:switch": Expect(
+        get=about_a(owner=200, jurisdiction=200),
+        post=about_a(owner=302, jurisdiction=302),
+        body=lambda n: {"state": "paused", "reason": JUSTIFICATION, "confirm": "on"},
+    ),
+    "operations:playbook": Expect(
+        get=about_a(owner=403, jurisdiction=403), post=about_a(owner=403, jurisdiction=403)
+    ),
+    "operations:key_create": Expect(
+        get=signed_in(405),
+        post=about_a(owner=200, jurisdiction=403),
+        body=lambda n: {"name": "matrix"},
+    ),
+    "operations:key_revoke": Expect(get=signed_in(405), post=about_a(owner=302, jurisdiction=403)),
+    "operations:checkpoint": Expect(get=signed_in(405), post=about_a(owner=302, jurisdiction=302)),
+    "operations:export": Expect(get=about_a(owner=200, jurisdiction=200)),
+    "operations:verifier_key": Expect(get=about_a(owner=200, jurisdiction=200)),
+    "operations:receipt": Expect(get=about_a(owner=200, jurisdiction=200)),
     # Catalogue pages
     "catalogue:index": Expect(get=signed_in(), catalogue=True),
     "catalogue:article": Expect(get=signed_in(), catalogue=True),
@@ -174,6 +211,33 @@ EXPECTED: dict[str, Expect] = {
         body=lambda n: {"tier": "medium", "justification": JUSTIFICATION},
         json=True,
     ),
+    # Starting one without a file is refused (422) once the caller may start one.
+    "api:start_bias_assessment": Expect(
+        post={**about_a(owner=422, jurisdiction=403), **API},
+        body=lambda n: {"protected": "sex", "label": "y", "prediction": "yhat"},
+    ),
+    "api:list_bias_assessments": Expect(get={**about_a(owner=200, jurisdiction=200), **API}),
+    "api:get_bias_assessment": Expect(get={**about_a(owner=200, jurisdiction=200), **API}),
+    "api:cancel_bias_assessment": Expect(post={**about_a(owner=422, jurisdiction=403), **API}),
+    # Ingestion takes a system API key only: people's sessions and tokens are refused.
+    "api:ingest_decisions": Expect(
+        post=everyone(401), body=lambda n: {"records": [{"record": {"case": 1}}]}, json=True
+    ),
+    "api:switch_state": Expect(get=everyone(401)),
+    "api:operations_overview": Expect(get={**about_a(owner=200, jurisdiction=200), **API}),
+    "api:change_switch": Expect(
+        post={**about_a(owner=200, jurisdiction=200), **API},
+        body=lambda n: {"state": "paused", "reason": JUSTIFICATION},
+        json=True,
+    ),
+    "api:update_playbook": Expect(
+        patch={**about_a(owner=403, jurisdiction=403), **API},
+        body=lambda n: {"switch_roles": {"paused": ["admin"]}, "fail_safe": "human"},
+        json=True,
+    ),
+    "api:ledger_entries": Expect(get={**about_a(owner=200, jurisdiction=200), **API}),
+    "api:ledger_receipt": Expect(get={**about_a(owner=200, jurisdiction=200), **API}),
+    "api:ledger_checkpoint": Expect(post={**about_a(owner=200, jurisdiction=200), **API}),
     "api:questionnaire": Expect(get=signed_in(200, anonymous=401)),
     "api:score": Expect(
         post=signed_in(200, anonymous=401), body=lambda n: {"answers": LOW_RISK_ANSWERS}, json=True
@@ -240,7 +304,11 @@ def _parameters(n: Network, job: ReportJob, token_id: int) -> dict[str, Any]:
         "intake_pk": n.intake_a.pk,
         "intake_id": n.intake_a.pk,
         "job_id": job.pk,
+        "assessment_id": None,  # a finished assessment, made for the URLs that name one
         "token_id": token_id,
+        "key_id": None,  # a system API key of system A, made for the operations URLs
+        "log": "decisions",
+        "index": 0,
         "number": 13,
         "uidb64": urlsafe_base64_encode(force_bytes(n.applicant_a.pk)),
         "token": "bad-token",
@@ -291,6 +359,22 @@ def world(network: Network) -> World:
     )
     token, _raw = api_token_create(user=n.applicant_a, name="matrix")
     return World(network=n, values=_parameters(n, job, token.pk), token_id=token.pk)
+
+
+def _finished_assessment(n: Network) -> Any:
+    """A finished bias assessment of system A, for the URLs that name one (made only for them)."""
+    assessment = bias_assessment_start(
+        actor=n.applicant_a, system=n.system_a, upload=upload(), **ASSESSMENT_SETTINGS
+    )
+    bias_assessment_run(assessment_id=assessment.pk)  # as the worker would leave it
+    return assessment.pk
+
+
+def _decisions_of_a(n: Network) -> int:
+    """A system API key of system A and one batch of decision records sent with it."""
+    key, _raw = system_api_key_create(actor=n.applicant_a, system=n.system_a, name="matrix")
+    decision_records_ingest(api_key=key, key="matrix", records=[DecisionRecord(record={"case": 1})])
+    return key.pk
 
 
 def _client(world: World, actor: str) -> Client:
@@ -370,7 +454,12 @@ def test_url_answers_each_visitor_as_the_table_says(
     if expect.catalogue:
         request.getfixturevalue("catalogue")
     n = world.network
-    url = _url(route, world.values)
+    values = world.values
+    if "assessment_id" in route.params:
+        values = {**values, "assessment_id": _finished_assessment(n)}
+    if route.key.startswith(("operations:", "api:ledger", "api:operations")):
+        values = {**values, "key_id": _decisions_of_a(n)}
+    url = _url(route, values)
     before = _system_a_row()
     problems = []
     for actor in ACTORS:

@@ -7,11 +7,13 @@ language, and ``tianping.cli.main`` turns them into exit code 2.
 
 from __future__ import annotations
 
+import importlib
 import json
 import math
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -37,6 +39,7 @@ from tianping.fairness import (
     available_policies,
     load_policy,
 )
+from tianping.fairness._io import file_format
 from tianping.text import DEFAULT_LANGUAGE, LANGUAGES, LocalizedText, normalise_language
 
 app = typer.Typer(
@@ -83,7 +86,30 @@ _UI = {
     "id": LocalizedText(zh="编号", en="id"),
     "title": LocalizedText(zh="名称", en="title"),
     "tolerances": LocalizedText(zh="容差", en="tolerances"),
+    "no_spark": LocalizedText(
+        zh="--engine spark 需要 PySpark，但无法导入：{reason}",
+        en="--engine spark needs PySpark, which could not be imported: {reason}",
+    ),
+    "no_spark_hint": LocalizedText(
+        zh="安装：pip install 'tianping[spark]'（并安装 Java 17 或更高版本）",
+        en="Install it with pip install 'tianping[spark]' (and Java 17 or later)",
+    ),
+    "spark_failed": LocalizedText(
+        zh="Spark 无法读取 {path}：{reason}", en="Spark could not read {path}: {reason}"
+    ),
 }
+
+
+class Engine(StrEnum):
+    """Who reads and counts a file: DuckDB, Spark, or ``auto`` (Spark for cluster URLs only)."""
+
+    AUTO = "auto"
+    DUCKDB = "duckdb"
+    SPARK = "spark"
+
+
+# Storage DuckDB cannot read without extensions; ``--engine auto`` hands these to Spark.
+SPARK_SCHEMES = ("hdfs://", "s3a://", "abfs://", "abfss://", "wasb://", "wasbs://", "dbfs:/")
 
 _VERDICT_STYLE = {
     "pass": "bold green",
@@ -195,6 +221,71 @@ def _progress(enabled: bool, language: str) -> Iterator[Any]:
         bar.update(task, completed=len(STAGES))
 
 
+def _engine_for(data: str, engine: Engine) -> Engine:
+    if engine is Engine.AUTO:
+        return Engine.SPARK if data.lower().startswith(SPARK_SCHEMES) else Engine.DUCKDB
+    return engine
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+@contextmanager
+def _spark_frame(data: str, language: str) -> Iterator[Any]:
+    """``data`` read by Spark (the active session, or a new one stopped afterwards).
+
+    The grouped count then runs in Spark; only the count table comes back.
+    """
+    try:
+        # Imported by name: PySpark is an optional extra (``tianping[spark]``).
+        spark_errors = importlib.import_module("pyspark.errors")
+        spark_sql = importlib.import_module("pyspark.sql")
+    except ImportError as exc:
+        raise FairnessCommandError(
+            _ui("no_spark", language).format(reason=escape(_first_line(exc))),
+            hint=_ui("no_spark_hint", language),
+        ) from exc
+    try:
+        kind = file_format(Path(data.split("://", 1)[-1]))
+    except FairnessError as exc:
+        _fail(exc, language)
+    active = spark_sql.SparkSession.getActiveSession()
+    builder = spark_sql.SparkSession.builder.appName("tianping fairness audit").config(
+        "spark.ui.showConsoleProgress", "false"
+    )
+    session = active or builder.getOrCreate()
+    try:
+        if kind == "parquet":
+            frame = session.read.parquet(data)
+        elif kind == "csv":
+            separator = "\t" if ".tsv" in data.lower() else ","
+            frame = session.read.csv(data, header=True, inferSchema=True, sep=separator)
+        else:
+            frame = session.read.json(data, multiLine=kind == "json")
+        yield frame
+    except spark_errors.PySparkException as exc:
+        # Spark reads lazily: a file it cannot parse may fail only while counting.
+        message = _ui("spark_failed", language).format(
+            path=escape(data), reason=escape(_first_line(exc))
+        )
+        raise FairnessCommandError(message) from exc
+    finally:
+        if active is None:
+            session.stop()
+
+
+@contextmanager
+def _opened(data: str, engine: Engine, language: str) -> Iterator[Any]:
+    """What ``audit`` gets: the path itself (DuckDB reads it) or a Spark DataFrame."""
+    if _engine_for(data, engine) is Engine.SPARK:
+        with _spark_frame(data, language) as frame:
+            yield frame
+    else:
+        yield data
+
+
 @app.command("audit")
 def audit_command(
     data: Annotated[
@@ -300,6 +391,33 @@ def audit_command(
             help="Write the result as JSON to FILE ('-': standard output, and nothing else).",
         ),
     ] = None,
+    html_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--html",
+            metavar="FILE",
+            dir_okay=False,
+            help="Write the bias assessment report (charts, explanations, group metrics) as "
+            "HTML to FILE, in the --lang language.",
+        ),
+    ] = None,
+    system: Annotated[
+        str | None,
+        typer.Option(
+            "--system",
+            metavar="NAME",
+            help="The system's name on the --html report (default: the data file's name).",
+        ),
+    ] = None,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            "--engine",
+            case_sensitive=False,
+            help="Who reads and counts DATA: duckdb, spark (PySpark; the grouped count runs "
+            "in Spark), or auto (Spark for hdfs://, s3a://, abfs:// … URLs, DuckDB otherwise).",
+        ),
+    ] = Engine.AUTO,
     lang: LanguageOption = None,
 ) -> None:
     """Audit DATA: group metrics, disparities with intervals and tests, and policy verdicts.
@@ -311,9 +429,12 @@ def audit_command(
     language = lang or DEFAULT_LANGUAGE
     to_stdout = json_out == "-"
     try:
-        with _progress(not to_stdout, language) as progress:
+        with (
+            _opened(data, engine, language) as source,
+            _progress(not to_stdout, language) as progress,
+        ):
             result = audit(
-                data,
+                source,
                 protected=protected,
                 label=label,
                 prediction=prediction,
@@ -340,6 +461,18 @@ def audit_command(
     if json_out is not None:
         Path(json_out).write_text(document + "\n", encoding="utf-8")
         Console(highlight=False).print(Text(_ui("written", language).format(path=json_out)))
+    if html_out is not None:
+        from tianping.reports import bias_assessment_html
+
+        name = system or Path(data.rstrip("/")).name or data
+        html = bias_assessment_html(
+            system={"name": name},
+            audit=result.to_json(language=language),
+            language=language,
+            data={"name": data},
+        )
+        html_out.write_text(html, encoding="utf-8")
+        Console(highlight=False).print(Text(_ui("written", language).format(path=html_out)))
 
 
 @app.command("policies")

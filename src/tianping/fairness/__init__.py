@@ -99,6 +99,7 @@ from tianping.fairness._disparities import (
     DisparityDefinition,
     between_group_entropy,
     disparity_definition,
+    metric_title,
 )
 from tianping.fairness._errors import (
     FairnessDataError,
@@ -127,6 +128,7 @@ from tianping.fairness._policy import (
     available_policies,
     load_policy,
     policy_from_mapping,
+    verdict_title,
 )
 from tianping.fairness._representativeness import (
     ReferencePopulation,
@@ -200,10 +202,12 @@ __all__ = [
     "level_name",
     "load_policy",
     "load_population",
+    "metric_title",
     "percentile_interval",
     "policy_from_mapping",
     "population_from_mapping",
     "rates",
     "representativeness",
+    "verdict_title",
     "wilson_interval",
 ]

@@ -336,6 +336,22 @@ def disparity_definition(name: str) -> DisparityDefinition:
     raise PolicyError(ERR_UNKNOWN_METRIC, params={"metric": name, "known": ", ".join(known)})
 
 
+def metric_title(name: str) -> LocalizedText:
+    """The name of a group metric (a rate, ``benefit``) or of a disparity, in both languages.
+
+    >>> metric_title("tpr").en, metric_title("disparate_impact").zh
+    ('true positive rate', '差别影响比率')
+
+    Raises
+    ------
+    PolicyError
+        ``name`` is neither a group metric nor a disparity.
+    """
+    if name in METRIC_NAMES:
+        return METRIC_NAMES[name]
+    return disparity_definition(name).title
+
+
 def is_disparity(name: str) -> bool:
     """Whether ``name`` names a disparity (see :func:`disparity_definition`)."""
     try:
@@ -376,6 +392,7 @@ __all__ = [
     "group_values",
     "impact_ratio",
     "is_disparity",
+    "metric_title",
     "rate_table",
     "ratio",
     "ratio_vs_reference",

@@ -27,7 +27,7 @@ import yaml
 
 from tianping.fairness._disparities import disparity_definition
 from tianping.fairness._errors import PolicyError
-from tianping.fairness._messages import ERR_INVALID_POLICY, ERR_UNKNOWN_POLICY
+from tianping.fairness._messages import ERR_INVALID_POLICY, ERR_UNKNOWN_POLICY, VERDICT_WORDS
 from tianping.text import LocalizedText
 
 POLICY_DIR = Path(__file__).with_name("policies")
@@ -36,6 +36,22 @@ DEFAULT_POLICY = "four-fifths"
 Verdict = Literal["pass", "warn", "fail", "inconclusive"]
 VERDICTS: tuple[Verdict, ...] = ("pass", "warn", "fail", "inconclusive")
 Direction = Literal["at_least", "at_most"]
+
+
+def verdict_title(verdict: str) -> LocalizedText:
+    """The word for a verdict in both languages (lower case, as it reads mid-sentence).
+
+    >>> verdict_title("fail").zh, verdict_title("inconclusive").en
+    ('不通过', 'inconclusive')
+
+    Raises
+    ------
+    ValueError
+        ``verdict`` is not one of :data:`VERDICTS`.
+    """
+    if verdict not in VERDICT_WORDS:
+        raise ValueError(f"unknown verdict {verdict!r}; expected one of {', '.join(VERDICTS)}")
+    return VERDICT_WORDS[verdict]
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,4 +255,5 @@ __all__ = [
     "load_policy",
     "policy_from_mapping",
     "tolerance",
+    "verdict_title",
 ]

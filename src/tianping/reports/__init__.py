@@ -18,6 +18,15 @@ font check
 intake summary
     One AI system's particulars, the answers given, the risk tier, its score
     breakdown, reasons and obligations, any override, and a sign-off block.
+bias assessment
+    What a fairness audit (:mod:`tianping.fairness`) of one system's decisions
+    found: the overall verdict, the disparities against the policy as charts,
+    the explanations, group metrics with intervals, the data and settings, and
+    the requirement items it is filed as evidence for.
+interval chart
+    A horizontal bar chart with interval whiskers and threshold lines, as
+    self-contained inline SVG (:func:`interval_chart`), printed in reports and
+    shown on the platform's pages alike.
 
 A report records answers and findings; it is not legal advice and not a
 certification, and each page says so.
@@ -36,6 +45,15 @@ Examples
 True
 """
 
+from tianping.reports._bias_assessment import (
+    AuditChart,
+    bias_assessment_html,
+    bias_assessment_pdf,
+    disparity_charts,
+    group_charts,
+    group_label,
+)
+from tianping.reports._charts import ChartBar, ChartLine, interval_chart, nice_domain
 from tianping.reports._errors import ReportError
 from tianping.reports._fonts import (
     CJK_FONT_FAMILIES,
@@ -59,16 +77,26 @@ __all__ = [
     "CJK_FONT_FAMILIES",
     "DEFAULT_FONT_CHECK",
     "REPORT_LANGUAGES",
+    "AuditChart",
+    "ChartBar",
+    "ChartLine",
     "FontCheck",
     "FontLookup",
     "MessageCatalogue",
     "ReportError",
     "ReportLanguage",
+    "bias_assessment_html",
+    "bias_assessment_pdf",
+    "disparity_charts",
     "fontconfig_has_family",
+    "group_charts",
+    "group_label",
     "html_to_pdf",
     "intake_summary_html",
     "intake_summary_pdf",
+    "interval_chart",
     "load_messages",
+    "nice_domain",
     "normalise_report_language",
     "parse_messages",
     "render_html",

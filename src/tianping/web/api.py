@@ -64,12 +64,22 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 
 from tianping.web.catalogue.api import router as catalogue_router  # noqa: E402
+from tianping.web.operations.api import ingest_router  # noqa: E402
+from tianping.web.operations.api import router as operations_router  # noqa: E402
 from tianping.web.systems.api import router as systems_router  # noqa: E402
 from tianping.web.systems.api import tiering_router  # noqa: E402
 
 api.add_router("/systems", systems_router)
 api.add_router("/intake", tiering_router)
 api.add_router("/catalogue", catalogue_router)
+
+from tianping.web.assessments.api import router as assessments_router  # noqa: E402
+from tianping.web.assessments.api import system_router as system_assessments_router  # noqa: E402
+
+api.add_router("/systems", system_assessments_router)
+api.add_router("/bias-assessments", assessments_router)
+api.add_router("/systems", operations_router)
+api.add_router("/ingest", ingest_router)
 
 
 @api.get("/me", tags=["accounts"], summary="The authenticated user and their memberships")

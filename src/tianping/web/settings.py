@@ -10,6 +10,13 @@ TIANPING_DEBUG         ``1`` to turn on debug pages (off by default)
 TIANPING_ALLOWED_HOSTS comma-separated host names (default ``127.0.0.1,localhost``)
 TIANPING_TASKS_BACKEND ``database`` (default) or ``immediate`` (run tasks in the request)
 TIANPING_EMAIL_BACKEND dotted path of a Django e-mail backend (default: console)
+TIANPING_LEDGER_SECRET base64 of 32+ random bytes from which every ledger's checkpoint key is
+                       derived; if unset, one is generated into ``TIANPING_HOME/ledger_secret``
+                       (mode 0600) on first use
+TIANPING_LEDGER_ORIGIN the host-like prefix of the ledgers' names (default ``tianping.local``)
+TIANPING_DATA_DIRS     folders on the server whose files a bias assessment may read, separated
+                       by ``os.pathsep`` (``:``); unset: uploads only
+TIANPING_MAX_PREDICTIONS_BYTES  size limit of an uploaded predictions file (default 64 MiB)
 """
 
 from __future__ import annotations
@@ -58,6 +65,8 @@ INSTALLED_APPS = [
     "tianping.web.accounts",
     "tianping.web.catalogue",
     "tianping.web.systems",
+    "tianping.web.operations",
+    "tianping.web.assessments",
 ]
 
 MIDDLEWARE = [
@@ -98,8 +107,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets the web process and the task worker read while one writes;
         # IMMEDIATE transactions avoid lock upgrades failing under concurrency.
+        # synchronous=FULL: a commit is on disk when it returns, as the ledger promises
+        # when it acknowledges decision records (WAL with NORMAL may lose the last
+        # commits on power loss).
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;"
         ),
         "transaction_mode": "IMMEDIATE",
     }
@@ -178,3 +190,15 @@ TIANPING = {
     "MAX_UPLOAD_BYTES": 2 * 1024 * 1024,
     "SITE_NAME": _("Tianping AI ethics platform"),
 }
+
+# Bias assessments: predictions files are uploaded (kept in PREDICTIONS_DIR) or read
+# from a server folder named in TIANPING_DATA_DIRS, never from any other path.
+TIANPING["MAX_PREDICTIONS_BYTES"] = int(
+    os.environ.get("TIANPING_MAX_PREDICTIONS_BYTES", str(64 * 1024 * 1024))
+)
+TIANPING["PREDICTIONS_DIR"] = HOME / "predictions"
+TIANPING["DATA_DIRS"] = [
+    Path(d).expanduser()
+    for d in os.environ.get("TIANPING_DATA_DIRS", "").split(os.pathsep)
+    if d.strip()
+]

@@ -11,7 +11,9 @@ from tianping.web.systems import views as system_views
 urlpatterns = [
     path("", system_views.home, name="home"),
     path("systems/", include("tianping.web.systems.urls")),
+    path("systems/<int:pk>/operations/", include("tianping.web.operations.urls")),
     path("catalogue/", include("tianping.web.catalogue.urls")),
+    path("assessments/", include("tianping.web.assessments.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

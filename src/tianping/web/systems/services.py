@@ -272,6 +272,20 @@ def intake_override(
             "justification": intake.override_justification,
         },
     )
+    from tianping.web.operations.services import ledger_record_action
+
+    ledger_record_action(
+        actor=actor,
+        kind="tier_overridden",
+        subject=intake,
+        system=intake.system,
+        payload={
+            "computed": intake.computed_tier,
+            "from": previous,
+            "to": intake.tier,
+            "justification": intake.override_justification,
+        },
+    )
     return intake
 
 

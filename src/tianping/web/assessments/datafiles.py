@@ -1,0 +1,411 @@
+"""Predictions files: which may be read, how an upload is checked, and what columns they hold.
+
+An upload is checked before anything is saved: its type by name *and* by
+content (Parquet's magic bytes; CSV and JSON Lines must be UTF-8 text without
+NUL bytes), its size against ``TIANPING["MAX_PREDICTIONS_BYTES"]``, and that
+DuckDB can read it through to the last row. A file on the server must lie,
+after resolving symbolic links, inside one of ``TIANPING["DATA_DIRS"]``
+(``TIANPING_DATA_DIRS``); it is checked again each time it is read.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import json
+import os
+import tempfile
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.utils.translation import gettext as _
+
+FORMATS = {
+    ".csv": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
+"""File name endings an assessment reads, and the format each names."""
+CHUNK = 1024 * 1024
+PARQUET_MAGIC = b"PAR1"
+MAX_COLUMNS = 1000
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+
+    @property
+    def numeric(self) -> bool:
+        return self.type.upper().split("(")[0] in NUMERIC_TYPES
+
+    def to_json(self) -> dict[str, str]:
+        return {"name": self.name, "type": self.type}
+
+
+NUMERIC_TYPES = {
+    "TINYINT",
+    "SMALLINT",
+    "INTEGER",
+    "BIGINT",
+    "HUGEINT",
+    "UTINYINT",
+    "USMALLINT",
+    "UINTEGER",
+    "UBIGINT",
+    "UHUGEINT",
+    "FLOAT",
+    "DOUBLE",
+    "DECIMAL",
+}
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """A predictions file that passed every check: where it is and what it holds."""
+
+    path: Path
+    name: str
+    format: str
+    size: int
+    sha256: str
+    rows: int | None
+    columns: tuple[Column, ...]
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+
+def max_bytes() -> int:
+    return int(settings.TIANPING["MAX_PREDICTIONS_BYTES"])
+
+
+def data_dirs() -> list[Path]:
+    """The server folders assessments may read from, resolved; empty when none is configured."""
+    return [Path(d).resolve() for d in settings.TIANPING.get("DATA_DIRS", [])]
+
+
+def predictions_dir() -> Path:
+    return Path(settings.TIANPING["PREDICTIONS_DIR"])
+
+
+def format_of(name: str) -> str | None:
+    """``csv``, ``parquet`` or ``jsonl`` from a file name's ending, or ``None``."""
+    return FORMATS.get(Path(name).suffix.lower())
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f}"
+
+
+def _wrong_type(field: str) -> ValidationError:
+    return ValidationError(
+        {field: [_("Choose a CSV (.csv), Parquet (.parquet) or JSON Lines (.jsonl) file.")]}
+    )
+
+
+# --- content checks -----------------------------------------------------------------------------
+
+
+def _check_text(chunks: Iterable[bytes], field: str) -> None:
+    """UTF-8 (a byte-order mark is allowed) without NUL bytes, or a form error saying which."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
+    offset = 0
+    for chunk in chunks:
+        if b"\x00" in chunk:
+            raise ValidationError(
+                {field: [_("The file contains NUL bytes: it is not a text file.")]}
+            )
+        try:
+            decoder.decode(chunk)
+        except UnicodeDecodeError as exc:
+            raise ValidationError(
+                {
+                    field: [
+                        _(
+                            "The file is not UTF-8 text (an invalid byte at position {position}). "
+                            "Save it as UTF-8 — for example “CSV UTF-8” in Excel — and try again."
+                        ).format(position=offset + exc.start)
+                    ]
+                }
+            ) from exc
+        offset += len(chunk)
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        raise ValidationError(
+            {field: [_("The file is not UTF-8 text: it ends in the middle of a character.")]}
+        ) from exc
+
+
+def _check_parquet(head: bytes, tail: bytes, field: str) -> None:
+    if not (head.startswith(PARQUET_MAGIC) and tail.endswith(PARQUET_MAGIC)):
+        raise ValidationError({field: [_("The file is not a Parquet file.")]})
+
+
+def _check_jsonl_start(path: Path, field: str) -> None:
+    with path.open("rb") as fh:
+        for raw in fh:
+            line = raw.strip().removeprefix(codecs.BOM_UTF8)
+            if not line:
+                continue
+            try:
+                first = json.loads(line)
+            except ValueError:
+                first = None
+            if not isinstance(first, dict):
+                raise ValidationError(
+                    {field: [_("Each line of a JSON Lines file must be a JSON object.")]}
+                )
+            return
+    raise ValidationError({field: [_("The file is empty.")]})
+
+
+def _relation(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> duckdb.DuckDBPyRelation:
+    if kind == "parquet":
+        return con.read_parquet(str(path))
+    if kind == "csv":
+        return con.read_csv(str(path))
+    return con.read_json(str(path), format="newline_delimited")
+
+
+def read_columns(
+    path: Path, kind: str, *, field: str, count: bool
+) -> tuple[list[Column], int | None]:
+    """The columns DuckDB finds (and, with ``count``, the rows, reading the whole file)."""
+    con = duckdb.connect()
+    try:
+        relation = _relation(con, path, kind)
+        columns = [
+            Column(str(n), str(t)) for n, t in zip(relation.columns, relation.types, strict=True)
+        ]
+        rows = None
+        if count:
+            found = relation.aggregate("count(*)").fetchall()
+            rows = int(found[0][0]) if found else 0
+    except (duckdb.Error, UnicodeDecodeError) as exc:
+        detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+        raise ValidationError(
+            {field: [_("The file could not be read: {detail}").format(detail=detail)]}
+        ) from exc
+    finally:
+        con.close()
+    if not columns:
+        raise ValidationError({field: [_("The file has no columns.")]})
+    if len(columns) > MAX_COLUMNS:
+        raise ValidationError(
+            {field: [_("The file has more than {count} columns.").format(count=MAX_COLUMNS)]}
+        )
+    if rows == 0:
+        raise ValidationError({field: [_("The file has no rows.")]})
+    return columns, rows
+
+
+# --- uploads ------------------------------------------------------------------------------------
+
+
+def check_upload(upload: UploadedFile, *, field: str = "file") -> CheckedFile:
+    """Copy an upload to a private temporary file and check it; the caller keeps or deletes it.
+
+    Raises
+    ------
+    ValidationError
+        On ``field``: a wrong type, too large, not UTF-8, malformed, empty.
+    """
+    name = Path(upload.name or "").name
+    kind = format_of(name)
+    if kind is None:
+        raise _wrong_type(field)
+    limit = max_bytes()
+    if upload.size is None or upload.size > limit:
+        raise ValidationError(
+            {
+                field: [
+                    _("The file is larger than the limit of {limit} MB.").format(
+                        limit=_megabytes(limit)
+                    )
+                ]
+            }
+        )
+    incoming = predictions_dir() / "incoming"
+    incoming.mkdir(parents=True, exist_ok=True)
+    fd, raw_path = tempfile.mkstemp(suffix=Path(name).suffix.lower(), dir=incoming)
+    path = Path(raw_path)
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for chunk in upload.chunks(CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise ValidationError(
+                        {
+                            field: [
+                                _("The file is larger than the limit of {limit} MB.").format(
+                                    limit=_megabytes(limit)
+                                )
+                            ]
+                        }
+                    )
+                digest.update(chunk)
+                out.write(chunk)
+        if size == 0:
+            raise ValidationError({field: [_("The file is empty.")]})
+        _check_content(path, kind, field)
+        columns, rows = read_columns(path, kind, field=field, count=True)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return CheckedFile(
+        path=path,
+        name=name[:255],
+        format=kind,
+        size=size,
+        sha256=digest.hexdigest(),
+        rows=rows,
+        columns=tuple(columns),
+    )
+
+
+def _chunks(path: Path) -> Iterable[bytes]:
+    with path.open("rb") as fh:
+        while chunk := fh.read(CHUNK):
+            yield chunk
+
+
+def _check_content(path: Path, kind: str, field: str) -> None:
+    if kind == "parquet":
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(4)
+            fh.seek(max(0, size - 4))
+            tail = fh.read(4)
+        _check_parquet(head, tail, field)
+        return
+    _check_text(_chunks(path), field)
+    if kind == "jsonl":
+        _check_jsonl_start(path, field)
+
+
+def keep_upload(checked: CheckedFile, *, system_id: int) -> str:
+    """Move a checked upload to its place; return its name under the predictions folder."""
+    folder = predictions_dir() / str(system_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    location = f"{system_id}/{uuid.uuid4().hex}{checked.path.suffix}"
+    target = predictions_dir() / location
+    os.replace(checked.path, target)
+    target.chmod(0o600)
+    return location
+
+
+# --- files on the server ------------------------------------------------------------------------
+
+
+def allowed_server_path(text: str, *, field: str = "server_path") -> Path:
+    """``text`` as a resolved path inside one of the data folders, or a form error.
+
+    Fails closed: with no data folder configured, every path is refused; globs,
+    relative paths, missing files, folders and paths that resolve (through
+    ``..`` or symbolic links) outside every data folder are refused too.
+    """
+    folders = data_dirs()
+    if not folders:
+        raise ValidationError(
+            {field: [_("Reading files on the server is not enabled on this platform.")]}
+        )
+    raw = text.strip()
+    if not raw or "\x00" in raw or any(ch in raw for ch in "*?[") or not os.path.isabs(raw):
+        raise ValidationError({field: [_("Give the full path of one file on the server.")]})
+    try:
+        path = Path(raw).resolve(strict=True)
+    except (OSError, RuntimeError) as exc:
+        raise ValidationError({field: [_("There is no such file on the server.")]}) from exc
+    if not any(path.is_relative_to(folder) for folder in folders):
+        raise ValidationError(
+            {field: [_("That path is outside the folders this platform may read.")]}
+        )
+    if not path.is_file():
+        raise ValidationError({field: [_("There is no such file on the server.")]})
+    return path
+
+
+def check_server_file(text: str, *, field: str = "server_path") -> CheckedFile:
+    """Check a file on the server: allowed, of a known type, readable; its rows are not counted."""
+    path = allowed_server_path(text, field=field)
+    kind = format_of(path.name)
+    if kind is None:
+        raise _wrong_type(field)
+    if kind == "parquet":
+        _check_content(path, kind, field)
+    columns, _rows = read_columns(path, kind, field=field, count=False)
+    return CheckedFile(
+        path=path,
+        name=path.name[:255],
+        format=kind,
+        size=path.stat().st_size,
+        sha256="",
+        rows=None,
+        columns=tuple(columns),
+    )
+
+
+# --- upload size, before the file is stored -----------------------------------------------------
+
+
+class SizeLimitedUploadHandler(FileUploadHandler):
+    """Stops reading a file upload past the size limit instead of storing it in full.
+
+    The file is skipped (its remaining bytes are read and dropped) and the
+    request is marked, so the form can say why.
+    """
+
+    def __init__(self, request: Any = None, *, limit: int) -> None:
+        super().__init__(request)
+        self.limit = limit
+        self.received = 0
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        self.received = 0
+        super().new_file(*args, **kwargs)
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            if self.request is not None:
+                self.request.predictions_too_large = True
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+__all__ = [
+    "FORMATS",
+    "CheckedFile",
+    "Column",
+    "SizeLimitedUploadHandler",
+    "allowed_server_path",
+    "check_server_file",
+    "check_upload",
+    "data_dirs",
+    "format_of",
+    "keep_upload",
+    "max_bytes",
+    "read_columns",
+]

@@ -1,0 +1,193 @@
+"""Predictions files, bias assessments (background jobs) and the evidence they leave."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tianping.web.systems.models import AISystem
+
+
+class PredictionsFile(models.Model):
+    """A file of a system's decisions that assessments read: uploaded, or on the server."""
+
+    class Source(models.TextChoices):
+        UPLOAD = "upload", _("Uploaded file")
+        SERVER = "server", _("File on the server")
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        PARQUET = "parquet", "Parquet"
+        JSONL = "jsonl", "JSON Lines"
+
+    system = models.ForeignKey(
+        AISystem,
+        verbose_name=_("AI system"),
+        on_delete=models.CASCADE,
+        related_name="predictions_files",
+    )
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices)
+    name = models.CharField(_("file name"), max_length=255)
+    # Uploads: the name under TIANPING["PREDICTIONS_DIR"]; server files: the resolved path,
+    # checked against TIANPING["DATA_DIRS"] again each time it is read.
+    location = models.CharField(_("location"), max_length=1000, editable=False)
+    format = models.CharField(_("format"), max_length=8, choices=Format.choices)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256 digest"), max_length=64, blank=True)
+    rows = models.PositiveBigIntegerField(_("rows"), null=True, blank=True)
+    columns = models.JSONField(_("columns"), default=list)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("attached by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("attached at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("predictions file")
+        verbose_name_plural = _("predictions files")
+
+    def __str__(self) -> str:
+        return f"{self.system} · {self.name}"
+
+    @property
+    def column_names(self) -> list[str]:
+        return [str(c["name"]) for c in self.columns]
+
+    def path(self) -> Path:
+        """Where the file lies on this machine (uploads: under the predictions folder)."""
+        if self.source == self.Source.UPLOAD:
+            return Path(settings.TIANPING["PREDICTIONS_DIR"]) / self.location
+        return Path(self.location)
+
+
+class BiasAssessment(models.Model):
+    """One audit of a predictions file, run in the background with progress and cancellation."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    system = models.ForeignKey(
+        AISystem,
+        verbose_name=_("AI system"),
+        on_delete=models.CASCADE,
+        related_name="bias_assessments",
+    )
+    data = models.ForeignKey(
+        PredictionsFile,
+        verbose_name=_("predictions file"),
+        on_delete=models.PROTECT,
+        related_name="assessments",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    # The keyword arguments of tianping.fairness.audit: protected, label, prediction, score,
+    # threshold, positive, bins, policy, replicates, min_group_size, seed.
+    parameters = models.JSONField(_("parameters"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    # Stored untranslated (gettext_noop) and translated when shown.
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    # Why the data could not be audited, in both languages ({"zh-Hans": …, "en": …}).
+    error = models.JSONField(_("error"), null=True, blank=True)
+    cancel_requested = models.BooleanField(_("cancellation requested"), default=False)
+    verdict = models.CharField(_("verdict"), max_length=16, blank=True)
+    # CountTable.to_json(): the one pass over the data, kept to merge or re-audit later.
+    counts = models.JSONField(_("count table"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("bias assessment")
+        verbose_name_plural = _("bias assessments")
+
+    def __str__(self) -> str:
+        return f"{self.system} · {self.title} · {self.status}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED, self.Status.CANCELLED}
+
+
+class Evidence(models.Model):
+    """A record filed for a system's review: here, the JSON of a bias assessment, unchanged."""
+
+    class Kind(models.TextChoices):
+        BIAS_ASSESSMENT = "bias_assessment", _("Bias assessment")
+
+    system = models.ForeignKey(
+        AISystem, verbose_name=_("AI system"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    content = models.JSONField(_("content"))
+    # SHA-256 of the content as canonical JSON (sorted keys, no spaces, UTF-8).
+    sha256 = models.CharField(_("SHA-256 digest"), max_length=64)
+    bias_assessment = models.OneToOneField(
+        BiasAssessment,
+        verbose_name=_("bias assessment"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="evidence",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filed by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+
+    def __str__(self) -> str:
+        return f"{self.system} · {self.title}"
+
+
+class EvidenceLink(models.Model):
+    """Evidence offered for one requirement item of the catalogue (``REQ-13-02``)."""
+
+    evidence = models.ForeignKey(
+        Evidence, verbose_name=_("evidence"), on_delete=models.CASCADE, related_name="links"
+    )
+    item = models.CharField(_("requirement item"), max_length=32)
+    catalogue_version = models.CharField(_("catalogue version"), max_length=32)
+    # Why the item was linked: "article 13", "export_review_2026:algorithmic_bias" …
+    basis = models.CharField(_("basis"), max_length=200)
+
+    class Meta:
+        ordering = ["item"]
+        verbose_name = _("evidence link")
+        verbose_name_plural = _("evidence links")
+        constraints = [
+            models.UniqueConstraint(fields=["evidence", "item"], name="unique_evidence_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} ← {self.evidence}"

@@ -1,0 +1,12 @@
+"""Background tasks of bias assessments (run by ``tianping worker``)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from tianping.web.assessments import services
+
+
+@task()
+def run_bias_assessment(assessment_id: str) -> None:
+    services.bias_assessment_run(assessment_id=assessment_id)

@@ -1,0 +1,137 @@
+"""Pages of bias assessments. Each view: check access, validate, call one service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tianping.text import normalise_language
+from tianping.web.assessments import datafiles, selectors, services
+from tianping.web.assessments.forms import BiasAssessmentForm
+from tianping.web.assessments.models import BiasAssessment
+from tianping.web.assessments.results import results_context
+from tianping.web.systems.selectors import system_get
+
+REPORT_LANGUAGES = {"zh-Hans", "en", "both"}
+
+
+def _apply_errors(form: BiasAssessmentForm, exc: ValidationError) -> None:
+    """Attach a service's ValidationError to the form's fields (unknown fields: non-field)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _language() -> str:
+    return normalise_language(get_language())
+
+
+@csrf_exempt
+def assessment_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attach a predictions file and queue its audit.
+
+    A file upload over the size limit is cut off while it arrives (the
+    handler must be in place before the body is read, so before the CSRF
+    check, which ``_assessment_new`` then makes).
+    """
+    if request.method == "POST":
+        request.upload_handlers.insert(
+            0, datafiles.SizeLimitedUploadHandler(request, limit=datafiles.max_bytes())
+        )
+    return _assessment_new(request, pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@csrf_protect
+def _assessment_new(request: HttpRequest, pk: int) -> HttpResponse:
+    system = system_get(request.user, pk)
+    if not selectors.can_run_assessment(request.user, system):
+        raise PermissionDenied(_("You cannot run bias assessments for this system."))
+    form = BiasAssessmentForm(
+        request.POST or None,
+        request.FILES or None,
+        language=_language(),
+        too_large=bool(getattr(request, "predictions_too_large", False)),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.bias_assessment_start(
+                actor=request.user, system=system, **form.service_fields()
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            return redirect("assessments:detail", assessment_id=assessment.pk)
+    return render(
+        request,
+        "assessments/new.html",
+        {"form": form, "system": system, "limit": datafiles.max_bytes() // (1024 * 1024)},
+    )
+
+
+@login_required
+@require_GET
+def assessment_detail(request: HttpRequest, assessment_id: str) -> HttpResponse:
+    assessment = selectors.assessment_get(request.user, assessment_id)
+    if request.headers.get("HX-Request"):
+        response = render(request, "assessments/_progress.html", {"assessment": assessment})
+        if assessment.status == BiasAssessment.Status.DONE:
+            response["HX-Refresh"] = "true"
+        return response
+    language = _language()
+    evidence = selectors.evidence_of(assessment)
+    context = {
+        "assessment": assessment,
+        "system": assessment.system,
+        "evidence": evidence,
+        "items": selectors.evidence_items(evidence, language=language),
+        "can_cancel": not assessment.is_finished
+        and selectors.can_cancel_assessment(request.user, assessment),
+        "language": language,
+    }
+    if evidence is not None and assessment.status == BiasAssessment.Status.DONE:
+        context["results"] = results_context(
+            evidence.content, language=language, rate=request.GET.get("rate", "")
+        )
+    return render(request, "assessments/detail.html", context)
+
+
+@login_required
+@require_POST
+def assessment_cancel(request: HttpRequest, assessment_id: str) -> HttpResponse:
+    assessment = selectors.assessment_get(request.user, assessment_id)
+    try:
+        services.bias_assessment_cancel(actor=request.user, assessment=assessment)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("assessments:detail", assessment_id=assessment.pk)
+
+
+@login_required
+@require_GET
+def assessment_report(request: HttpRequest, assessment_id: str) -> HttpResponse:
+    assessment = selectors.assessment_get(request.user, assessment_id)
+    language = request.GET.get("language") or _language()
+    if language not in REPORT_LANGUAGES:
+        language = _language()
+    try:
+        pdf = services.bias_assessment_report_pdf(assessment=assessment, language=language)
+    except ValidationError:
+        return HttpResponse(
+            _("The assessment has no result yet."), status=409, content_type="text/plain"
+        )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="tianping-bias-{assessment.system_id}-{str(assessment.pk)[:8]}.pdf"'
+    )
+    return response

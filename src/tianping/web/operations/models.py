@@ -1,0 +1,334 @@
+"""Operations of deployed AI systems: ledgers in the database, the runtime switch, API keys.
+
+Ledger tables (:class:`LedgerLog`, :class:`LedgerLeaf`, :class:`LedgerNode`,
+:class:`LedgerCheckpoint`) are written only by
+:class:`~tianping.web.operations.store.DatabaseStore`, append-only; the
+library (:mod:`tianping.ledger`) does all hashing. Salts of personal fields
+live apart (:class:`LedgerSalt`) so they can be erased without touching a leaf.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tianping.web.systems.models import AISystem
+
+
+class LedgerLog(models.Model):
+    """One Merkle log: the decision records of one AI system, or the platform's actions.
+
+    ``size`` is the number of committed entries; appends lock this row, so
+    concurrent writers to one log are serialised while different logs proceed
+    in parallel (PostgreSQL).
+    """
+
+    class Kind(models.TextChoices):
+        DECISIONS = "decisions", _("Decision records")
+        PLATFORM = "platform", _("Platform actions")
+
+    origin = models.CharField(_("origin"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    system = models.ForeignKey(
+        AISystem,
+        verbose_name=_("AI system"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger_logs",
+    )
+    size = models.BigIntegerField(_("entries"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ledger log")
+        verbose_name_plural = _("ledger logs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["system"],
+                condition=Q(kind="decisions"),
+                name="one_decision_log_per_system",
+            ),
+            models.UniqueConstraint(
+                fields=["kind"], condition=Q(kind="platform"), name="one_platform_log"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="platform", system__isnull=True)
+                | Q(kind="decisions", system__isnull=False),
+                name="decision_logs_belong_to_a_system",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.origin
+
+
+class LedgerLeaf(models.Model):
+    """Entry ``idx`` of a log: its canonical JSON and its RFC 6962 leaf hash (level-0 node)."""
+
+    pk = models.CompositePrimaryKey("log_id", "idx")
+    log = models.ForeignKey(LedgerLog, on_delete=models.PROTECT, related_name="+", db_index=False)
+    idx = models.BigIntegerField()
+    data = models.BinaryField()
+    hash = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+
+    def __str__(self) -> str:
+        return f"{self.log_id} · {self.idx}"
+
+
+class LedgerNode(models.Model):
+    """The hash of a perfect subtree above the leaves, at its post-order position ``pos``."""
+
+    pk = models.CompositePrimaryKey("log_id", "pos")
+    log = models.ForeignKey(LedgerLog, on_delete=models.PROTECT, related_name="+", db_index=False)
+    pos = models.BigIntegerField()
+    hash = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("ledger node")
+        verbose_name_plural = _("ledger nodes")
+
+    def __str__(self) -> str:
+        return f"{self.log_id} · {self.pos}"
+
+
+class LedgerCheckpoint(models.Model):
+    """A signed checkpoint (C2SP tlog-checkpoint) of a log, in signing order."""
+
+    log = models.ForeignKey(
+        LedgerLog, on_delete=models.PROTECT, related_name="checkpoints", db_index=False
+    )
+    size = models.BigIntegerField(_("tree size"))
+    note = models.TextField(_("signed note"))
+    created_at = models.DateTimeField(_("signed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ledger checkpoint")
+        verbose_name_plural = _("ledger checkpoints")
+        indexes = [models.Index(fields=["log", "id"], name="checkpoint_log_order")]
+
+    def __str__(self) -> str:
+        return f"{self.log_id} · {self.size}"
+
+
+class LedgerSalt(models.Model):
+    """The salt of an entry's personal fields; deleting it erases the link to the person.
+
+    The leaf keeps only ``SHA-256(salt || value)``; once the salt and the personal
+    data are gone, nobody can tie the entry to a person, and no proof changes
+    (PIPL Art. 47).
+    """
+
+    pk = models.CompositePrimaryKey("log_id", "idx")
+    log = models.ForeignKey(LedgerLog, on_delete=models.PROTECT, related_name="+", db_index=False)
+    idx = models.BigIntegerField()
+    salt = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("ledger salt")
+        verbose_name_plural = _("ledger salts")
+
+    def __str__(self) -> str:
+        return f"{self.log_id} · {self.idx}"
+
+
+ACTION_LABELS = {
+    "switch_changed": _("Runtime switch changed"),
+    "tier_overridden": _("Tier overridden"),
+    "playbook_changed": _("Incident playbook changed"),
+    "api_key_created": _("System API key created"),
+    "api_key_revoked": _("System API key revoked"),
+}
+"""How the platform log's action kinds read; later issues add theirs (kinds are not choices,
+so a new kind needs no migration)."""
+
+
+class PlatformAction(models.Model):
+    """An index of the platform log: which entry records which action on which system."""
+
+    log = models.ForeignKey(LedgerLog, on_delete=models.PROTECT, related_name="+", db_index=False)
+    idx = models.BigIntegerField(_("entry"))
+    kind = models.CharField(_("action"), max_length=64)
+    system = models.ForeignKey(
+        AISystem,
+        verbose_name=_("AI system"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="platform_actions",
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("platform action")
+        verbose_name_plural = _("platform actions")
+        ordering = ["-idx"]
+        constraints = [
+            models.UniqueConstraint(fields=["log", "idx"], name="one_action_per_platform_entry")
+        ]
+        indexes = [models.Index(fields=["system", "-idx"], name="platform_action_by_system")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} · {self.subject}"
+
+    @property
+    def label(self) -> str:
+        return str(ACTION_LABELS.get(self.kind, self.kind))
+
+
+class SystemApiKey(models.Model):
+    """A key with which one AI system sends decision records; only its digest is stored."""
+
+    system = models.ForeignKey(
+        AISystem, verbose_name=_("AI system"), on_delete=models.CASCADE, related_name="api_keys"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=16, editable=False)
+    digest = models.CharField(_("SHA-256 digest"), max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("system API key")
+        verbose_name_plural = _("system API keys")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class IngestBatch(models.Model):
+    """A batch of decision records as committed, found again by its idempotency key."""
+
+    log = models.ForeignKey(LedgerLog, on_delete=models.PROTECT, related_name="+", db_index=False)
+    key = models.CharField(_("idempotency key"), max_length=100)
+    digest = models.CharField(_("SHA-256 of the records"), max_length=64)
+    first_index = models.BigIntegerField(_("first entry"))
+    count = models.PositiveIntegerField(_("records"))
+    api_key = models.ForeignKey(
+        SystemApiKey,
+        verbose_name=_("API key"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ingested batch")
+        verbose_name_plural = _("ingested batches")
+        constraints = [
+            models.UniqueConstraint(fields=["log", "key"], name="one_batch_per_idempotency_key")
+        ]
+        indexes = [models.Index(fields=["log", "created_at"], name="batch_log_time")]
+
+    def __str__(self) -> str:
+        return f"{self.log_id} · {self.key}"
+
+
+class SwitchState(models.TextChoices):
+    ACTIVE = "active", _("Active: AI may decide")
+    PAUSED = "paused", _("Paused: humans decide")
+    STOPPED = "stopped", _("Stopped")
+
+
+class SystemSwitch(models.Model):
+    """The runtime switch of a system; ``version`` grows with each change (the SDK's ETag)."""
+
+    system = models.OneToOneField(
+        AISystem,
+        verbose_name=_("AI system"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="switch",
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=SwitchState.choices, default=SwitchState.ACTIVE
+    )
+    version = models.PositiveBigIntegerField(_("version"), default=0)
+    reason = models.TextField(_("reason"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed at"), null=True, blank=True)
+    ledger_index = models.BigIntegerField(_("platform ledger entry"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("runtime switch")
+        verbose_name_plural = _("runtime switches")
+
+    def __str__(self) -> str:
+        return f"{self.system} · {self.state}"
+
+
+class FailSafe(models.TextChoices):
+    HUMAN = "human", _("Hand every decision to a human")
+    LAST_KNOWN = "last_known", _("Follow the last known state for a grace period, then humans")
+
+
+class IncidentPlaybook(models.Model):
+    """Who may move a system's switch, when humans take over, whom to call, what to fall back on.
+
+    A system without a playbook follows the default (``default_playbook.yaml``).
+    """
+
+    system = models.OneToOneField(
+        AISystem,
+        verbose_name=_("AI system"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="playbook",
+    )
+    switch_roles = models.JSONField(_("who may set each state"))
+    takeover_thresholds = models.JSONField(_("thresholds for human takeover"), default=dict)
+    escalation_contacts = models.JSONField(_("escalation contacts"), default=list)
+    fallback_path = models.TextField(_("fallback path"), max_length=5000, blank=True)
+    fail_safe = models.CharField(
+        _("when the platform cannot be reached"),
+        max_length=16,
+        choices=FailSafe.choices,
+        default=FailSafe.HUMAN,
+    )
+    offline_grace_s = models.PositiveIntegerField(_("offline grace period (seconds)"), default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("incident playbook")
+        verbose_name_plural = _("incident playbooks")
+
+    def __str__(self) -> str:
+        return str(self.system)

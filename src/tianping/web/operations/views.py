@@ -1,0 +1,288 @@
+"""The Operations page of an AI system: switch, live counters, API keys, ledger browser.
+
+Each view: find the system through the reader's visibility (404 otherwise),
+check the right, call one service, render.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tianping.ledger import LedgerError, ProofError
+from tianping.web.accounts.models import Role
+from tianping.web.operations import selectors, services
+from tianping.web.operations.forms import ApiKeyForm, PlaybookForm, SwitchForm
+from tianping.web.operations.models import LedgerLog, SwitchState
+from tianping.web.operations.selectors import PLAYBOOK_ROLES
+from tianping.web.systems.models import AISystem
+from tianping.web.systems.selectors import MAX_PK, check_pk, system_get
+
+LOGS = ("decisions", "platform")
+ENTRIES_PER_PAGE = 20
+
+
+def _apply_errors(form: Any, exc: ValidationError) -> None:
+    """Attach a service's ValidationError to the form's fields (unknown fields: non-field)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _page_context(request: HttpRequest, system: AISystem) -> dict[str, Any]:
+    playbook = selectors.playbook_of(system)
+    decisions = selectors.decision_log_find(system)
+    platform = selectors.platform_log_find()
+    before = request.GET.get("before")
+    before_index = int(before) if before and before.isdigit() and len(before) < 19 else None
+    entries = (
+        selectors.ledger_entries(decisions, limit=ENTRIES_PER_PAGE, before=before_index)
+        if decisions is not None
+        else []
+    )
+    can_keys = selectors.can_manage_keys(request.user, system)
+    return {
+        "system": system,
+        "switch": selectors.switch_of(system),
+        "playbook": playbook,
+        "targets": selectors.switch_targets(request.user, system, playbook=playbook),
+        "figures": selectors.counters(system),
+        "can_manage_keys": can_keys,
+        "can_edit_playbook": selectors.can_edit_playbook(request.user, system),
+        "keys": selectors.api_keys_of(system) if can_keys else [],
+        "key_form": ApiKeyForm(),
+        "decisions": selectors.log_info(decisions) if decisions is not None else None,
+        "platform": selectors.log_info(platform, checkpoints=3) if platform is not None else None,
+        "entries": entries,
+        "older": entries[-1].index if entries and entries[-1].index > 0 else None,
+        "actions": selectors.platform_entries_of(system, limit=ENTRIES_PER_PAGE),
+        "switch_rows": [
+            (
+                label,
+                [
+                    str(Role(role).label)
+                    for role in PLAYBOOK_ROLES
+                    if role in playbook.roles_for[state]
+                ],
+            )
+            for state, label in SwitchState.choices
+        ],
+    }
+
+
+@login_required
+def operations_page(request: HttpRequest, pk: int) -> HttpResponse:
+    system = system_get(request.user, pk)
+    return render(request, "operations/page.html", _page_context(request, system))
+
+
+@login_required
+def counters(request: HttpRequest, pk: int) -> HttpResponse:
+    system = system_get(request.user, pk)
+    return render(
+        request,
+        "operations/_counters.html",
+        {"system": system, "figures": selectors.counters(system)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def switch(request: HttpRequest, pk: int) -> HttpResponse:
+    system = system_get(request.user, pk)
+    playbook = selectors.playbook_of(system)
+    targets = selectors.switch_targets(request.user, system, playbook=playbook)
+    if not targets:
+        raise PermissionDenied(_("The incident playbook does not let you move this switch."))
+    wanted = request.GET.get("state")
+    form = SwitchForm(
+        request.POST or None,
+        initial={"state": wanted if wanted in targets else targets[0]},
+    )
+    form.fields["state"].choices = [
+        (state, label) for state, label in SwitchState.choices if state in targets
+    ]
+    if request.method == "POST" and form.is_valid():
+        before = selectors.switch_of(system).version
+        try:
+            changed = services.system_switch_change(
+                actor=request.user,
+                system=system,
+                state=form.cleaned_data["state"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            if changed.version == before:
+                messages.info(request, _("The switch was already in that state; nothing changed."))
+            else:
+                messages.success(
+                    request,
+                    _("Switch set to “{state}”; the change is in the ledger.").format(
+                        state=changed.get_state_display()
+                    ),
+                )
+            return redirect("operations:page", pk=system.pk)
+    return render(
+        request,
+        "operations/switch.html",
+        {
+            "system": system,
+            "form": form,
+            "switch": selectors.switch_of(system),
+            "playbook": playbook,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def playbook(request: HttpRequest, pk: int) -> HttpResponse:
+    system = system_get(request.user, pk)
+    if not selectors.can_edit_playbook(request.user, system):
+        raise PermissionDenied(_("You cannot change the incident playbook of this system."))
+    current = selectors.playbook_of(system)
+    form = PlaybookForm(request.POST or None, initial=PlaybookForm.initial_from(current))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.incident_playbook_update(
+                actor=request.user, system=system, **form.service_fields()
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Incident playbook saved; the change is in the ledger."))
+            return redirect("operations:page", pk=system.pk)
+    return render(
+        request, "operations/playbook.html", {"system": system, "form": form, "playbook": current}
+    )
+
+
+@login_required
+@require_POST
+def key_create(request: HttpRequest, pk: int) -> HttpResponse:
+    system = system_get(request.user, pk)
+    if not selectors.can_manage_keys(request.user, system):
+        raise PermissionDenied(_("You cannot manage the API keys of this system."))
+    form = ApiKeyForm(request.POST)
+    context = _page_context(request, system)
+    if form.is_valid():
+        try:
+            _key, raw = services.system_api_key_create(
+                actor=request.user, system=system, name=form.cleaned_data["name"]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            context = _page_context(request, system)
+            context["new_key"] = raw
+            form = ApiKeyForm()
+    context["key_form"] = form
+    return render(request, "operations/page.html", context)
+
+
+@login_required
+@require_POST
+def key_revoke(request: HttpRequest, pk: int, key_id: int) -> HttpResponse:
+    system = system_get(request.user, pk)
+    check_pk(key_id)
+    try:
+        services.system_api_key_revoke(actor=request.user, system=system, key_id=key_id)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Key revoked: the system can no longer send with it."))
+    return redirect("operations:page", pk=system.pk)
+
+
+@login_required
+@require_POST
+def checkpoint(request: HttpRequest, pk: int) -> HttpResponse:
+    system = system_get(request.user, pk)
+    signed = 0
+    for log in (selectors.decision_log_find(system), selectors.platform_log_find()):
+        if log is not None and services.ledger_checkpoint_sign(log=log) is not None:
+            signed += 1
+    if signed:
+        messages.success(request, _("Checkpoint signed."))
+    else:
+        messages.info(request, _("Every entry is already covered by a signed checkpoint."))
+    return redirect("operations:page", pk=system.pk)
+
+
+def _log(system: AISystem, which: str) -> LedgerLog:
+    if which not in LOGS:
+        raise Http404
+    log = (
+        selectors.decision_log_find(system)
+        if which == "decisions"
+        else selectors.platform_log_find()
+    )
+    if log is None:
+        raise Http404
+    return log
+
+
+@login_required
+def receipt(request: HttpRequest, pk: int, log: str, index: int) -> HttpResponse:
+    system = system_get(request.user, pk)
+    if index > MAX_PK:
+        raise Http404
+    ledger_log = _log(system, log)
+    if log == "platform" and not selectors.platform_entry_is_about(system, index):
+        raise Http404
+    try:
+        found = services.ledger_receipt(log=ledger_log, index=index)
+    except ProofError as exc:
+        raise Http404 from exc
+    response = HttpResponse(found.dumps(), content_type="application/json")
+    response["Content-Disposition"] = (
+        f'attachment; filename="tianping-receipt-{system.pk}-{log}-{index}.json"'
+    )
+    return response
+
+
+@login_required
+def verifier_key(request: HttpRequest, pk: int, log: str) -> HttpResponse:
+    system = system_get(request.user, pk)
+    info = selectors.log_info(_log(system, log), checkpoints=0)
+    response = HttpResponse(info.vkey + "\n", content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="tianping-{system.pk}-{log}.vkey"'
+    return response
+
+
+@login_required
+def export(request: HttpRequest, pk: int) -> HttpResponse:
+    system = system_get(request.user, pk)
+    log = _log(system, "decisions")
+    folder = Path(tempfile.mkdtemp(prefix="tianping-export-"))
+    path = folder / "export.jsonl"
+    try:
+        services.ledger_export(log=log, path=path)
+        handle = path.open("rb")
+    except LedgerError as exc:
+        return HttpResponse(json.dumps({"detail": exc.message}), status=409)
+    finally:
+        # The open file stays readable; the folder goes now, whether or not the
+        # response is ever closed.
+        shutil.rmtree(folder, ignore_errors=True)
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"tianping-{system.pk}-decisions.jsonl",
+        content_type="application/jsonl",
+    )
