@@ -7,6 +7,7 @@ for one with :meth:`LocalizedText.get`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -56,4 +57,30 @@ class LocalizedText:
         return cls(zh=zh, en=data.get("en"))  # type: ignore[arg-type]
 
 
-__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "Language", "LocalizedText", "normalise_language"]
+def render(template: LocalizedText, language: str | None, params: Mapping[str, object]) -> str:
+    """``template`` in ``language``, filled; bilingual parameters are taken in that language too.
+
+    >>> render(LocalizedText(zh="共 {n} 项", en="{n} items"), "en", {"n": 3})
+    '3 items'
+    """
+    values = {
+        key: value.get(language) if isinstance(value, LocalizedText) else value
+        for key, value in params.items()
+    }
+    return template.get(language).format(**values)
+
+
+def localized(template: LocalizedText, **params: object) -> LocalizedText:
+    """``template`` filled in both languages."""
+    return LocalizedText(zh=render(template, "zh-Hans", params), en=render(template, "en", params))
+
+
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "Language",
+    "LocalizedText",
+    "localized",
+    "normalise_language",
+    "render",
+]

@@ -7,24 +7,9 @@ column names, group labels, numbers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from tianping.text import LocalizedText
-
-
-def render(template: LocalizedText, language: str | None, params: Mapping[str, object]) -> str:
-    """``template`` in ``language``, filled; bilingual parameters are taken in that language too."""
-    values = {
-        key: value.get(language) if isinstance(value, LocalizedText) else value
-        for key, value in params.items()
-    }
-    return template.get(language).format(**values)
-
-
-def localized(template: LocalizedText, **params: object) -> LocalizedText:
-    """``template`` filled in both languages."""
-    return LocalizedText(zh=render(template, "zh-Hans", params), en=render(template, "en", params))
-
+from tianping.text import localized as localized  # re-exported for the package's modules
+from tianping.text import render as render
 
 # --- reading the data (FairnessDataError) ------------------------------------------------------
 

@@ -7,19 +7,9 @@ reports by their stable code, with these texts beside them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from tianping.text import LocalizedText
-
-
-def render(template: LocalizedText, language: str | None, params: Mapping[str, object]) -> str:
-    """``template`` in ``language``, filled; bilingual parameters are taken in that language too."""
-    values = {
-        key: value.get(language) if isinstance(value, LocalizedText) else value
-        for key, value in params.items()
-    }
-    return template.get(language).format(**values)
-
+from tianping.text import localized as localized  # re-exported for the package's modules
+from tianping.text import render as render
 
 # --- errors --------------------------------------------------------------------------------------
 

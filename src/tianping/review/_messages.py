@@ -12,32 +12,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from tianping.text import LocalizedText
+from tianping.text import localized as localized  # re-exported for the package's modules
+from tianping.text import render as render
 
 L = LocalizedText
 
 
-def render(template: LocalizedText, language: str | None, params: Mapping[str, object]) -> str:
-    """``template`` in ``language``, filled; bilingual parameters are taken in that language too."""
-    values = {
-        key: value.get(language) if isinstance(value, LocalizedText) else value
-        for key, value in params.items()
-    }
-    return template.get(language).format(**values)
-
-
-def localized(template: LocalizedText, **params: object) -> LocalizedText:
-    """``template`` filled in both languages.
+def joined(items: list[LocalizedText]) -> LocalizedText:
+    """Several bilingual texts as one list (、 in Chinese, commas in English).
 
     Examples
     --------
-    >>> localized(EVEN_SIZE, count=8).en
-    'the committee has 8 serving members; the number must be odd'
+    >>> joined([LocalizedText(zh="甲", en="A"), LocalizedText(zh="乙", en="B")]).zh
+    '甲、乙'
     """
-    return LocalizedText(zh=render(template, "zh-Hans", params), en=render(template, "en", params))
-
-
-def joined(items: list[LocalizedText]) -> LocalizedText:
-    """Several bilingual texts as one list (、 in Chinese, commas in English)."""
     return LocalizedText(zh="、".join(i.zh for i in items), en=", ".join(i.en for i in items))
 
 
