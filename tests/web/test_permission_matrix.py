@@ -42,6 +42,7 @@ from tests.web.factories import (
 )
 from tianping.web.accounts.models import ApiToken
 from tianping.web.accounts.services import api_token_create
+from tianping.web.assessments.privacy import privacy_scan_run, privacy_scan_start
 from tianping.web.assessments.services import bias_assessment_run, bias_assessment_start
 from tianping.web.operations.services import (
     DecisionRecord,
@@ -141,6 +142,12 @@ EXPECTED: dict[str, Expect] = {
     "assessments:detail": Expect(get=about_a(owner=200, jurisdiction=200)),
     "assessments:cancel": Expect(post=about_a(owner=302, jurisdiction=403)),
     "assessments:report": Expect(get=about_a(owner=200, jurisdiction=200)),
+    # Privacy scans (the one in the table is finished)
+    "assessments:privacy_new": Expect(
+        get=about_a(owner=200, jurisdiction=403), post=about_a(owner=200, jurisdiction=403)
+    ),
+    "assessments:privacy_detail": Expect(get=about_a(owner=200, jurisdiction=200)),
+    "assessments:privacy_cancel": Expect(post=about_a(owner=302, jurisdiction=403)),
     # Operations of system A (a system API key and a batch of decision records exist)
     "operations:page": Expect(get=about_a(owner=200, jurisdiction=200)),
     "operations:counters": Expect(get=about_a(owner=200, jurisdiction=200)),
@@ -219,6 +226,10 @@ EXPECTED: dict[str, Expect] = {
     "api:list_bias_assessments": Expect(get={**about_a(owner=200, jurisdiction=200), **API}),
     "api:get_bias_assessment": Expect(get={**about_a(owner=200, jurisdiction=200), **API}),
     "api:cancel_bias_assessment": Expect(post={**about_a(owner=422, jurisdiction=403), **API}),
+    "api:start_privacy_scan": Expect(post={**about_a(owner=422, jurisdiction=403), **API}),
+    "api:list_privacy_scans": Expect(get={**about_a(owner=200, jurisdiction=200), **API}),
+    "api:get_privacy_scan": Expect(get={**about_a(owner=200, jurisdiction=200), **API}),
+    "api:cancel_privacy_scan": Expect(post={**about_a(owner=422, jurisdiction=403), **API}),
     # Ingestion takes a system API key only: people's sessions and tokens are refused.
     "api:ingest_decisions": Expect(
         post=everyone(401), body=lambda n: {"records": [{"record": {"case": 1}}]}, json=True
@@ -238,6 +249,30 @@ EXPECTED: dict[str, Expect] = {
     "api:ledger_entries": Expect(get={**about_a(owner=200, jurisdiction=200), **API}),
     "api:ledger_receipt": Expect(get={**about_a(owner=200, jurisdiction=200), **API}),
     "api:ledger_checkpoint": Expect(post={**about_a(owner=200, jurisdiction=200), **API}),
+    # Monitors of system A (an alert and an incident exist; regulators read, operators act)
+    "operations:alert_handle": Expect(
+        get=signed_in(405),
+        post=about_a(owner=302, jurisdiction=403),
+        body=lambda n: {"reason": "x"},
+    ),
+    "operations:incident_close": Expect(
+        get=signed_in(405),
+        post=about_a(owner=302, jurisdiction=403),
+        body=lambda n: {"reason": "x"},
+    ),
+    "api:monitor_readings": Expect(get={**about_a(owner=200, jurisdiction=200), **API}),
+    "api:monitor_alerts": Expect(get={**about_a(owner=200, jurisdiction=200), **API}),
+    "api:monitor_incidents": Expect(get={**about_a(owner=200, jurisdiction=200), **API}),
+    "api:monitor_alert_handle": Expect(
+        post={**about_a(owner=200, jurisdiction=403), **API},
+        body=lambda n: {"reason": JUSTIFICATION},
+        json=True,
+    ),
+    "api:monitor_incident_close": Expect(
+        post={**about_a(owner=200, jurisdiction=403), **API},
+        body=lambda n: {"reason": JUSTIFICATION},
+        json=True,
+    ),
     "api:questionnaire": Expect(get=signed_in(200, anonymous=401)),
     "api:score": Expect(
         post=signed_in(200, anonymous=401), body=lambda n: {"answers": LOW_RISK_ANSWERS}, json=True
@@ -305,9 +340,13 @@ def _parameters(n: Network, job: ReportJob, token_id: int) -> dict[str, Any]:
         "intake_id": n.intake_a.pk,
         "job_id": job.pk,
         "assessment_id": None,  # a finished assessment, made for the URLs that name one
+        "scan_id": None,  # a finished privacy scan, made for the URLs that name one
         "token_id": token_id,
         "key_id": None,  # a system API key of system A, made for the operations URLs
         "log": "decisions",
+        "alert_id": None,  # an alert and an incident of system A, made for the monitor URLs
+        "incident_id": None,
+        "action": "acknowledge",
         "index": 0,
         "number": 13,
         "uidb64": urlsafe_base64_encode(force_bytes(n.applicant_a.pk)),
@@ -319,6 +358,14 @@ def _parameters(n: Network, job: ReportJob, token_id: int) -> dict[str, Any]:
         "url": "no-such-page/",
         "rest": f"systems/{n.system_a.pk}/no-such-endpoint",
     }
+
+
+def _alert_of_a(n: Network) -> dict[str, int]:
+    from tianping.web.operations.models import Incident, MonitorAlert
+
+    alert = MonitorAlert.objects.create(system=n.system_a, monitor="matrix", severity="fail")
+    incident = Incident.objects.create(system=n.system_a, alert=alert, summary="matrix")
+    return {"alert_id": alert.pk, "incident_id": incident.pk}
 
 
 def _url(route: Route, values: dict[str, Any]) -> str:
@@ -368,6 +415,13 @@ def _finished_assessment(n: Network) -> Any:
     )
     bias_assessment_run(assessment_id=assessment.pk)  # as the worker would leave it
     return assessment.pk
+
+
+def _finished_privacy_scan(n: Network) -> Any:
+    """A finished privacy scan of system A, for the URLs that name one."""
+    scan = privacy_scan_start(actor=n.applicant_a, system=n.system_a, upload=upload())
+    privacy_scan_run(scan_id=scan.pk)
+    return scan.pk
 
 
 def _decisions_of_a(n: Network) -> int:
@@ -457,8 +511,12 @@ def test_url_answers_each_visitor_as_the_table_says(
     values = world.values
     if "assessment_id" in route.params:
         values = {**values, "assessment_id": _finished_assessment(n)}
+    if "scan_id" in route.params:
+        values = {**values, "scan_id": _finished_privacy_scan(n)}
     if route.key.startswith(("operations:", "api:ledger", "api:operations")):
         values = {**values, "key_id": _decisions_of_a(n)}
+    if "alert_id" in route.params or "incident_id" in route.params:
+        values = {**values, **_alert_of_a(n)}
     url = _url(route, values)
     before = _system_a_row()
     problems = []

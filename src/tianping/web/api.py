@@ -78,6 +78,12 @@ from tianping.web.assessments.api import system_router as system_assessments_rou
 
 api.add_router("/systems", system_assessments_router)
 api.add_router("/bias-assessments", assessments_router)
+
+from tianping.web.assessments.privacy_api import router as privacy_router  # noqa: E402
+from tianping.web.assessments.privacy_api import system_router as system_privacy_router  # noqa: E402
+
+api.add_router("/systems", system_privacy_router)
+api.add_router("/privacy-scans", privacy_router)
 api.add_router("/systems", operations_router)
 api.add_router("/ingest", ingest_router)
 

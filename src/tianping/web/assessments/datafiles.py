@@ -35,6 +35,8 @@ FORMATS = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
 }
+PRIVACY_FORMATS = {**FORMATS, ".tsv": "tsv"}
+"""Privacy scans read tab-separated files too."""
 """File name endings an assessment reads, and the format each names."""
 CHUNK = 1024 * 1024
 PARQUET_MAGIC = b"PAR1"
@@ -104,9 +106,9 @@ def predictions_dir() -> Path:
     return Path(settings.TIANPING["PREDICTIONS_DIR"])
 
 
-def format_of(name: str) -> str | None:
+def format_of(name: str, formats: dict[str, str] | None = None) -> str | None:
     """``csv``, ``parquet`` or ``jsonl`` from a file name's ending, or ``None``."""
-    return FORMATS.get(Path(name).suffix.lower())
+    return (FORMATS if formats is None else formats).get(Path(name).suffix.lower())
 
 
 def _megabytes(size: int) -> str:
@@ -181,6 +183,8 @@ def _relation(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> duckdb.D
         return con.read_parquet(str(path))
     if kind == "csv":
         return con.read_csv(str(path))
+    if kind == "tsv":
+        return con.read_csv(str(path), sep="\t")
     return con.read_json(str(path), format="newline_delimited")
 
 
@@ -219,7 +223,9 @@ def read_columns(
 # --- uploads ------------------------------------------------------------------------------------
 
 
-def check_upload(upload: UploadedFile, *, field: str = "file") -> CheckedFile:
+def check_upload(
+    upload: UploadedFile, *, field: str = "file", formats: dict[str, str] | None = None
+) -> CheckedFile:
     """Copy an upload to a private temporary file and check it; the caller keeps or deletes it.
 
     Raises
@@ -228,7 +234,7 @@ def check_upload(upload: UploadedFile, *, field: str = "file") -> CheckedFile:
         On ``field``: a wrong type, too large, not UTF-8, malformed, empty.
     """
     name = Path(upload.name or "").name
-    kind = format_of(name)
+    kind = format_of(name, formats)
     if kind is None:
         raise _wrong_type(field)
     limit = max_bytes()
@@ -344,10 +350,12 @@ def allowed_server_path(text: str, *, field: str = "server_path") -> Path:
     return path
 
 
-def check_server_file(text: str, *, field: str = "server_path") -> CheckedFile:
+def check_server_file(
+    text: str, *, field: str = "server_path", formats: dict[str, str] | None = None
+) -> CheckedFile:
     """Check a file on the server: allowed, of a known type, readable; its rows are not counted."""
     path = allowed_server_path(text, field=field)
-    kind = format_of(path.name)
+    kind = format_of(path.name, formats)
     if kind is None:
         raise _wrong_type(field)
     if kind == "parquet":
@@ -397,6 +405,7 @@ class SizeLimitedUploadHandler(FileUploadHandler):
 
 __all__ = [
     "FORMATS",
+    "PRIVACY_FORMATS",
     "CheckedFile",
     "Column",
     "SizeLimitedUploadHandler",

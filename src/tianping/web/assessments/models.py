@@ -23,6 +23,7 @@ class PredictionsFile(models.Model):
         CSV = "csv", "CSV"
         PARQUET = "parquet", "Parquet"
         JSONL = "jsonl", "JSON Lines"
+        TSV = "tsv", "TSV"
 
     system = models.ForeignKey(
         AISystem,
@@ -130,11 +131,63 @@ class BiasAssessment(models.Model):
         return self.status in {self.Status.DONE, self.Status.FAILED, self.Status.CANCELLED}
 
 
+class PrivacyScan(models.Model):
+    """A privacy profile of a dataset (tianping.privacy.profile_table), run in the background."""
+
+    Status = BiasAssessment.Status
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    system = models.ForeignKey(
+        AISystem,
+        verbose_name=_("AI system"),
+        on_delete=models.CASCADE,
+        related_name="privacy_scans",
+    )
+    data = models.ForeignKey(
+        PredictionsFile,
+        verbose_name=_("dataset"),
+        on_delete=models.PROTECT,
+        related_name="privacy_scans",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    # Stored untranslated (gettext_noop) and translated when shown.
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    error = models.JSONField(_("error"), null=True, blank=True)
+    cancel_requested = models.BooleanField(_("cancellation requested"), default=False)
+    pipl_class = models.CharField(_("PIPL class"), max_length=16, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("privacy scan")
+        verbose_name_plural = _("privacy scans")
+
+    def __str__(self) -> str:
+        return f"{self.system} · {self.title} · {self.status}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED, self.Status.CANCELLED}
+
+
 class Evidence(models.Model):
     """A record filed for a system's review: here, the JSON of a bias assessment, unchanged."""
 
     class Kind(models.TextChoices):
         BIAS_ASSESSMENT = "bias_assessment", _("Bias assessment")
+        PRIVACY_PROFILE = "privacy_profile", _("Dataset privacy profile")
 
     system = models.ForeignKey(
         AISystem, verbose_name=_("AI system"), on_delete=models.CASCADE, related_name="evidence"
@@ -147,6 +200,14 @@ class Evidence(models.Model):
     bias_assessment = models.OneToOneField(
         BiasAssessment,
         verbose_name=_("bias assessment"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="evidence",
+    )
+    privacy_scan = models.OneToOneField(
+        PrivacyScan,
+        verbose_name=_("privacy scan"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tianping.web.assessments import views
+from tianping.web.assessments import privacy_views, views
 
 app_name = "assessments"
 urlpatterns = [
@@ -8,4 +8,7 @@ urlpatterns = [
     path("<uuid:assessment_id>/", views.assessment_detail, name="detail"),
     path("<uuid:assessment_id>/cancel/", views.assessment_cancel, name="cancel"),
     path("<uuid:assessment_id>/report/", views.assessment_report, name="report"),
+    path("systems/<int:pk>/privacy/new/", privacy_views.scan_new, name="privacy_new"),
+    path("privacy/<uuid:scan_id>/", privacy_views.scan_detail, name="privacy_detail"),
+    path("privacy/<uuid:scan_id>/cancel/", privacy_views.scan_cancel, name="privacy_cancel"),
 ]

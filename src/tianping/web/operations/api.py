@@ -23,7 +23,7 @@ from ninja.security import HttpBearer
 from pydantic import StringConstraints
 
 from tianping.ledger import CanonicalJSONError, LedgerError, ProofError
-from tianping.web.operations import selectors, services
+from tianping.web.operations import monitors, selectors, services
 from tianping.web.operations.conf import option
 from tianping.web.operations.gate import GateFull, IngestGate
 from tianping.web.operations.models import LedgerLog, SystemApiKey
@@ -502,3 +502,128 @@ def ledger_checkpoint(request: HttpRequest, system_id: int) -> list[dict[str, An
             }
         )
     return out
+
+
+# --- monitors -----------------------------------------------------------------------------------
+
+
+class ReasonIn(Schema):
+    reason: Annotated[str, StringConstraints(max_length=2000)]
+
+
+def _reading_out(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.pk,
+        "monitor": row.monitor,
+        "status": row.status,
+        "value": row.value,
+        "threshold": row.threshold,
+        "action": row.action or None,
+        "message": row.message,
+        "window_end": row.window_end.isoformat(),
+    }
+
+
+def _alert_out(alert: Any) -> dict[str, Any]:
+    return {
+        "id": alert.pk,
+        "monitor": alert.monitor,
+        "severity": alert.severity,
+        "status": alert.status,
+        "message": alert.message,
+        "opened_at": alert.opened_at.isoformat(),
+        "acknowledged_at": alert.acknowledged_at.isoformat() if alert.acknowledged_at else None,
+        "resolved_at": alert.resolved_at.isoformat() if alert.resolved_at else None,
+        "reason": alert.reason,
+    }
+
+
+def _incident_out(incident: Any) -> dict[str, Any]:
+    return {
+        "id": incident.pk,
+        "alert": incident.alert_id,
+        "status": incident.status,
+        "summary": incident.summary,
+        "opened_at": incident.opened_at.isoformat(),
+        "closed_at": incident.closed_at.isoformat() if incident.closed_at else None,
+        "reason": incident.reason,
+    }
+
+
+@router.get(
+    "/{int:system_id}/monitors/readings",
+    response={200: list[dict[str, Any]], 404: Message},
+    summary="The latest reading of each monitor over the system's logged decisions",
+)
+def monitor_readings(request: HttpRequest, system_id: int) -> list[dict[str, Any]]:
+    system = system_get(request.user, system_id)
+    return [
+        {
+            "monitor": row["spec"].id,
+            "latest": _reading_out(row["latest"]) if row["latest"] else None,
+            "recent_values": row["history"],
+        }
+        for row in monitors.latest_readings(system)
+    ]
+
+
+@router.get(
+    "/{int:system_id}/monitors/alerts",
+    response={200: list[dict[str, Any]], 404: Message},
+    summary="The system's monitor alerts, newest first",
+)
+def monitor_alerts(
+    request: HttpRequest, system_id: int, limit: int = Query(50, ge=1, le=200)
+) -> list[dict[str, Any]]:
+    system = system_get(request.user, system_id)
+    return [_alert_out(a) for a in monitors.alerts_of(system)[:limit]]
+
+
+@router.get(
+    "/{int:system_id}/monitors/incidents",
+    response={200: list[dict[str, Any]], 404: Message},
+    summary="The system's incidents, newest first",
+)
+def monitor_incidents(
+    request: HttpRequest, system_id: int, limit: int = Query(50, ge=1, le=200)
+) -> list[dict[str, Any]]:
+    system = system_get(request.user, system_id)
+    return [_incident_out(i) for i in monitors.incidents_of(system)[:limit]]
+
+
+@router.post(
+    "/{int:system_id}/monitors/alerts/{int:alert_id}/{action}",
+    response={200: dict[str, Any], 403: Message, 404: Message, 422: Message},
+    summary="Acknowledge or resolve an alert, with a reason",
+)
+def monitor_alert_handle(
+    request: HttpRequest,
+    system_id: int,
+    alert_id: int,
+    action: Literal["acknowledge", "resolve"],
+    payload: ReasonIn,
+) -> dict[str, Any]:
+    system = system_get(request.user, system_id)
+    if alert_id > MAX_PK:
+        raise Http404
+    alert = monitors.monitor_alert_handle(
+        actor=request.user, system=system, alert_id=alert_id, action=action, reason=payload.reason
+    )
+    return _alert_out(alert)
+
+
+@router.post(
+    "/{int:system_id}/monitors/incidents/{int:incident_id}/close",
+    response={200: dict[str, Any], 403: Message, 404: Message, 422: Message},
+    summary="Close an incident, with a reason",
+)
+def monitor_incident_close(
+    request: HttpRequest, system_id: int, incident_id: int, payload: ReasonIn
+) -> dict[str, Any]:
+    system = system_get(request.user, system_id)
+    if incident_id > MAX_PK:
+        raise Http404
+    incident = monitors.incident_close(
+        actor=request.user, system=system, incident_id=incident_id, reason=payload.reason
+    )
+    return _incident_out(incident)

@@ -144,6 +144,10 @@ ACTION_LABELS = {
     "playbook_changed": _("Incident playbook changed"),
     "api_key_created": _("System API key created"),
     "api_key_revoked": _("System API key revoked"),
+    "incident_opened": _("Incident opened by a monitor"),
+    "alert_acknowledged": _("Monitor alert acknowledged"),
+    "alert_resolved": _("Monitor alert resolved"),
+    "incident_closed": _("Incident closed"),
 }
 """How the platform log's action kinds read; later issues add theirs (kinds are not choices,
 so a new kind needs no migration)."""
@@ -332,3 +336,174 @@ class IncidentPlaybook(models.Model):
 
     def __str__(self) -> str:
         return str(self.system)
+
+
+# --- monitors over logged decisions (tianping.monitoring) -------------------------------------
+
+
+class MonitorCounts(models.Model):
+    """A system's rolling count tables of logged decisions (``RollingCounts`` as JSON).
+
+    Updated with each ingested batch, in its transaction and under its log's row lock.
+    ``protected`` names the protected attributes counted; empty until the first
+    batch with decision records, which fixes it to every key under their ``attributes``.
+    """
+
+    system = models.OneToOneField(
+        AISystem,
+        verbose_name=_("AI system"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="monitor_counts",
+    )
+    protected = models.JSONField(_("protected attributes"), default=list, blank=True)
+    selection = models.JSONField(_("selection counts"), default=dict)
+    outcomes = models.JSONField(_("outcome counts"), default=dict)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("monitor counts")
+        verbose_name_plural = _("monitor counts")
+
+    def __str__(self) -> str:
+        return str(self.system)
+
+
+class MonitorStatus(models.TextChoices):
+    OK = "ok", _("OK")
+    WARN = "warn", _("Warning")
+    FAIL = "fail", _("Failed")
+    INSUFFICIENT_DATA = "insufficient_data", _("Insufficient data")
+
+
+class MonitorReadingRecord(models.Model):
+    """One monitor's reading after one batch."""
+
+    system = models.ForeignKey(
+        AISystem,
+        verbose_name=_("AI system"),
+        on_delete=models.CASCADE,
+        related_name="monitor_readings",
+    )
+    monitor = models.CharField(_("monitor"), max_length=64)
+    status = models.CharField(_("status"), max_length=20, choices=MonitorStatus.choices)
+    value = models.FloatField(_("value"), null=True, blank=True)
+    threshold = models.FloatField(_("threshold"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=16, blank=True)
+    message = models.JSONField(_("message"), default=dict)
+    window_end = models.DateTimeField(_("window end"))
+
+    class Meta:
+        verbose_name = _("monitor reading")
+        verbose_name_plural = _("monitor readings")
+        indexes = [
+            models.Index(fields=["system", "monitor", "-id"], name="reading_by_monitor"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.monitor} · {self.status}"
+
+
+class AlertStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    RESOLVED = "resolved", _("Resolved")
+
+
+class MonitorAlert(models.Model):
+    """A monitor's warning or failure; one unresolved alert per monitor and system."""
+
+    system = models.ForeignKey(
+        AISystem, verbose_name=_("AI system"), on_delete=models.CASCADE, related_name="alerts"
+    )
+    monitor = models.CharField(_("monitor"), max_length=64)
+    severity = models.CharField(_("severity"), max_length=20, choices=MonitorStatus.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=AlertStatus.choices, default=AlertStatus.OPEN
+    )
+    reading = models.ForeignKey(
+        MonitorReadingRecord,
+        verbose_name=_("reading"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    message = models.JSONField(_("message"), default=dict)
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acknowledged by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resolved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("monitor alert")
+        verbose_name_plural = _("monitor alerts")
+        ordering = ["-opened_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["system", "monitor"],
+                condition=Q(status__in=["open", "acknowledged"]),
+                name="one_unresolved_alert_per_monitor",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.monitor} · {self.status}"
+
+
+class IncidentStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class Incident(models.Model):
+    """An incident a failing ``pause`` monitor opened when it paused the system."""
+
+    system = models.ForeignKey(
+        AISystem, verbose_name=_("AI system"), on_delete=models.CASCADE, related_name="incidents"
+    )
+    alert = models.ForeignKey(
+        MonitorAlert,
+        verbose_name=_("alert"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="incidents",
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=IncidentStatus.choices, default=IncidentStatus.OPEN
+    )
+    summary = models.TextField(_("summary"))
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        ordering = ["-opened_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.system} · {self.status}"

@@ -375,6 +375,10 @@ def decision_records_ingest(
             api_key=api_key,
         )
         _sign_if_due(log, ledger, force=False)
+        # Monitors (tianping.monitoring): count the batch and judge, under the same lock.
+        from tianping.web.operations.monitors import monitors_record_batch
+
+        monitors_record_batch(system=api_key.system, records=[r.record for r in records])
     return IngestResult(
         key=key,
         origin=log.origin,
@@ -564,6 +568,16 @@ def system_switch_change(
     if len(reason) > REASON_LIMIT:
         raise ValidationError({"reason": [_("A reason has at most 2000 characters.")]})
     reject_nul(reason, "reason")
+    return switch_set(actor=actor, system=system, state=state, reason=reason)
+
+
+def switch_set(
+    *, actor: AbstractBaseUser | None, system: AISystem, state: str, reason: str
+) -> SystemSwitch:
+    """Set the switch without a permission check (``actor=None``: the platform, e.g. a monitor).
+
+    Call inside a transaction; the change is appended to the platform ledger.
+    """
     switch, _created = SystemSwitch.objects.select_for_update().get_or_create(system=system)
     if switch.state == state:
         return switch

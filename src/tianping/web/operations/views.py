@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tianping.ledger import LedgerError, ProofError
 from tianping.web.accounts.models import Role
-from tianping.web.operations import selectors, services
+from tianping.web.operations import monitors, selectors, services
 from tianping.web.operations.forms import ApiKeyForm, PlaybookForm, SwitchForm
 from tianping.web.operations.models import LedgerLog, SwitchState
 from tianping.web.operations.selectors import PLAYBOOK_ROLES
@@ -69,6 +69,13 @@ def _page_context(request: HttpRequest, system: AISystem) -> dict[str, Any]:
         "entries": entries,
         "older": entries[-1].index if entries and entries[-1].index > 0 else None,
         "actions": selectors.platform_entries_of(system, limit=ENTRIES_PER_PAGE),
+        "monitors": [
+            {**row, "points": monitors.sparkline(row["history"])}
+            for row in monitors.latest_readings(system)
+        ],
+        "alerts": monitors.alerts_of(system, unresolved=True),
+        "incidents": monitors.incidents_of(system, open_only=True),
+        "can_handle_alerts": monitors.can_handle_alerts(request.user, system),
         "switch_rows": [
             (
                 label,
@@ -285,4 +292,45 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
         as_attachment=True,
         filename=f"tianping-{system.pk}-decisions.jsonl",
         content_type="application/jsonl",
+    )
+
+
+def _handled(request: HttpRequest, system: AISystem, act: Any) -> HttpResponse:
+    try:
+        act(request.POST.get("reason", ""))
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, _("Done; the action is in the platform ledger."))
+    return redirect("operations:page", pk=system.pk)
+
+
+@login_required
+@require_POST
+def alert_handle(request: HttpRequest, pk: int, alert_id: int, action: str) -> HttpResponse:
+    system = system_get(request.user, pk)
+    if action not in ("acknowledge", "resolve") or alert_id > MAX_PK:
+        raise Http404
+    return _handled(
+        request,
+        system,
+        lambda reason: monitors.monitor_alert_handle(
+            actor=request.user, system=system, alert_id=alert_id, action=action, reason=reason
+        ),
+    )
+
+
+@login_required
+@require_POST
+def incident_close(request: HttpRequest, pk: int, incident_id: int) -> HttpResponse:
+    system = system_get(request.user, pk)
+    if incident_id > MAX_PK:
+        raise Http404
+    return _handled(
+        request,
+        system,
+        lambda reason: monitors.incident_close(
+            actor=request.user, system=system, incident_id=incident_id, reason=reason
+        ),
     )

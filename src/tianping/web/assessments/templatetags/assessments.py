@@ -24,6 +24,7 @@ def bias_assessments_card(context: dict[str, Any], system: Any) -> dict[str, Any
     return {
         "system": system,
         "assessments": assessments_of(system)[:CARD_LIMIT],
+        "privacy_scans": system.privacy_scans.all()[:CARD_LIMIT],
         "can_run": can_run_assessment(user, system),
     }
 

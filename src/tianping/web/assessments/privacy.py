@@ -1,0 +1,327 @@
+"""Privacy scans of datasets: start (upload or server path), cancel, run (in the worker), read.
+
+A scan profiles a dataset with :func:`tianping.privacy.profile_table` and files
+the profile as evidence. Only masked findings and salted hashes are kept —
+never a value read from the data (the salt itself is not stored either).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from tianping.web.assessments import datafiles
+from tianping.web.assessments.models import Evidence, EvidenceLink, PredictionsFile, PrivacyScan
+from tianping.web.assessments.selectors import can_run_assessment
+from tianping.web.assessments.services import _canonical, _has_nul, _readable_path
+from tianping.web.systems.models import AISystem
+from tianping.web.systems.selectors import User, can_edit_system, system_get
+from tianping.web.systems.services import reject_nul
+
+logger = logging.getLogger(__name__)
+
+# The requirement items a privacy profile is filed for — taken from the catalogue:
+# Art. 3 clause 3 and Art. 11 of the Ethical Norms, and the crosswalks to PIPL
+# Art. 28 / 55 and the export ethical review's data-privacy dimension.
+EVIDENCE_ARTICLES: tuple[tuple[int, int | None], ...] = ((3, 3), (11, None))
+EVIDENCE_CROSSWALKS: tuple[tuple[str, str], ...] = (
+    ("pipl", "art_28"),
+    ("pipl", "art_55"),
+    ("export_review_2026", "data_privacy"),
+)
+MAX_FINDINGS = 50
+"""Masked findings kept per scan (a sample to show; the profile counts them all)."""
+
+
+def privacy_evidence_items() -> list[tuple[str, str]]:
+    """``(item id, basis)`` for every item a privacy profile is filed for, in catalogue order."""
+    from tianping.norms import load_catalogue
+
+    catalogue = load_catalogue()
+    bases: dict[str, list[str]] = {}
+    for article, clause in EVIDENCE_ARTICLES:
+        for item in catalogue.items_for_article(article):
+            if clause is None or item.clause == clause:
+                label = f"article {article}" + (f"({clause})" if clause else "")
+                bases.setdefault(item.id, []).append(label)
+    for framework, target in EVIDENCE_CROSSWALKS:
+        for item_id in catalogue.crosswalk(framework)[target]:
+            bases.setdefault(item_id, []).append(f"{framework}:{target}")
+    return [(item.id, "; ".join(bases[item.id])) for item in catalogue.items if item.id in bases]
+
+
+# --- reads --------------------------------------------------------------------------------------
+
+
+def can_cancel_scan(user: User, scan: PrivacyScan) -> bool:
+    return (user.is_authenticated and user.pk == scan.requested_by_id) or can_edit_system(
+        user, scan.system
+    )
+
+
+def scans_of(system: AISystem) -> QuerySet[PrivacyScan]:
+    return system.privacy_scans.select_related("data", "requested_by")
+
+
+def scan_get(user: User, scan_id: object) -> PrivacyScan:
+    """The scan if ``user`` may read its system; otherwise 404 (no existence leak)."""
+    try:
+        scan = PrivacyScan.objects.select_related(
+            "system__organisation", "data", "requested_by"
+        ).get(pk=scan_id)
+    except (PrivacyScan.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    system_get(user, scan.system_id)
+    return scan
+
+
+def scan_evidence(scan: PrivacyScan) -> Evidence | None:
+    try:
+        return Evidence.objects.prefetch_related("links").get(privacy_scan=scan)
+    except Evidence.DoesNotExist:
+        return None
+
+
+# --- starting -----------------------------------------------------------------------------------
+
+
+def privacy_scan_start(
+    *,
+    actor: AbstractBaseUser,
+    system: AISystem,
+    upload: UploadedFile | None = None,
+    server_path: str = "",
+    title: str = "",
+) -> PrivacyScan:
+    """Attach a dataset to ``system`` and queue its privacy scan (nothing saved if it fails)."""
+    if not can_run_assessment(actor, system):
+        raise PermissionDenied(_("You cannot scan datasets of this system."))
+    reject_nul(title, "title")
+    title = (title or "").strip()
+    if len(title) > 200:
+        raise ValidationError({"title": [_("Titles are limited to 200 characters.")]})
+    has_path = bool((server_path or "").strip())
+    if (upload is None) == (not has_path):
+        raise ValidationError(
+            {
+                "__all__": [
+                    _("Upload a file or give the path of a file on the server (one of them).")
+                ]
+            }
+        )
+    formats = datafiles.PRIVACY_FORMATS
+    if upload is not None:
+        checked = datafiles.check_upload(upload, field="file", formats=formats)
+    else:
+        checked = datafiles.check_server_file(server_path, field="server_path", formats=formats)
+    kept: Path | None = None
+    try:
+        with transaction.atomic():
+            if upload is not None:
+                location = datafiles.keep_upload(checked, system_id=system.pk)
+                kept = datafiles.predictions_dir() / location
+            else:
+                location = str(checked.path)
+            data = PredictionsFile(
+                system=system,
+                source=PredictionsFile.Source.UPLOAD
+                if upload is not None
+                else PredictionsFile.Source.SERVER,
+                name=checked.name,
+                location=location,
+                format=checked.format,
+                size=checked.size,
+                sha256=checked.sha256,
+                rows=checked.rows,
+                columns=[c.to_json() for c in checked.columns],
+                uploaded_by=actor,
+            )
+            data.full_clean()
+            data.save()
+            scan = PrivacyScan(
+                system=system, data=data, title=title or checked.name, requested_by=actor
+            )
+            scan.full_clean()
+            scan.save()
+            scan_id = str(scan.pk)
+            transaction.on_commit(lambda: _enqueue(scan_id), robust=True)
+    except BaseException:
+        if upload is not None:
+            checked.path.unlink(missing_ok=True)
+            if kept is not None:
+                kept.unlink(missing_ok=True)
+        raise
+    logger.info("privacy scan %s queued for system %s", scan_id, system.pk)
+    return scan
+
+
+def _enqueue(scan_id: str) -> None:
+    from tianping.web.assessments.tasks import run_privacy_scan
+
+    run_privacy_scan.enqueue(scan_id)
+
+
+# --- cancelling ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def privacy_scan_cancel(*, actor: AbstractBaseUser, scan: PrivacyScan) -> PrivacyScan:
+    """Stop a scan: at once if queued, at its next batch of cells if running."""
+    if not can_cancel_scan(actor, scan):
+        raise PermissionDenied(_("You cannot cancel this scan."))
+    scan = PrivacyScan.objects.select_for_update().get(pk=scan.pk)
+    if scan.is_finished:
+        raise ValidationError(_("This scan has already finished."))
+    scan.cancel_requested = True
+    if scan.status == PrivacyScan.Status.QUEUED:
+        scan.status = PrivacyScan.Status.CANCELLED
+        scan.finished_at = timezone.now()
+        scan.message = gettext_noop("Cancelled before it started.")
+    scan.save()
+    return scan
+
+
+# --- running (in the task worker) ---------------------------------------------------------------
+
+
+class _Cancelled(Exception):
+    pass
+
+
+def _step(scan_id: Any, *, progress: int, message: str) -> bool:
+    """Record progress; False (and the scan cancelled) if cancellation was requested."""
+    with transaction.atomic():
+        scan = PrivacyScan.objects.select_for_update().get(pk=scan_id)
+        if scan.cancel_requested:
+            scan.status = PrivacyScan.Status.CANCELLED
+            scan.finished_at = timezone.now()
+            scan.message = gettext_noop("Cancelled.")
+            scan.save()
+            return False
+        scan.status = PrivacyScan.Status.RUNNING
+        scan.progress = progress
+        scan.message = message
+        scan.save()
+    return True
+
+
+def _fail(scan_id: Any, *, message: str, error: dict[str, str] | None = None) -> None:
+    PrivacyScan.objects.filter(pk=scan_id).update(
+        status=PrivacyScan.Status.FAILED,
+        message=message,
+        error=error,
+        finished_at=timezone.now(),
+    )
+
+
+def _scanner(scan_id: Any, columns: int) -> Any:
+    """A Scanner that records progress per column, checks cancellation, keeps a few findings."""
+    from tianping.privacy import Scanner
+
+    class _Tracking(Scanner):
+        findings: list[dict[str, Any]]
+        seen: set[str]
+
+        def scan_column(self, values: Any, *, column: str, **kwargs: Any) -> Any:
+            if column not in self.seen:
+                self.seen.add(column)
+                done = len(self.seen) - 1
+                percent = 10 + int(80 * done / max(columns, 1))
+                if not _step(scan_id, progress=min(percent, 90), message=gettext_noop("Scanning")):
+                    raise _Cancelled
+            found = super().scan_column(values, column=column, **kwargs)
+            for finding in found:
+                if len(self.findings) < MAX_FINDINGS:
+                    entry = finding.to_json()
+                    entry.pop("path", None)
+                    self.findings.append(entry)
+            return found
+
+    scanner = _Tracking()
+    scanner.findings = []
+    scanner.seen = set()
+    return scanner
+
+
+def privacy_scan_run(*, scan_id: Any) -> None:
+    """Profile a queued scan's dataset and file the profile as evidence (the task worker)."""
+    from tianping import privacy
+    from tianping.norms import load_catalogue
+    from tianping.privacy._profile import pipl_label
+
+    scan = PrivacyScan.objects.select_related("data", "system").get(pk=scan_id)
+    if scan.is_finished:
+        return
+    if not _step(scan_id, progress=5, message=gettext_noop("Opening the data")):
+        return
+    scanner = _scanner(scan_id, len(scan.data.columns))
+    try:
+        path = _readable_path(scan.data)
+        profile = privacy.profile_table(path, scanner=scanner)
+    except _Cancelled:
+        return
+    except privacy.PrivacyError as exc:
+        error = None
+        if hasattr(exc, "localized"):
+            error = {"zh-Hans": exc.localized("zh-Hans"), "en": exc.localized("en")}
+        _fail(scan_id, message=gettext_noop("The data could not be scanned."), error=error)
+        return
+    except ValidationError as exc:
+        _fail(scan_id, message=gettext_noop("The file may no longer be read."))
+        logger.warning("privacy scan %s: %s", scan_id, exc.messages)
+        return
+    except Exception:
+        _fail(scan_id, message=gettext_noop("The scan failed unexpectedly."))
+        logger.exception("privacy scan %s failed", scan_id)
+        raise
+    content = profile.to_json(language="zh-Hans")
+    content["path"] = scan.data.name  # not the server path
+    content["pipl_label"] = pipl_label(profile.pipl_class).to_json()
+    content["findings"] = scanner.findings
+    if _has_nul(content):
+        _fail(scan_id, message=gettext_noop("The data holds NUL characters in a column name."))
+        return
+    digest = hashlib.sha256(_canonical(content)).hexdigest()
+    if not _step(scan_id, progress=95, message=gettext_noop("Filing the evidence")):
+        return
+    items = privacy_evidence_items()
+    version = load_catalogue().version
+    with transaction.atomic():
+        locked = PrivacyScan.objects.select_for_update().get(pk=scan_id)
+        if locked.cancel_requested:
+            locked.status = PrivacyScan.Status.CANCELLED
+            locked.finished_at = timezone.now()
+            locked.message = gettext_noop("Cancelled.")
+            locked.save()
+            return
+        evidence = Evidence.objects.create(
+            system=scan.system,
+            kind=Evidence.Kind.PRIVACY_PROFILE,
+            title=scan.title,
+            content=content,
+            sha256=digest,
+            privacy_scan=locked,
+            created_by=scan.requested_by,
+        )
+        EvidenceLink.objects.bulk_create(
+            EvidenceLink(evidence=evidence, item=item, catalogue_version=version, basis=basis)
+            for item, basis in items
+        )
+        locked.status = PrivacyScan.Status.DONE
+        locked.progress = 100
+        locked.message = gettext_noop("Done")
+        locked.pipl_class = profile.pipl_class
+        locked.finished_at = timezone.now()
+        locked.save()

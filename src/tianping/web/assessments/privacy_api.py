@@ -1,0 +1,137 @@
+"""API endpoints of dataset privacy scans: start one (upload or server path), read, cancel."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from django.utils.translation import get_language
+from django.utils.translation import gettext as translate_stored
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
+from pydantic import StringConstraints
+
+from tianping.text import normalise_language
+from tianping.web.assessments import privacy, selectors
+from tianping.web.assessments.api import EvidenceItemOut, Message
+from tianping.web.assessments.models import PrivacyScan
+from tianping.web.systems.selectors import system_get
+
+router = Router(tags=["privacy scans"])
+system_router = Router(tags=["privacy scans"])
+
+
+class PrivacyScanIn(Schema):
+    path: Annotated[str, StringConstraints(max_length=1000)] = Field(
+        "", description="A file on the server instead of an upload (inside TIANPING_DATA_DIRS)."
+    )
+    title: Annotated[str, StringConstraints(max_length=200)] = ""
+
+
+class PrivacyScanOut(Schema):
+    id: uuid.UUID
+    system_id: int
+    title: str
+    status: str
+    progress: int
+    message: str
+    error: str | None
+    pipl_class: str | None
+    data: dict[str, Any]
+    created_at: datetime
+    finished_at: datetime | None
+    evidence_sha256: str | None
+    evidence_items: list[EvidenceItemOut]
+    result: dict[str, Any] | None = Field(
+        None,
+        description="The profile (tianping.privacy.profile/1) with masked findings, once done.",
+    )
+
+
+def _out(scan: PrivacyScan, *, with_result: bool) -> dict[str, Any]:
+    language = normalise_language(get_language())
+    evidence = privacy.scan_evidence(scan)
+    error = scan.error or None
+    data = scan.data
+    return {
+        "id": scan.pk,
+        "system_id": scan.system_id,
+        "title": scan.title,
+        "status": scan.status,
+        "progress": scan.progress,
+        "message": translate_stored(scan.message) if scan.message else "",
+        "error": None if error is None else error.get(language) or error.get("en"),
+        "pipl_class": scan.pipl_class or None,
+        "data": {
+            "name": data.name,
+            "source": data.source,
+            "format": data.format,
+            "size": data.size,
+            "sha256": data.sha256 or None,
+            "rows": data.rows,
+            "columns": data.column_names,
+        },
+        "created_at": scan.created_at,
+        "finished_at": scan.finished_at,
+        "evidence_sha256": None if evidence is None else evidence.sha256,
+        "evidence_items": [
+            {"id": i["id"], "question": i["question"], "basis": i["basis"]}
+            for i in selectors.evidence_items(evidence)
+        ],
+        "result": evidence.content if with_result and evidence is not None else None,
+    }
+
+
+@system_router.post(
+    "/{int:system_id}/privacy-scans",
+    response={202: PrivacyScanOut, 403: Message, 404: Message, 422: Message},
+    summary="Attach a dataset (upload or server path) and queue its privacy scan",
+)
+def start_privacy_scan(
+    request: HttpRequest,
+    system_id: int,
+    payload: Form[PrivacyScanIn],
+    file: Annotated[
+        UploadedFile | None, File(description="The dataset (CSV, TSV, JSONL, Parquet).")
+    ] = None,
+) -> Status[dict[str, Any]]:
+    system = system_get(request.user, system_id)
+    scan = privacy.privacy_scan_start(
+        actor=request.user,
+        system=system,
+        upload=file,
+        server_path=payload.path,
+        title=payload.title,
+    )
+    scan.refresh_from_db()
+    return Status(202, _out(scan, with_result=False))
+
+
+@system_router.get(
+    "/{int:system_id}/privacy-scans",
+    response={200: list[PrivacyScanOut], 404: Message},
+    summary="Privacy scans of a system, newest first (without their profiles)",
+)
+def list_privacy_scans(request: HttpRequest, system_id: int) -> list[dict[str, Any]]:
+    system = system_get(request.user, system_id)
+    return [_out(s, with_result=False) for s in privacy.scans_of(system)[:100]]
+
+
+@router.get(
+    "/{uuid:scan_id}",
+    response={200: PrivacyScanOut, 404: Message},
+    summary="One privacy scan: progress, and its profile once done",
+)
+def get_privacy_scan(request: HttpRequest, scan_id: uuid.UUID) -> dict[str, Any]:
+    return _out(privacy.scan_get(request.user, scan_id), with_result=True)
+
+
+@router.post(
+    "/{uuid:scan_id}/cancel",
+    response={200: PrivacyScanOut, 403: Message, 404: Message, 422: Message},
+    summary="Cancel a queued or running privacy scan",
+)
+def cancel_privacy_scan(request: HttpRequest, scan_id: uuid.UUID) -> dict[str, Any]:
+    scan = privacy.scan_get(request.user, scan_id)
+    return _out(privacy.privacy_scan_cancel(actor=request.user, scan=scan), with_result=False)

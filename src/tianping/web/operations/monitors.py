@@ -1,0 +1,371 @@
+"""Monitors over logged decisions: counts per batch, readings, alerts, incidents.
+
+Each committed batch of decision records is counted (:func:`tianping.monitoring.count_decisions`)
+into the system's rolling counts (:class:`~tianping.web.operations.models.MonitorCounts`), in
+the batch's transaction and under its log's row lock; then every monitor is judged and its
+reading stored. A ``warn`` or ``fail`` opens an alert (one unresolved alert per monitor); a
+``fail`` of a ``pause`` monitor pauses the system through the switch (the change is in the
+platform ledger) and opens an incident. People acknowledge and resolve alerts and close
+incidents, with a reason, in the platform ledger too.
+
+Per-system thresholds live in the playbook's ``takeover_thresholds`` as
+``<monitor id>_<field>`` (``selection_parity_warn_below = 0.85``; fields: ``warn_below``,
+``fail_below``, ``warn_above``, ``fail_above``, ``min_group_size``, ``min_rows``,
+``window_minutes``, ``pause`` (1: pause on failure, 0: alert only)).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from tianping.monitoring import (
+    MonitorReading,
+    MonitorSpec,
+    RollingCounts,
+    count_decisions,
+    evaluate_all,
+    load_monitors,
+)
+from tianping.monitoring._monitors import MonitorError
+from tianping.text import LocalizedText
+from tianping.web.accounts.models import Role
+from tianping.web.operations.models import (
+    AlertStatus,
+    Incident,
+    IncidentStatus,
+    MonitorAlert,
+    MonitorCounts,
+    MonitorReadingRecord,
+    SwitchState,
+)
+from tianping.web.operations.selectors import playbook_of, roles_over
+from tianping.web.systems.models import AISystem
+from tianping.web.systems.services import reject_nul
+
+log = logging.getLogger(__name__)
+
+BUCKET_SECONDS = 60
+REASON_LIMIT = 2000
+MONITOR_ROLES = (Role.APPLICANT, Role.ADMIN, Role.CHAIR, Role.COMMITTEE_MEMBER)
+"""Who acknowledges and resolves alerts and closes incidents: the people running the system
+and its ethics committee. Regulators read them."""
+
+_FIELDS = {
+    "warn_below": float,
+    "fail_below": float,
+    "warn_above": float,
+    "fail_above": float,
+    "min_group_size": int,
+    "min_rows": int,
+}
+
+
+# --- which monitors ---------------------------------------------------------------------------
+
+
+def monitors_of(system: AISystem) -> tuple[MonitorSpec, ...]:
+    """The library's default monitors, with the system's playbook overrides applied."""
+    thresholds = playbook_of(system).takeover_thresholds
+    specs = []
+    for spec in load_monitors():
+        changes: dict[str, Any] = {}
+        prefix = spec.id + "_"
+        for name, number in thresholds.items():
+            if not name.startswith(prefix):
+                continue
+            field = name[len(prefix) :]
+            if field in _FIELDS:
+                changes[field] = _FIELDS[field](number)
+            elif field == "window_minutes" and number > 0:
+                changes["window"] = timedelta(minutes=float(number))
+            elif field == "pause":
+                changes["action"] = "pause" if number else "alert"
+        if any(k.endswith(("_below", "_above")) for k in changes):
+            # An override names the thresholds of its direction; the others are dropped.
+            direction = "_below" if any(k.endswith("_below") for k in changes) else "_above"
+            for key in ("warn_below", "fail_below", "warn_above", "fail_above"):
+                if not key.endswith(direction):
+                    changes.setdefault(key, None)
+        try:
+            specs.append(dataclasses.replace(spec, **changes))
+        except (MonitorError, TypeError, ValueError):
+            log.warning("ignoring the playbook's overrides of monitor %s: invalid", spec.id)
+            specs.append(spec)
+    return tuple(specs)
+
+
+# --- counting and judging a batch -------------------------------------------------------------
+
+
+def _countable(record: Any) -> bool:
+    def binary(value: Any) -> bool:
+        return isinstance(value, bool) or (type(value) is int and value in (0, 1))
+
+    return (
+        isinstance(record, Mapping)
+        and isinstance(record.get("attributes"), Mapping)
+        and binary(record.get("prediction"))
+        and (record.get("outcome") is None or binary(record.get("outcome")))
+    )
+
+
+def monitors_record_batch(*, system: AISystem, records: Sequence[Any]) -> list[MonitorReading]:
+    """Count a committed batch and judge the monitors (inside the batch's transaction).
+
+    Records without ``attributes`` and a 0/1 ``prediction`` are not decisions the monitors
+    can read and are skipped. A monitor failure never loses the batch: it is logged.
+    """
+    decisions = [r for r in records if _countable(r)]
+    if not decisions:
+        return []
+    try:
+        with transaction.atomic():
+            return _record(system, decisions)
+    except Exception:  # pragma: no cover - the batch must commit whatever the monitors do
+        log.exception("monitors of system %s failed on a batch", system.pk)
+        return []
+
+
+def _record(system: AISystem, decisions: list[Mapping[str, Any]]) -> list[MonitorReading]:
+    counts, _created = MonitorCounts.objects.select_for_update().get_or_create(system=system)
+    if not counts.protected:
+        counts.protected = sorted({str(k) for r in decisions for k in r["attributes"]})
+    if not counts.protected:
+        return []
+    now = timezone.now()
+    selection = (
+        RollingCounts.from_json(counts.selection)
+        if counts.selection
+        else RollingCounts(bucket_seconds=BUCKET_SECONDS)
+    )
+    outcomes = (
+        RollingCounts.from_json(counts.outcomes)
+        if counts.outcomes
+        else RollingCounts(bucket_seconds=BUCKET_SECONDS)
+    )
+    new_selection, new_outcomes = count_decisions(decisions, protected=counts.protected)
+    selection.add(now, new_selection)
+    outcomes.add(now, new_outcomes)
+    specs = monitors_of(system)
+    longest = max(spec.window for spec in specs)
+    selection.prune(before=now - longest)
+    outcomes.prune(before=now - longest)
+    counts.selection = selection.to_json()
+    counts.outcomes = outcomes.to_json()
+    counts.save()
+    readings = evaluate_all(specs, selection, outcomes, now=now)
+    for reading in readings:
+        row = MonitorReadingRecord.objects.create(
+            system=system,
+            monitor=reading.monitor,
+            status=reading.status,
+            value=reading.value,
+            threshold=reading.threshold,
+            action=reading.action or "",
+            message=reading.message.to_json(),
+            window_end=reading.window_end,
+        )
+        if reading.status in ("warn", "fail"):
+            _alert(system, reading, row)
+    return readings
+
+
+def _alert(system: AISystem, reading: MonitorReading, row: MonitorReadingRecord) -> None:
+    alert = (
+        MonitorAlert.objects.select_for_update()
+        .filter(
+            system=system,
+            monitor=reading.monitor,
+            status__in=[AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED],
+        )
+        .first()
+    )
+    if alert is None:
+        alert = MonitorAlert.objects.create(
+            system=system,
+            monitor=reading.monitor,
+            severity=reading.status,
+            reading=row,
+            message=reading.message.to_json(),
+        )
+    elif reading.status == "fail" and alert.severity != "fail":
+        alert.severity = "fail"
+        alert.reading = row
+        alert.message = reading.message.to_json()
+        alert.save(update_fields=["severity", "reading", "message"])
+    if reading.status == "fail" and reading.action == "pause":
+        _pause(system, reading, alert)
+
+
+def _pause(system: AISystem, reading: MonitorReading, alert: MonitorAlert) -> None:
+    from tianping.web.operations.services import ledger_record_action, switch_set
+
+    reason = f"Monitor {reading.monitor} failed: {reading.message.get('en')}"[:REASON_LIMIT]
+    switch = switch_set(actor=None, system=system, state=SwitchState.PAUSED, reason=reason)
+    if alert.incidents.filter(status=IncidentStatus.OPEN).exists():
+        return
+    incident = Incident.objects.create(system=system, alert=alert, summary=reason)
+    ledger_record_action(
+        actor=None,
+        kind="incident_opened",
+        subject=incident,
+        payload={
+            "monitor": reading.monitor,
+            "alert": alert.pk,
+            "value": reading.value,
+            "threshold": reading.threshold,
+            "switch": switch.state,
+        },
+    )
+
+
+# --- reads ------------------------------------------------------------------------------------
+
+
+def can_handle_alerts(user: AbstractBaseUser | AnonymousUser, system: AISystem) -> bool:
+    return bool(roles_over(user, system) & set(MONITOR_ROLES))
+
+
+def latest_readings(system: AISystem, *, history: int = 20) -> list[dict[str, Any]]:
+    """Per monitor: its latest reading and the values of its recent ones (oldest first)."""
+    out = []
+    for spec in monitors_of(system):
+        rows = list(
+            MonitorReadingRecord.objects.filter(system=system, monitor=spec.id).order_by("-id")[
+                :history
+            ]
+        )
+        out.append(
+            {
+                "spec": spec,
+                "latest": rows[0] if rows else None,
+                "name": spec.name.get(get_language()),
+                "message": localized(rows[0].message) if rows else "",
+                "history": [r.value for r in reversed(rows)],
+            }
+        )
+    return out
+
+
+def sparkline(values: Sequence[float | None], *, width: int = 120, height: int = 24) -> str:
+    """The ``points`` of an SVG polyline of ``values`` (gaps skipped); empty when none."""
+    known = [(i, v) for i, v in enumerate(values) if v is not None]
+    if not known:
+        return ""
+    low = min(v for _i, v in known)
+    high = max(v for _i, v in known)
+    span = (high - low) or 1.0
+    step = width / max(len(values) - 1, 1)
+    return " ".join(
+        f"{i * step:.1f},{height - 2 - (v - low) / span * (height - 4):.1f}" for i, v in known
+    )
+
+
+def localized(message: Any) -> str:
+    """A stored bilingual message in the active language."""
+    try:
+        return LocalizedText.from_json(message).get(get_language())
+    except (TypeError, ValueError):
+        return ""
+
+
+def alerts_of(system: AISystem, *, unresolved: bool = False) -> QuerySet[MonitorAlert]:
+    rows = MonitorAlert.objects.filter(system=system)
+    if unresolved:
+        rows = rows.filter(status__in=[AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED])
+    return rows
+
+
+def incidents_of(system: AISystem, *, open_only: bool = False) -> QuerySet[Incident]:
+    rows = Incident.objects.filter(system=system)
+    return rows.filter(status=IncidentStatus.OPEN) if open_only else rows
+
+
+# --- people's actions -----------------------------------------------------------------------------
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Give the reason.")]})
+    if len(reason) > REASON_LIMIT:
+        raise ValidationError({"reason": [_("A reason has at most 2000 characters.")]})
+    reject_nul(reason, "reason")
+    return reason
+
+
+@transaction.atomic
+def monitor_alert_handle(
+    *, actor: AbstractBaseUser, system: AISystem, alert_id: int, action: str, reason: str
+) -> MonitorAlert:
+    """Acknowledge (``acknowledge``) or resolve (``resolve``) an alert of ``system``."""
+    if not can_handle_alerts(actor, system):
+        raise PermissionDenied(_("You cannot handle the alerts of this system."))
+    alert = MonitorAlert.objects.select_for_update().filter(pk=alert_id, system=system).first()
+    if alert is None:
+        raise Http404
+    reason = _reason(reason)
+    now = timezone.now()
+    if action == "acknowledge":
+        if alert.status != AlertStatus.OPEN:
+            raise ValidationError(_("Only an open alert can be acknowledged."))
+        alert.status = AlertStatus.ACKNOWLEDGED
+        alert.acknowledged_by, alert.acknowledged_at = actor, now
+    elif action == "resolve":
+        if alert.status == AlertStatus.RESOLVED:
+            raise ValidationError(_("The alert is already resolved."))
+        alert.status = AlertStatus.RESOLVED
+        alert.resolved_by, alert.resolved_at = actor, now
+    else:
+        raise ValidationError(_("Acknowledge or resolve."))
+    alert.reason = reason
+    alert.save()
+    from tianping.web.operations.services import ledger_record_action
+
+    ledger_record_action(
+        actor=actor,
+        kind=f"alert_{'acknowledged' if action == 'acknowledge' else 'resolved'}",
+        subject=alert,
+        payload={"monitor": alert.monitor, "severity": alert.severity, "reason": reason},
+    )
+    return alert
+
+
+@transaction.atomic
+def incident_close(
+    *, actor: AbstractBaseUser, system: AISystem, incident_id: int, reason: str
+) -> Incident:
+    """Close an incident of ``system``; resuming the switch is a separate, deliberate act."""
+    if not can_handle_alerts(actor, system):
+        raise PermissionDenied(_("You cannot close the incidents of this system."))
+    incident = Incident.objects.select_for_update().filter(pk=incident_id, system=system).first()
+    if incident is None:
+        raise Http404
+    reason = _reason(reason)
+    if incident.status == IncidentStatus.CLOSED:
+        raise ValidationError(_("The incident is already closed."))
+    incident.status = IncidentStatus.CLOSED
+    incident.closed_by, incident.closed_at, incident.reason = actor, timezone.now(), reason
+    incident.save()
+    from tianping.web.operations.services import ledger_record_action
+
+    ledger_record_action(
+        actor=actor,
+        kind="incident_closed",
+        subject=incident,
+        payload={"alert": incident.alert_id, "reason": reason},
+    )
+    return incident
