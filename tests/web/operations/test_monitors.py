@@ -52,7 +52,12 @@ def test_skewed_batches_open_one_alert(keyed: Keyed) -> None:
     assert [(a.monitor, a.severity, a.status) for a in alerts] == [
         ("selection_parity", "fail", "open")
     ]
-    assert not Incident.objects.exists()  # selection_parity only alerts by default
+    # A failure opens one incident (not one per batch); an `alert` monitor does not pause.
+    assert [i.alert.monitor for i in Incident.objects.all()] == ["selection_parity"]
+    switch = Client(headers={"Authorization": f"Bearer {keyed.raw}"}).get(
+        switch_url(keyed.system_id)
+    )
+    assert switch.json()["state"] == "active"
     page = _api(keyed.network.applicant_a).get(f"/systems/{keyed.system_id}/operations/")
     assert b'id="monitors-card"' in page.content and b"<polyline" in page.content
     listed = _api(keyed.network.regulator_province_a).get(

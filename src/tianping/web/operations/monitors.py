@@ -206,18 +206,34 @@ def _alert(system: AISystem, reading: MonitorReading, row: MonitorReadingRecord)
         alert.reading = row
         alert.message = reading.message.to_json()
         alert.save(update_fields=["severity", "reading", "message"])
-    if reading.status == "fail" and reading.action == "pause":
-        _pause(system, reading, alert)
+    if reading.status == "fail":
+        # A failure is an incident; a `pause` monitor also hands decisions to people.
+        state = _pause(system, reading) if reading.action == "pause" else None
+        _open_incident(system, reading, alert, switch_state=state)
 
 
-def _pause(system: AISystem, reading: MonitorReading, alert: MonitorAlert) -> None:
-    from tianping.web.operations.services import ledger_record_action, switch_set
+def _failure_reason(reading: MonitorReading) -> str:
+    return f"Monitor {reading.monitor} failed: {reading.message.get('en')}"[:REASON_LIMIT]
 
-    reason = f"Monitor {reading.monitor} failed: {reading.message.get('en')}"[:REASON_LIMIT]
-    switch = switch_set(actor=None, system=system, state=SwitchState.PAUSED, reason=reason)
+
+def _pause(system: AISystem, reading: MonitorReading) -> str:
+    from tianping.web.operations.services import switch_set
+
+    switch = switch_set(
+        actor=None, system=system, state=SwitchState.PAUSED, reason=_failure_reason(reading)
+    )
+    return str(switch.state)
+
+
+def _open_incident(
+    system: AISystem, reading: MonitorReading, alert: MonitorAlert, *, switch_state: str | None
+) -> None:
+    """One open incident per alert, recorded in the platform ledger."""
+    from tianping.web.operations.services import ledger_record_action
+
     if alert.incidents.filter(status=IncidentStatus.OPEN).exists():
         return
-    incident = Incident.objects.create(system=system, alert=alert, summary=reason)
+    incident = Incident.objects.create(system=system, alert=alert, summary=_failure_reason(reading))
     ledger_record_action(
         actor=None,
         kind="incident_opened",
@@ -227,7 +243,7 @@ def _pause(system: AISystem, reading: MonitorReading, alert: MonitorAlert) -> No
             "alert": alert.pk,
             "value": reading.value,
             "threshold": reading.threshold,
-            "switch": switch.state,
+            "switch": switch_state,
         },
     )
 
