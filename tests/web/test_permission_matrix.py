@@ -147,6 +147,7 @@ EXPECTED: dict[str, Expect] = {
         get=about_a(owner=200, jurisdiction=403), post=about_a(owner=200, jurisdiction=403)
     ),
     "assessments:privacy_detail": Expect(get=about_a(owner=200, jurisdiction=200)),
+    "assessments:privacy_impact_report": Expect(get=about_a(owner=200, jurisdiction=200)),
     "assessments:privacy_cancel": Expect(post=about_a(owner=302, jurisdiction=403)),
     # Operations of system A (a system API key and a batch of decision records exist)
     "operations:page": Expect(get=about_a(owner=200, jurisdiction=200)),

@@ -23,6 +23,11 @@ bias assessment
     found: the overall verdict, the disparities against the policy as charts,
     the explanations, group metrics with intervals, the data and settings, and
     the requirement items it is filed as evidence for.
+privacy impact assessment
+    A draft personal-information impact assessment (PIPL Art. 56) from what a
+    privacy scan (:mod:`tianping.privacy`) of a dataset found: the findings per
+    column (counts and classes, never a value), the three Art. 56 contents with
+    the findings filled in and blanks for the processor, and the retention note.
 interval chart
     A horizontal bar chart with interval whiskers and threshold lines, as
     self-contained inline SVG (:func:`interval_chart`), printed in reports and
@@ -64,6 +69,7 @@ from tianping.reports._fonts import (
 )
 from tianping.reports._intake_summary import intake_summary_html, intake_summary_pdf
 from tianping.reports._messages import MessageCatalogue, load_messages, parse_messages
+from tianping.reports._privacy_impact import privacy_impact_html, privacy_impact_pdf
 from tianping.reports._render import (
     REPORT_LANGUAGES,
     ReportLanguage,
@@ -99,6 +105,8 @@ __all__ = [
     "nice_domain",
     "normalise_report_language",
     "parse_messages",
+    "privacy_impact_html",
+    "privacy_impact_pdf",
     "render_html",
     "report_environment",
 ]

@@ -196,3 +196,33 @@ def test_the_api_starts_reads_and_cancels(
     queued = api.post(_start_url(network), {"file": people()}).json()
     cancel = api.post(f"/api/privacy-scans/{queued['id']}/cancel")
     assert cancel.status_code == 200 and cancel.json()["status"] == "cancelled"
+
+
+def test_the_draft_impact_assessment_pdf(
+    network: Network, finished_scan: PrivacyScan, client: Client
+) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    client.force_login(network.applicant_a)
+    page = client.get(f"/assessments/privacy/{finished_scan.pk}/").content.decode()
+    url = f"/assessments/privacy/{finished_scan.pk}/impact-report/"
+    assert url in page and "download-impact-report" in page
+    response = client.get(url, {"language": "both"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    pdf = response.content
+    assert pdf.startswith(b"%PDF")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    squashed = "".join(text.split())
+    assert "对个人权益的影响及安全风险" in squashed
+    assert "个人信息保护影响评估" in squashed
+    assert "".join(network.system_a.name.split()) in squashed
+    for raw in (RAW_ID, "13912345678", "13812345678"):
+        assert raw not in text and raw not in squashed
+    other = Client()
+    other.force_login(network.applicant_b)
+    assert other.get(url).status_code == 404
+    regulator = Client()
+    regulator.force_login(network.regulator_province_a)
+    assert regulator.get(url, {"language": "en"}).status_code == 200

@@ -94,6 +94,28 @@ def scan_evidence(scan: PrivacyScan) -> Evidence | None:
         return None
 
 
+def privacy_impact_pdf(*, scan: PrivacyScan, language: str) -> bytes:
+    """The draft personal-information impact assessment (PIPL Art. 56) of a finished scan."""
+    from tianping import reports
+
+    evidence = scan_evidence(scan)
+    if scan.status != PrivacyScan.Status.DONE or evidence is None:
+        raise ValidationError(_("The scan has no result yet."))
+    system = scan.system
+    profile = {**evidence.content, "path": scan.data.name, "sha256": scan.data.sha256 or None}
+    return reports.privacy_impact_pdf(
+        system={
+            "name": system.name,
+            "organisation": system.organisation.name,
+            "purpose": system.purpose,
+            "owner": system.owner,
+            "model_version": system.model_version,
+        },
+        profile=profile,
+        language=language,
+    )
+
+
 # --- starting -----------------------------------------------------------------------------------
 
 

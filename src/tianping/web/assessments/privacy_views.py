@@ -110,6 +110,7 @@ def scan_detail(request: HttpRequest, scan_id: str) -> HttpResponse:
         {
             "scan": scan,
             "system": scan.system,
+            "language": language,
             "profile": profile,
             "items": selectors.evidence_items(evidence, language=language),
             "evidence": evidence,
@@ -117,6 +118,28 @@ def scan_detail(request: HttpRequest, scan_id: str) -> HttpResponse:
             "can_cancel": not scan.is_finished and privacy.can_cancel_scan(request.user, scan),
         },
     )
+
+
+REPORT_LANGUAGES = {"zh-Hans", "en", "both"}
+
+
+@login_required
+@require_GET
+def scan_impact_report(request: HttpRequest, scan_id: str) -> HttpResponse:
+    """The draft personal-information impact assessment (PIPL Art. 56) as a PDF."""
+    scan = privacy.scan_get(request.user, scan_id)
+    language = request.GET.get("language") or normalise_language(get_language())
+    if language not in REPORT_LANGUAGES:
+        language = normalise_language(get_language())
+    try:
+        pdf = privacy.privacy_impact_pdf(scan=scan, language=language)
+    except ValidationError:
+        return HttpResponse(_("The scan has no result yet."), status=409, content_type="text/plain")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="tianping-pia-{scan.system_id}-{str(scan.pk)[:8]}.pdf"'
+    )
+    return response
 
 
 @login_required
