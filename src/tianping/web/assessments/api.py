@@ -17,7 +17,7 @@ from tianping import fairness
 from tianping.text import normalise_language
 from tianping.web.assessments import selectors, services
 from tianping.web.assessments.forms import parse_bins, parse_columns
-from tianping.web.assessments.models import BiasAssessment
+from tianping.web.assessments.models import BiasAssessment, Evidence, PrivacyScan
 from tianping.web.systems.selectors import system_get
 
 router = Router(tags=["bias assessments"])
@@ -82,22 +82,22 @@ class Message(Schema):
     detail: Any
 
 
-def _out(assessment: BiasAssessment, *, with_result: bool) -> dict[str, Any]:
+def job_out(
+    job: BiasAssessment | PrivacyScan, evidence: Evidence | None, *, with_result: bool
+) -> dict[str, Any]:
+    """The fields bias assessments and privacy scans share, for the API."""
     language = normalise_language(get_language())
-    evidence = selectors.evidence_of(assessment)
-    error = assessment.error or None
-    data = assessment.data
+    error = job.error or None
+    data = job.data
     return {
-        "id": assessment.pk,
-        "system_id": assessment.system_id,
-        "title": assessment.title,
-        "status": assessment.status,
-        "progress": assessment.progress,
+        "id": job.pk,
+        "system_id": job.system_id,
+        "title": job.title,
+        "status": job.status,
+        "progress": job.progress,
         # Stored untranslated (gettext_noop where it was written); translated for the reader.
-        "message": translate_stored(assessment.message) if assessment.message else "",
+        "message": translate_stored(job.message) if job.message else "",
         "error": None if error is None else error.get(language) or error.get("en"),
-        "verdict": assessment.verdict or None,
-        "parameters": assessment.parameters,
         "data": {
             "name": data.name,
             "source": data.source,
@@ -107,14 +107,23 @@ def _out(assessment: BiasAssessment, *, with_result: bool) -> dict[str, Any]:
             "rows": data.rows,
             "columns": data.column_names,
         },
-        "created_at": assessment.created_at,
-        "finished_at": assessment.finished_at,
+        "created_at": job.created_at,
+        "finished_at": job.finished_at,
         "evidence_sha256": None if evidence is None else evidence.sha256,
         "evidence_items": [
             {"id": i["id"], "question": i["question"], "basis": i["basis"]}
             for i in selectors.evidence_items(evidence)
         ],
         "result": evidence.content if with_result and evidence is not None else None,
+    }
+
+
+def _out(assessment: BiasAssessment, *, with_result: bool) -> dict[str, Any]:
+    evidence = selectors.evidence_of(assessment)
+    return {
+        **job_out(assessment, evidence, with_result=with_result),
+        "verdict": assessment.verdict or None,
+        "parameters": assessment.parameters,
     }
 
 

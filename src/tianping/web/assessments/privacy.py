@@ -7,7 +7,6 @@ never a value read from the data (the salt itself is not stored either).
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from pathlib import Path
 from typing import Any
@@ -23,9 +22,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from tianping.web.assessments import datafiles
-from tianping.web.assessments.models import Evidence, EvidenceLink, PredictionsFile, PrivacyScan
+from tianping.web.assessments.models import Evidence, PredictionsFile, PrivacyScan
 from tianping.web.assessments.selectors import can_run_assessment
-from tianping.web.assessments.services import _canonical, _has_nul, _readable_path
+from tianping.web.assessments.services import (
+    _has_nul,
+    _readable_path,
+    job_fail,
+    job_file_evidence,
+    job_step,
+)
 from tianping.web.systems.models import AISystem
 from tianping.web.systems.selectors import User, can_edit_system, system_get
 from tianping.web.systems.services import reject_nul
@@ -223,29 +228,11 @@ class _Cancelled(Exception):
 
 
 def _step(scan_id: Any, *, progress: int, message: str) -> bool:
-    """Record progress; False (and the scan cancelled) if cancellation was requested."""
-    with transaction.atomic():
-        scan = PrivacyScan.objects.select_for_update().get(pk=scan_id)
-        if scan.cancel_requested:
-            scan.status = PrivacyScan.Status.CANCELLED
-            scan.finished_at = timezone.now()
-            scan.message = gettext_noop("Cancelled.")
-            scan.save()
-            return False
-        scan.status = PrivacyScan.Status.RUNNING
-        scan.progress = progress
-        scan.message = message
-        scan.save()
-    return True
+    return job_step(PrivacyScan, scan_id, progress=progress, message=message)
 
 
 def _fail(scan_id: Any, *, message: str, error: dict[str, str] | None = None) -> None:
-    PrivacyScan.objects.filter(pk=scan_id).update(
-        status=PrivacyScan.Status.FAILED,
-        message=message,
-        error=error,
-        finished_at=timezone.now(),
-    )
+    job_fail(PrivacyScan, scan_id, message=message, error=error)
 
 
 def _scanner(scan_id: Any, columns: int) -> Any:
@@ -280,7 +267,6 @@ def _scanner(scan_id: Any, columns: int) -> Any:
 def privacy_scan_run(*, scan_id: Any) -> None:
     """Profile a queued scan's dataset and file the profile as evidence (the task worker)."""
     from tianping import privacy
-    from tianping.norms import load_catalogue
     from tianping.privacy._profile import pipl_label
 
     scan = PrivacyScan.objects.select_related("data", "system").get(pk=scan_id)
@@ -315,35 +301,13 @@ def privacy_scan_run(*, scan_id: Any) -> None:
     if _has_nul(content):
         _fail(scan_id, message=gettext_noop("The data holds NUL characters in a column name."))
         return
-    digest = hashlib.sha256(_canonical(content)).hexdigest()
     if not _step(scan_id, progress=95, message=gettext_noop("Filing the evidence")):
         return
-    items = privacy_evidence_items()
-    version = load_catalogue().version
-    with transaction.atomic():
-        locked = PrivacyScan.objects.select_for_update().get(pk=scan_id)
-        if locked.cancel_requested:
-            locked.status = PrivacyScan.Status.CANCELLED
-            locked.finished_at = timezone.now()
-            locked.message = gettext_noop("Cancelled.")
-            locked.save()
-            return
-        evidence = Evidence.objects.create(
-            system=scan.system,
-            kind=Evidence.Kind.PRIVACY_PROFILE,
-            title=scan.title,
-            content=content,
-            sha256=digest,
-            privacy_scan=locked,
-            created_by=scan.requested_by,
-        )
-        EvidenceLink.objects.bulk_create(
-            EvidenceLink(evidence=evidence, item=item, catalogue_version=version, basis=basis)
-            for item, basis in items
-        )
-        locked.status = PrivacyScan.Status.DONE
-        locked.progress = 100
-        locked.message = gettext_noop("Done")
-        locked.pipl_class = profile.pipl_class
-        locked.finished_at = timezone.now()
-        locked.save()
+    job_file_evidence(
+        PrivacyScan,
+        scan_id,
+        kind=Evidence.Kind.PRIVACY_PROFILE,
+        content=content,
+        items=privacy_evidence_items(),
+        outcome={"pipl_class": profile.pipl_class},
+    )

@@ -7,14 +7,11 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from django.utils.translation import get_language
-from django.utils.translation import gettext as translate_stored
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from pydantic import StringConstraints
 
-from tianping.text import normalise_language
-from tianping.web.assessments import privacy, selectors
-from tianping.web.assessments.api import EvidenceItemOut, Message
+from tianping.web.assessments import privacy
+from tianping.web.assessments.api import EvidenceItemOut, Message, job_out
 from tianping.web.assessments.models import PrivacyScan
 from tianping.web.systems.selectors import system_get
 
@@ -50,37 +47,8 @@ class PrivacyScanOut(Schema):
 
 
 def _out(scan: PrivacyScan, *, with_result: bool) -> dict[str, Any]:
-    language = normalise_language(get_language())
-    evidence = privacy.scan_evidence(scan)
-    error = scan.error or None
-    data = scan.data
-    return {
-        "id": scan.pk,
-        "system_id": scan.system_id,
-        "title": scan.title,
-        "status": scan.status,
-        "progress": scan.progress,
-        "message": translate_stored(scan.message) if scan.message else "",
-        "error": None if error is None else error.get(language) or error.get("en"),
-        "pipl_class": scan.pipl_class or None,
-        "data": {
-            "name": data.name,
-            "source": data.source,
-            "format": data.format,
-            "size": data.size,
-            "sha256": data.sha256 or None,
-            "rows": data.rows,
-            "columns": data.column_names,
-        },
-        "created_at": scan.created_at,
-        "finished_at": scan.finished_at,
-        "evidence_sha256": None if evidence is None else evidence.sha256,
-        "evidence_items": [
-            {"id": i["id"], "question": i["question"], "basis": i["basis"]}
-            for i in selectors.evidence_items(evidence)
-        ],
-        "result": evidence.content if with_result and evidence is not None else None,
-    }
+    out = job_out(scan, privacy.scan_evidence(scan), with_result=with_result)
+    return {**out, "pipl_class": scan.pipl_class or None}
 
 
 @system_router.post(

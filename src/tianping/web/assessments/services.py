@@ -31,6 +31,7 @@ from tianping.web.assessments.models import (
     Evidence,
     EvidenceLink,
     PredictionsFile,
+    PrivacyScan,
 )
 from tianping.web.assessments.selectors import can_cancel_assessment, can_run_assessment
 from tianping.web.systems.models import AISystem
@@ -395,30 +396,98 @@ class _Cancelled(Exception):
     """Raised from the progress callback to stop the audit between stages."""
 
 
-def _step(assessment_id: Any, *, progress: int, message: str) -> bool:
-    """Record progress; False (and the assessment cancelled) if cancellation was requested."""
+JobModel = type[BiasAssessment] | type[PrivacyScan]
+
+
+def job_step(model: JobModel, job_id: Any, *, progress: int, message: str) -> bool:
+    """Record a job's progress; False (and the job cancelled) if cancellation was requested.
+
+    Bias assessments and privacy scans share the job fields (status, progress,
+    message, cancel_requested, finished_at, error).
+    """
     with transaction.atomic():
-        assessment = BiasAssessment.objects.select_for_update().get(pk=assessment_id)
-        if assessment.cancel_requested:
-            assessment.status = BiasAssessment.Status.CANCELLED
-            assessment.finished_at = timezone.now()
-            assessment.message = gettext_noop("Cancelled.")
-            assessment.save()
+        job = model.objects.select_for_update().get(pk=job_id)
+        if job.cancel_requested:
+            _cancelled(job)
             return False
-        assessment.status = BiasAssessment.Status.RUNNING
-        assessment.progress = progress
-        assessment.message = message
-        assessment.save()
+        job.status = model.Status.RUNNING
+        job.progress = progress
+        job.message = message
+        job.save()
     return True
 
 
-def _fail(assessment_id: Any, *, message: str, error: Mapping[str, str] | None = None) -> None:
-    BiasAssessment.objects.filter(pk=assessment_id).update(
-        status=BiasAssessment.Status.FAILED,
+def job_fail(
+    model: JobModel, job_id: Any, *, message: str, error: Mapping[str, str] | None = None
+) -> None:
+    model.objects.filter(pk=job_id).update(
+        status=model.Status.FAILED,
         message=message,
         error=dict(error) if error else None,
         finished_at=timezone.now(),
     )
+
+
+def _cancelled(job: BiasAssessment | PrivacyScan) -> None:
+    job.status = job.Status.CANCELLED
+    job.finished_at = timezone.now()
+    job.message = gettext_noop("Cancelled.")
+    job.save()
+
+
+def job_file_evidence(
+    model: JobModel,
+    job_id: Any,
+    *,
+    kind: str,
+    content: dict[str, Any],
+    items: list[tuple[str, str]],
+    outcome: Mapping[str, Any],
+) -> bool:
+    """File a finished job's result as evidence linked to ``items``; mark the job done.
+
+    Runs in one transaction under the job's row lock; a cancellation requested
+    meanwhile wins and nothing is filed (returns False).
+    """
+    from tianping.norms import load_catalogue
+
+    digest = hashlib.sha256(_canonical(content)).hexdigest()
+    version = load_catalogue().version
+    link = "bias_assessment" if model is BiasAssessment else "privacy_scan"
+    with transaction.atomic():
+        job = model.objects.select_for_update().select_related("system").get(pk=job_id)
+        if job.cancel_requested:
+            _cancelled(job)
+            return False
+        evidence = Evidence.objects.create(
+            system=job.system,
+            kind=kind,
+            title=job.title,
+            content=content,
+            sha256=digest,
+            created_by=job.requested_by,
+            **{link: job},
+        )
+        EvidenceLink.objects.bulk_create(
+            EvidenceLink(evidence=evidence, item=item, catalogue_version=version, basis=basis)
+            for item, basis in items
+        )
+        job.status = model.Status.DONE
+        job.progress = 100
+        job.message = gettext_noop("Done")
+        for name, value in outcome.items():
+            setattr(job, name, value)
+        job.finished_at = timezone.now()
+        job.save()
+    return True
+
+
+def _step(assessment_id: Any, *, progress: int, message: str) -> bool:
+    return job_step(BiasAssessment, assessment_id, progress=progress, message=message)
+
+
+def _fail(assessment_id: Any, *, message: str, error: Mapping[str, str] | None = None) -> None:
+    job_fail(BiasAssessment, assessment_id, message=message, error=error)
 
 
 def _canonical(content: Any) -> bytes:
@@ -484,41 +553,16 @@ def bias_assessment_run(*, assessment_id: Any) -> None:
         # PostgreSQL cannot store NUL characters in JSON; such labels cannot be filed.
         _fail(assessment_id, message=gettext_noop("The data holds NUL characters in a group name."))
         return
-    digest = hashlib.sha256(_canonical(content)).hexdigest()
     if not _step(assessment_id, progress=95, message=gettext_noop("Filing the evidence")):
         return
-    items = bias_evidence_items()
-    from tianping.norms import load_catalogue
-
-    version = load_catalogue().version
-    with transaction.atomic():
-        locked = BiasAssessment.objects.select_for_update().get(pk=assessment_id)
-        if locked.cancel_requested:
-            locked.status = BiasAssessment.Status.CANCELLED
-            locked.finished_at = timezone.now()
-            locked.message = gettext_noop("Cancelled.")
-            locked.save()
-            return
-        evidence = Evidence.objects.create(
-            system=assessment.system,
-            kind=Evidence.Kind.BIAS_ASSESSMENT,
-            title=assessment.title,
-            content=content,
-            sha256=digest,
-            bias_assessment=locked,
-            created_by=assessment.requested_by,
-        )
-        EvidenceLink.objects.bulk_create(
-            EvidenceLink(evidence=evidence, item=item, catalogue_version=version, basis=basis)
-            for item, basis in items
-        )
-        locked.status = BiasAssessment.Status.DONE
-        locked.progress = 100
-        locked.message = gettext_noop("Done")
-        locked.verdict = result.verdict
-        locked.counts = result.table.to_json()
-        locked.finished_at = timezone.now()
-        locked.save()
+    job_file_evidence(
+        BiasAssessment,
+        assessment_id,
+        kind=Evidence.Kind.BIAS_ASSESSMENT,
+        content=content,
+        items=bias_evidence_items(),
+        outcome={"verdict": result.verdict, "counts": result.table.to_json()},
+    )
 
 
 # --- the PDF ------------------------------------------------------------------------------------
