@@ -87,6 +87,10 @@ api.add_router("/privacy-scans", privacy_router)
 api.add_router("/systems", operations_router)
 api.add_router("/ingest", ingest_router)
 
+from tianping.web.reviews.api import router as reviews_router  # noqa: E402
+
+api.add_router("/reviews", reviews_router)
+
 
 @api.get("/me", tags=["accounts"], summary="The authenticated user and their memberships")
 def me(request: HttpRequest) -> dict[str, Any]:

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "tianping.web.systems",
     "tianping.web.operations",
     "tianping.web.assessments",
+    "tianping.web.reviews",
 ]
 
 MIDDLEWARE = [

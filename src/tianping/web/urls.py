@@ -14,6 +14,7 @@ urlpatterns = [
     path("systems/<int:pk>/operations/", include("tianping.web.operations.urls")),
     path("catalogue/", include("tianping.web.catalogue.urls")),
     path("assessments/", include("tianping.web.assessments.urls")),
+    path("reviews/", include("tianping.web.reviews.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

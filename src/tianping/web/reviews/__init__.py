@@ -1,0 +1,1 @@
+"""Ethics review: committees and review centres, applications, meetings, votes, expert re-review."""
