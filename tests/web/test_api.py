@@ -678,3 +678,12 @@ def test_query_parameters_with_nul_characters_are_refused(
     catalogue: None, api_a: Client, url: str
 ) -> None:
     assert api_a.get(url).status_code == 422
+
+
+def test_a_request_body_over_the_limit_answers_413_in_json(network: Network, api_a: Client) -> None:
+    before = AISystem.objects.count()
+    body = json.dumps({**system_fields(), "purpose": "x" * (3 * 1024 * 1024)})
+    response = api_a.post("/api/systems", body, content_type="application/json")
+    assert response.status_code == 413
+    assert isinstance(response.json()["detail"], str)
+    assert AISystem.objects.count() == before

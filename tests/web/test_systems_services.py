@@ -17,6 +17,7 @@ from tests.web.factories import (
     CONTRADICTORY_ANSWERS,
     HIGH_RISK_ANSWERS,
     JUSTIFICATION,
+    SYSTEM_A_NAME,
     Network,
     answers,
     make_system,
@@ -502,3 +503,23 @@ def test_report_job_needs_a_completed_intake(network: Network) -> None:
     fresh = make_system(actor=n.applicant_a, organisation=n.enterprise_a, name="No intake yet")
     with nothing_saved(), pytest.raises(ValidationError):
         report_job_start(actor=n.applicant_a, system=fresh, language="en")
+
+
+def test_a_concurrent_registration_of_the_same_name_gets_a_field_error(network: Network) -> None:
+    """The second of two simultaneous registrations passes full_clean (the first is not
+    committed yet) and hits the unique constraint: it gets a field error, not a 500."""
+    from unittest import mock
+
+    before = AISystem.objects.count()
+    with (
+        mock.patch.object(AISystem, "validate_constraints"),
+        mock.patch.object(AISystem, "validate_unique"),
+        pytest.raises(ValidationError) as info,
+    ):
+        system_register(
+            actor=network.applicant_a,
+            organisation=network.enterprise_a,
+            **system_fields(name=SYSTEM_A_NAME),
+        )
+    assert "name" in info.value.message_dict
+    assert AISystem.objects.count() == before

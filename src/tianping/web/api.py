@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, NoReturn
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI, Router
@@ -21,6 +21,7 @@ from tianping.web.accounts.services import api_token_authenticate
 # field errors services raise; the OpenAPI descriptions stay in English.
 ERR_PERMISSION_DENIED = _("Permission denied.")
 ERR_NOT_FOUND = _("Not found.")
+ERR_TOO_LARGE = _("The request body is too large.")
 
 
 class BearerToken(HttpBearer):
@@ -56,6 +57,11 @@ def _permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespo
     return api.create_response(
         request, {"detail": str(exc) or str(ERR_PERMISSION_DENIED)}, status=403
     )
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return api.create_response(request, {"detail": str(ERR_TOO_LARGE)}, status=413)
 
 
 @api.exception_handler(Http404)

@@ -17,6 +17,11 @@ TIANPING_LEDGER_ORIGIN the host-like prefix of the ledgers' names (default ``tia
 TIANPING_DATA_DIRS     folders on the server whose files a bias assessment may read, separated
                        by ``os.pathsep`` (``:``); unset: uploads only
 TIANPING_MAX_PREDICTIONS_BYTES  size limit of an uploaded predictions file (default 64 MiB)
+TIANPING_MAX_ATTACHMENT_BYTES   size limit of one attachment of a review application
+                                (default 20 MiB)
+TIANPING_REVIEW_RETENTION_YEARS years an ended review keeps its attachments' contents and
+                                decision letters before ``review_purge`` removes them
+                                (default 5; names and hashes stay)
 """
 
 from __future__ import annotations
@@ -203,3 +208,10 @@ TIANPING["DATA_DIRS"] = [
     for d in os.environ.get("TIANPING_DATA_DIRS", "").split(os.pathsep)
     if d.strip()
 ]
+
+# Ethics review: attachments are stored in the database, hashed; their contents are kept for
+# the retention period after the review ends (records: ≥ 5 years suggested), then purged.
+TIANPING_MAX_ATTACHMENT_BYTES = int(
+    os.environ.get("TIANPING_MAX_ATTACHMENT_BYTES", str(20 * 1024 * 1024))
+)
+TIANPING_REVIEW_RETENTION_YEARS = int(os.environ.get("TIANPING_REVIEW_RETENTION_YEARS", "5"))

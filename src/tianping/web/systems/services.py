@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
@@ -154,7 +154,15 @@ def system_register(
     data = _clean_fields(fields)
     system = AISystem(organisation=organisation, created_by=actor, **data)
     system.full_clean()
-    system.save()
+    try:
+        # Two registrations of one name at once: full_clean cannot see the other
+        # one; the unique constraint does, and the loser gets the same message.
+        with transaction.atomic():
+            system.save()
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"name": [_("This organisation already has a system of that name.")]}
+        ) from exc
     _record(system, SystemEvent.Kind.REGISTERED, actor, {"name": system.name})
     return system
 
