@@ -38,8 +38,10 @@ def test_routing_own_committee_else_entrusted_centre(reviews: ReviewNetwork) -> 
     assert route(net.enterprise_b) == (None, None)
 
 
-def test_competent_authority_is_the_nearest_regulator(reviews: ReviewNetwork) -> None:
-    assert competent_authority(reviews.net.enterprise_a) == reviews.net.city_a
+def test_competent_authority_is_the_provincial_regulator(reviews: ReviewNetwork) -> None:
+    assert competent_authority(reviews.net.enterprise_a) == reviews.net.province_a
+    assert competent_authority(reviews.net.city_a) == reviews.net.province_a
+    assert competent_authority(reviews.net.province_a) == reviews.net.central
 
 
 def test_record_appends_to_timeline_and_ledger(reviews: ReviewNetwork) -> None:
@@ -146,7 +148,7 @@ def test_listed_activity_approval_goes_to_expert_review(reviews: ReviewNetwork) 
     app.refresh_from_db()
     assert app.status == "expert_review" and app.decision == ""
     review = ExpertReview.objects.get(application=app)
-    assert review.authority == reviews.net.city_a
+    assert review.authority == reviews.net.province_a
     assert review.due_at is not None
 
 

@@ -173,13 +173,21 @@ def panel_seat(user: User, review: ExpertReview) -> PanelExpert | None:
 
 
 def competent_authority(organisation: Organisation) -> Organisation | None:
-    """The nearest regulator above ``organisation`` (the competent authority for re-review)."""
+    """The competent authority for expert re-review of ``organisation``'s activities.
+
+    The provincial regulator above it (the local competent department that
+    organises expert re-review, Measures 2023 Art. 26); where there is none, the
+    nearest regulator above it.
+    """
+    nearest: Organisation | None = None
     node = organisation.parent
     while node is not None:
         if node.kind in REGULATOR_KINDS:
-            return node
+            if node.kind == "provincial_regulator":
+                return node
+            nearest = nearest or node
         node = node.parent
-    return None
+    return nearest
 
 
 def active_entrustment(organisation: Organisation) -> Entrustment | None:
