@@ -75,6 +75,14 @@ _UI = {
     "due_status": LocalizedText(zh="待办", en="due"),
     "overdue_status": LocalizedText(zh="逾期", en="overdue"),
     "late_status": LocalizedText(zh="迟交", en="filed late"),
+    "export_unknown": LocalizedText(
+        zh="没有编号或受理编号为 {ident} 的审查申请。",
+        en="No review application with id or reference {ident}.",
+    ),
+    "export_title": LocalizedText(zh="审查申请 {reference}", en="Review application {reference}"),
+    "export_field": LocalizedText(zh="项目", en="Field"),
+    "export_events": LocalizedText(zh="时间线（{count} 条）", en="Timeline ({count} events)"),
+    "export_ledger": LocalizedText(zh="账本条目", en="Ledger entry"),
 }
 
 
@@ -326,6 +334,88 @@ def check_committee(
         _print_reminders(reminders, language, console)
     if not (composition.ok and reminders.ok):
         raise typer.Exit(1)
+
+
+def _print_record(record: dict[str, object], language: str, console: Console) -> None:
+    app_part = record["application"]
+    assert isinstance(app_part, dict)
+    console.print(Text(_ui("export_title", language, reference=app_part["reference"]), "bold"))
+    table = Table(show_header=False)
+    table.add_column(_ui("export_field", language))
+    table.add_column(_ui("value", language))
+    decision = record.get("decision") or {}
+    procedure = record.get("procedure") or {}
+    assert isinstance(decision, dict) and isinstance(procedure, dict)
+    rows = [
+        ("title", app_part.get("title")),
+        ("organisation", (app_part.get("organisation") or {}).get("name")),
+        ("system", (app_part.get("system") or {}).get("name")),
+        ("body", (app_part.get("body") or {}).get("name")),
+        ("kind", app_part.get("kind")),
+        ("tier", app_part.get("tier")),
+        ("listed_activity", app_part.get("listed_activity")),
+        ("status", app_part.get("status")),
+        ("procedure", procedure.get("procedure")),
+        ("due_at", procedure.get("due_at")),
+        ("decision", decision.get("type")),
+        ("decided_at", decision.get("decided_at")),
+        ("follow_up_due", decision.get("follow_up_due")),
+    ]
+    for key, value in rows:
+        table.add_row(key, Text("—" if value in (None, "") else str(value)))
+    console.print(table)
+    timeline = record.get("timeline") or []
+    assert isinstance(timeline, list)
+    events = Table(title=_ui("export_events", language, count=len(timeline)))
+    events.add_column("at")
+    events.add_column("kind")
+    events.add_column("actor")
+    events.add_column(_ui("export_ledger", language), justify="right")
+    for event in timeline:
+        events.add_row(
+            Text(str(event.get("at"))),
+            Text(str(event.get("kind"))),
+            Text(str(event.get("actor") or "—")),
+            Text("—" if event.get("ledger_index") is None else str(event["ledger_index"])),
+        )
+    console.print(events)
+
+
+@app.command("export")
+def export(
+    ident: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="The application's number or reference, e.g. 42 or ER-2026-7F3A9C.",
+        ),
+    ],
+    as_json: JsonOption = False,
+    lang: LanguageOption = None,
+) -> None:
+    """Export the complete record of one review application from the platform's database.
+
+    Reads the database of the platform (TIANPING_HOME, or DATABASE_URL): the
+    application, its bundle (names, sizes, SHA-256; never the contents), the
+    procedure, declarations, meetings and votes, opinions, the decision, any
+    expert re-review, appeals, follow-ups, the timeline and the ledger entries.
+    Exit status 2 when no application has that number or reference.
+    """
+    from tianping.web import launcher
+
+    launcher.setup()
+    from tianping.web.reviews.services import records
+
+    language = lang or DEFAULT_LANGUAGE
+    application = records.application_find(ident)
+    if application is None:
+        typer.echo(_ui("export_unknown", language, ident=ident), err=True)
+        raise typer.Exit(2)
+    record = records.application_record(application)
+    if as_json:
+        _echo_json(record)
+    else:
+        _print_record(record, language, _console())
 
 
 __all__ = ["app"]

@@ -28,6 +28,11 @@ privacy impact assessment
     privacy scan (:mod:`tianping.privacy`) of a dataset found: the findings per
     column (counts and classes, never a value), the three Art. 56 contents with
     the findings filled in and blanks for the processor, and the retention note.
+decision letter
+    The decision of an ethics review on one application, from its exported
+    record: the decision in words, required changes or reasons, any expert
+    re-review, the follow-up due date, the right of appeal and the ledger
+    entries that make it verifiable.
 interval chart
     A horizontal bar chart with interval whiskers and threshold lines, as
     self-contained inline SVG (:func:`interval_chart`), printed in reports and
@@ -59,6 +64,7 @@ from tianping.reports._bias_assessment import (
     group_label,
 )
 from tianping.reports._charts import ChartBar, ChartLine, interval_chart, nice_domain
+from tianping.reports._decision_letter import decision_letter_html, decision_letter_pdf
 from tianping.reports._errors import ReportError
 from tianping.reports._fonts import (
     CJK_FONT_FAMILIES,
@@ -93,6 +99,8 @@ __all__ = [
     "ReportLanguage",
     "bias_assessment_html",
     "bias_assessment_pdf",
+    "decision_letter_html",
+    "decision_letter_pdf",
     "disparity_charts",
     "fontconfig_has_family",
     "group_charts",

@@ -147,10 +147,46 @@ USERS: list[dict[str, str]] = [
         "org": "xinghe_committee",
         "role": Role.COMMITTEE_MEMBER,
     },
+    {
+        "username": "member_tech",
+        "name": "马超",
+        "org": "xinghe_committee",
+        "role": Role.COMMITTEE_MEMBER,
+    },
+    {
+        "username": "member_domain",
+        "name": "何静",
+        "org": "xinghe_committee",
+        "role": Role.COMMITTEE_MEMBER,
+    },
+    {
+        "username": "member_law",
+        "name": "林慧",
+        "org": "xinghe_committee",
+        "role": Role.COMMITTEE_MEMBER,
+    },
+    {
+        "username": "member_ethics",
+        "name": "郭涛",
+        "org": "xinghe_committee",
+        "role": Role.COMMITTEE_MEMBER,
+    },
+    {
+        "username": "member_public",
+        "name": "罗敏",
+        "org": "xinghe_committee",
+        "role": Role.COMMITTEE_MEMBER,
+    },
+    {"username": "centre_chair", "name": "高峰", "org": "centre", "role": Role.CHAIR},
+    {"username": "centre_member", "name": "谢婷", "org": "centre", "role": Role.COMMITTEE_MEMBER},
     {"username": "maker", "name": "陈静", "org": "pengcheng", "role": Role.APPLICANT},
     {"username": "yunyu", "name": "赵磊", "org": "yunyu", "role": Role.APPLICANT},
     {"username": "researcher", "name": "孙丽", "org": "donghai", "role": Role.APPLICANT},
     {"username": "expert", "name": "周强", "org": "centre", "role": Role.EXPERT},
+    {"username": "expert_domain", "name": "杜明", "org": "central", "role": Role.EXPERT},
+    {"username": "expert_ethics", "name": "孙哲", "org": "central", "role": Role.EXPERT},
+    {"username": "expert_law", "name": "钱律", "org": "central", "role": Role.EXPERT},
+    {"username": "expert_public", "name": "韩雪", "org": "central", "role": Role.EXPERT},
     {
         "username": "certifier",
         "name": "吴敏",
@@ -306,6 +342,34 @@ SYSTEMS: list[dict[str, Any]] = [
             "minors": True,
             "affects_rights": False,
             "automated_decisions": ["recommendation", "content_review"],
+            "public_facing": True,
+            "generative": False,
+            "third_party_components": False,
+            "exported": False,
+            "listed_activities": ["public_opinion_mobilisation"],
+            "scale": "gt_1m",
+            "mitigations": ["opt_out", "monitoring"],
+        },
+    },
+    {
+        "org": "xinghe",
+        "user": "applicant",
+        "fields": {
+            "name": "财富资讯个性化推荐",
+            "purpose": "在理财 App 首页向用户个性化推荐财经资讯与市场观点。",
+            "owner": "财富管理事业部",
+            "sector": "media",
+            "lifecycle_stage": "test",
+            "model_version": "1.2",
+            "people_affected": "约 300 万月活用户",
+            "markets": ["domestic"],
+        },
+        "answers": {
+            "personal_info": True,
+            "sensitive_pi": False,
+            "minors": False,
+            "affects_rights": False,
+            "automated_decisions": ["recommendation"],
             "public_facing": True,
             "generative": False,
             "third_party_components": False,
@@ -492,14 +556,21 @@ def demo_seed() -> dict[str, Any]:
             )
             membership_grant(user=user, organisation=orgs[spec["org"]], role=spec["role"])
             users[spec["username"]] = user
-        user_model.objects.create_superuser(
+        users["__admin__"] = user_model.objects.create_superuser(
             username="admin", password=password, email="admin@demo.tianping.invalid"
         )
+        systems = {}
         for spec in SYSTEMS:
             system = system_register(
                 actor=users[spec["user"]], organisation=orgs[spec["org"]], **spec["fields"]
             )
             intake_submit(actor=users[spec["user"]], system=system, answers=spec["answers"])
+            systems[system.name] = system
+        from tianping.web.reviews.demo import seed_reviews
+        from tianping.web.reviews.services.common import mail_suppressed
+
+        with mail_suppressed():
+            seed_reviews(orgs, users, systems)
     path = _write_credentials(password)
     by_key = {spec["key"]: spec["name"] for spec in ORGANISATIONS}
     accounts = [

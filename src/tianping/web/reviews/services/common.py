@@ -10,7 +10,9 @@ sees the same ids for the same people.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -162,6 +164,19 @@ def record(
     )
 
 
+_MAIL = ContextVar("tianping_review_mail", default=True)
+
+
+@contextmanager
+def mail_suppressed() -> Iterator[None]:
+    """Within this block notifications are stored in the app but not e-mailed (demo seeding)."""
+    token = _MAIL.set(False)
+    try:
+        yield
+    finally:
+        _MAIL.reset(token)
+
+
 def notify(
     users: Iterable[AbstractBaseUser | None],
     *,
@@ -194,7 +209,7 @@ def notify(
         )
     Notification.objects.bulk_create(created)
     recipients = [(n.user.email, n) for n in created if getattr(n.user, "email", "")]
-    if recipients:
+    if recipients and _MAIL.get():
         transaction.on_commit(lambda: _send_mail(recipients))
     return len(created)
 

@@ -1,0 +1,333 @@
+"""Forms of applications, review bodies and entrustments: the shape of input only.
+
+The services check the rules; these forms parse what a browser sends
+(line-separated lists, ``party | description`` pairs) into what they take.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from tianping.web.accounts.models import Organisation
+from tianping.web.reviews.models import (
+    Application,
+    Discipline,
+    Gender,
+    Member,
+    MemberRole,
+    Procedure,
+    ReviewBody,
+    RuleSetName,
+    SimplifiedGround,
+)
+from tianping.web.reviews.services.files import ACCEPT
+from tianping.web.systems.models import Tier
+
+MAX_LINES = 100
+DATE = forms.DateInput(attrs={"type": "date"})
+PLEDGES = [
+    ("confidentiality", _("Confidentiality pledge")),
+    ("conflict_of_interest", _("Conflict-of-interest declaration")),
+]
+
+
+def _lines(text: str) -> list[str]:
+    rows = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    if len(rows) > MAX_LINES:
+        raise ValidationError(_("At most 100 lines."))
+    if any(len(row) > 200 for row in rows):
+        raise ValidationError(_("Each line is limited to 200 characters."))
+    return rows
+
+
+def _pairs(text: str, first: str, second: str) -> list[dict[str, str]]:
+    out = []
+    for row in _lines(text):
+        left, sep, right = row.partition("|")
+        if not sep or not left.strip() or not right.strip():
+            raise ValidationError(_("Each line needs two parts separated by “|”."))
+        out.append({first: left.strip(), second: right.strip()})
+    return out
+
+
+class VersionForm(forms.Form):
+    """A POST that acts on the version of the application the page showed."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31)
+
+
+class ApplicationForm(forms.Form):
+    title = forms.CharField(label=_("Title of the activity"), max_length=300)
+    summary = forms.CharField(
+        label=_("Summary"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Name, purpose, significance and necessity of the activity."),
+    )
+    team = forms.CharField(
+        label=_("Team"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The people carrying out the activity, one per line (name or user name)."),
+    )
+    parties = forms.CharField(
+        label=_("Other parties"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Funders, partners, sponsors, one per line."),
+    )
+
+    def clean_team(self) -> list[str]:
+        return _lines(self.cleaned_data["team"])
+
+    def clean_parties(self) -> list[str]:
+        return _lines(self.cleaned_data["parties"])
+
+    @staticmethod
+    def initial_from(application: Application) -> dict[str, Any]:
+        return {
+            "title": application.title,
+            "summary": application.summary,
+            "team": "\n".join(str(t) for t in application.team or []),
+            "parties": "\n".join(str(p) for p in application.parties or []),
+            "expected_version": application.version,
+        }
+
+
+class ApplicationEditForm(ApplicationForm, VersionForm):
+    pass
+
+
+class SelfAssessmentForm(VersionForm):
+    risks = forms.CharField(
+        label=_("Ethics risks of the activity"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    controls = forms.CharField(
+        label=_("Controls against them"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    residual_risk = forms.ChoiceField(label=_("Residual risk"), choices=Tier.choices)
+
+
+class AttachmentForm(VersionForm):
+    kind = forms.ChoiceField(label=_("Item"))
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, Word, Excel, OpenDocument text, plain text, PNG or JPEG."),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
+
+    def __init__(self, *args: Any, kinds: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kinds
+
+
+class WaiverForm(VersionForm):
+    kind = forms.ChoiceField(label=_("Item"))
+    reason = forms.CharField(
+        label=_("Why it does not apply"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, kinds: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kinds
+
+
+class EvidenceForm(VersionForm):
+    evidence = forms.ModelChoiceField(label=_("Evidence"), queryset=None, empty_label=None)  # type: ignore[arg-type]
+
+    def __init__(self, *args: Any, queryset: QuerySet[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"].queryset = queryset  # type: ignore[attr-defined]
+
+
+class AcceptForm(VersionForm):
+    procedure = forms.ChoiceField(label=_("Procedure"), choices=Procedure.choices)
+    ground = forms.ChoiceField(
+        label=_("Ground for the simplified procedure"),
+        choices=[("", "—"), *SimplifiedGround.choices],
+        required=False,
+    )
+
+
+class MaterialsForm(VersionForm):
+    kinds = forms.MultipleChoiceField(
+        label=_("Items to supply"), widget=forms.CheckboxSelectMultiple
+    )
+    note = forms.CharField(
+        label=_("Note to the applicant"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, kinds: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kinds"].choices = kinds
+
+
+class ExtensionForm(VersionForm):
+    length = forms.IntegerField(label=_("Extend by"), min_value=1, max_value=87600)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required: an extension states its reason."),
+    )
+
+
+class ApplicationFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("Any")), *Application.Status.choices], required=False
+    )
+    body = forms.ModelChoiceField(
+        label=_("Review body"), queryset=ReviewBody.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, bodies: QuerySet[ReviewBody], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = bodies  # type: ignore[attr-defined]
+
+
+# --- bodies and entrustments ------------------------------------------------------------------
+
+
+class BodyForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none(), empty_label=None
+    )
+    established_on = forms.DateField(label=_("Set up on"), widget=DATE)
+    registered_on = forms.DateField(label=_("Registered on"), widget=DATE, required=False)
+    rule_set = forms.ChoiceField(label=_("Rule set"), choices=RuleSetName.choices)
+
+    def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+
+
+class MemberForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    role = forms.ChoiceField(label=_("Role"), choices=MemberRole.choices)
+    disciplines = forms.MultipleChoiceField(
+        label=_("Disciplines"), choices=Discipline.choices, widget=forms.CheckboxSelectMultiple
+    )
+    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
+    external = forms.BooleanField(label=_("External to the organisation"), required=False)
+    affiliation = forms.CharField(label=_("Affiliation"), max_length=200)
+    term_start = forms.DateField(label=_("Term starts"), widget=DATE)
+    term_end = forms.DateField(label=_("Term ends"), widget=DATE)
+    pledges = forms.MultipleChoiceField(
+        label=_("Pledges signed"),
+        choices=PLEDGES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    interests = forms.CharField(
+        label=_("Declared interests"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line: party | description."),
+    )
+    training = forms.CharField(
+        label=_("Ethics training"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line: course | completed on (YYYY-MM-DD)."),
+    )
+    username = forms.CharField(
+        label=_("User account"),
+        required=False,
+        max_length=150,
+        help_text=_("The member's user name on this platform, if they have one."),
+    )
+
+    def clean_interests(self) -> list[dict[str, str]]:
+        return _pairs(self.cleaned_data["interests"], "party", "description")
+
+    def clean_training(self) -> list[dict[str, str]]:
+        entries = _pairs(self.cleaned_data["training"], "course", "completed_on")
+        for entry in entries:
+            try:
+                date.fromisoformat(entry["completed_on"])
+            except ValueError as exc:
+                raise ValidationError(_("Give the date as YYYY-MM-DD.")) from exc
+        return entries
+
+    def service_fields(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data.pop("username", None)
+        return data
+
+    @staticmethod
+    def initial_from(member: Member) -> dict[str, Any]:
+        return {
+            "name": member.name,
+            "role": member.role,
+            "disciplines": list(member.disciplines),
+            "gender": member.gender,
+            "external": member.external,
+            "affiliation": member.affiliation,
+            "term_start": member.term_start,
+            "term_end": member.term_end,
+            "pledges": list(member.pledges),
+            "interests": "\n".join(
+                f"{i.get('party', '')} | {i.get('description', '')}" for i in member.interests
+            ),
+            "training": "\n".join(
+                f"{t.get('course', '')} | {t.get('completed_on', '')}" for t in member.training
+            ),
+            "username": member.user.get_username() if member.user else "",
+        }
+
+
+class RegistrationForm(forms.Form):
+    registered_on = forms.DateField(label=_("Registered on"), widget=DATE)
+
+
+class AnnualReportForm(forms.Form):
+    year = forms.IntegerField(label=_("Year covered"), min_value=2000, max_value=2200)
+    filed_on = forms.DateField(label=_("Filed on"), widget=DATE)
+
+
+class EntrustmentForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Entrusting organisation"), queryset=Organisation.objects.none(), empty_label=None
+    )
+    centre = forms.ModelChoiceField(
+        label=_("Review centre"), queryset=ReviewBody.objects.none(), empty_label=None
+    )
+    agreement_reference = forms.CharField(label=_("Agreement reference"), max_length=100)
+    signed_on = forms.DateField(label=_("Signed on"), widget=DATE)
+    valid_until = forms.DateField(label=_("Valid until"), widget=DATE, required=False)
+    document = forms.FileField(
+        label=_("Signed agreement"),
+        required=False,
+        help_text=_("Only its SHA-256 digest and its name are kept."),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        organisations: QuerySet[Organisation],
+        centres: QuerySet[ReviewBody],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        self.fields["centre"].queryset = centres  # type: ignore[attr-defined]

@@ -1,0 +1,29 @@
+"""Template helpers of ethics review records: the unread-notification count in the nav."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def review_unread_count(context: dict[str, Any]) -> int:
+    """How many review notifications the signed-in user has not read (0 for anonymous)."""
+    from tianping.web.reviews.services.records import unread_count
+
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    if user is None or not getattr(user, "is_authenticated", False):
+        return 0
+    return unread_count(user)
+
+
+@register.simple_tag
+def render_review_notification(message: str, params: Any) -> str:
+    """A stored notification in the active language."""
+    from tianping.web.reviews.services.common import render_notification
+
+    return render_notification(message, params if isinstance(params, dict) else {})
