@@ -209,7 +209,7 @@ def _roster(
             **TERM,
         }
         if spec["user"]:
-            fields["user"] = users[spec["user"]].get_username()
+            fields["user"] = users[spec["user"]]
         out[spec["user"] or spec["name"]] = bodies.member_add(actor=actor, body=body, **fields)
     return out
 
@@ -217,6 +217,7 @@ def _roster(
 def _complete_application(
     applicant: AbstractBaseUser, system: AISystem, title: str, *, summary: str
 ) -> Application:
+    system.refresh_from_db()
     app = applications.application_create(
         actor=applicant,
         system=system,
@@ -231,7 +232,7 @@ def _complete_application(
         expected_version=app.version,
         risks="对个人权益的影响、算法歧视、数据泄露。",
         controls="人工复核、分群偏差监测、数据最小化与脱敏、应急停机预案。",
-        residual_risk="可控：残余风险在部署后监测中跟踪。",
+        residual_risk="low",
     )
     rules = lib.load_rules(app.body.rule_set)
     for item in rules["application.bundle"].value:
