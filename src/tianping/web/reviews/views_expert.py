@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tianping.web.reviews import selectors
@@ -484,18 +484,18 @@ def resubmission_create(request: HttpRequest, pk: int) -> HttpResponse:
 ACTIONS = {
     "suspend": (
         aftercare.activity_suspend,
-        gettext_noop("Suspend the activity"),
-        gettext_noop("The applicant is notified with your reason; the activity may resume later."),
+        gettext_lazy("Suspend the activity"),
+        gettext_lazy("The applicant is notified with your reason; the activity may resume later."),
     ),
     "resume": (
         aftercare.activity_resume,
-        gettext_noop("Let the activity resume"),
-        gettext_noop("The applicant is notified with your reason."),
+        gettext_lazy("Let the activity resume"),
+        gettext_lazy("The applicant is notified with your reason."),
     ),
     "terminate": (
         aftercare.activity_terminate,
-        gettext_noop("Terminate the activity"),
-        gettext_noop("Termination is final. The applicant is notified with your reason."),
+        gettext_lazy("Terminate the activity"),
+        gettext_lazy("Termination is final. The applicant is notified with your reason."),
     ),
 }
 
@@ -526,5 +526,5 @@ def activity_status(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 messages.success(request, _("Done."))
                 return redirect(application_url(application))
     return _form_page(
-        request, application, form, title=_(title), intro=_(intro), button=_(title), status=status
+        request, application, form, title=title, intro=intro, button=title, status=status
     )

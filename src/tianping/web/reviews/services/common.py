@@ -25,6 +25,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext as gettext_stored  # for texts marked with gettext_noop
 
 from tianping import review as lib
 from tianping.text import LocalizedText
@@ -216,10 +217,13 @@ def notify(
 
 def render_notification(message: str, params: Mapping[str, Any]) -> str:
     """A stored notification in the active language."""
+    # ``message`` was marked with gettext_noop where it was written, so it is in
+    # the catalogue; translation.gettext looks it up at display time.
+    text = gettext_stored(message)
     try:
-        return _(message).format(**params)
+        return text.format(**params)
     except (KeyError, IndexError, ValueError):
-        return _(message)
+        return text
 
 
 def _send_mail(recipients: Sequence[tuple[str, Notification]]) -> None:
