@@ -687,3 +687,65 @@ def test_a_request_body_over_the_limit_answers_413_in_json(network: Network, api
     assert response.status_code == 413
     assert isinstance(response.json()["detail"], str)
     assert AISystem.objects.count() == before
+
+
+# The OpenAPI document ------------------------------------------------------------------------
+
+
+def _schema_classes(model: Any, seen: set[type]) -> None:
+    """Every pydantic model reachable from ``model`` (an annotation), into ``seen``."""
+    from typing import get_args
+
+    from pydantic import BaseModel
+
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        if model in seen:
+            return
+        seen.add(model)
+        for info in model.model_fields.values():
+            _schema_classes(info.annotation, seen)
+        return
+    for arg in get_args(model):
+        _schema_classes(arg, seen)
+
+
+def _api_schema_classes() -> set[type]:
+    """The schemas of the project that the API's operations take or answer with."""
+    from tianping.web.api import api
+
+    seen: set[type] = set()
+    routers = [router for _prefix, router in api._routers]
+    while routers:
+        router = routers.pop()
+        routers.extend(entry[1] for entry in router._routers)
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                for model in operation.models:
+                    _schema_classes(model, seen)
+                for model in operation.response_models.values():
+                    _schema_classes(model, seen)
+    return {c for c in seen if c.__module__.startswith("tianping.")}
+
+
+def test_no_two_api_schemas_of_one_name_differ() -> None:
+    """The OpenAPI document names its components by class name: one name, one shape.
+
+    Two differently-shaped schemas of one name would overwrite each other in
+    ``/api/openapi.json``, and operations would then publish the wrong shape.
+    """
+    classes = _api_schema_classes()
+    assert len(classes) > 50, "the walk over the API's operations found too few schemas"
+    shapes: dict[str, set[str]] = {}
+    for cls in classes:
+        shape = json.dumps(cls.model_json_schema(), sort_keys=True)
+        shapes.setdefault(cls.__name__, set()).add(shape)
+    clashes = sorted(name for name, found in shapes.items() if len(found) > 1)
+    assert not clashes, f"differently-shaped API schemas share a name: {clashes}"
+
+
+def test_the_openapi_document_publishes_each_schema_under_its_own_name() -> None:
+    components = Client().get("/api/openapi.json").json()["components"]["schemas"]
+    names = {cls.__name__ for cls in _api_schema_classes()}
+    assert names <= set(components)
+    assert "bundle" in components["ReviewApplicationOut"]["properties"]
+    assert "follow_up_due" in components["AftercareApplicationOut"]["properties"]

@@ -40,6 +40,7 @@ from tests.web.factories import (
     Network,
     system_fields,
 )
+from tests.web.reviews.factories import build_review_objects
 from tianping.web.accounts.models import ApiToken
 from tianping.web.accounts.services import api_token_create
 from tianping.web.assessments.privacy import privacy_scan_run, privacy_scan_start
@@ -93,11 +94,13 @@ def about_a(*, owner: Outcome, jurisdiction: Outcome, anonymous: Outcome = LOGIN
 
 @dataclass(frozen=True)
 class Expect:
-    """The outcomes of one URL name per method, and the body to send with POST/PATCH."""
+    """The outcomes of one URL name per method, and the body to send with POST/PATCH/PUT."""
 
     get: Outcomes | None = None
     post: Outcomes | None = None
     patch: Outcomes | None = None
+    put: Outcomes | None = None
+    delete: Outcomes | None = None
     body: Callable[[Network], dict[str, Any]] = field(default=lambda n: {})
     json: bool = False
     catalogue: bool = False
@@ -289,6 +292,444 @@ EXPECTED: dict[str, Expect] = {
 }
 
 
+def api_a(*, owner: Outcome, jurisdiction: Outcome, outside: Outcome = 404) -> Outcomes:
+    """An API operation on enterprise A's review objects (``outside``: B's regulator)."""
+    return {**about_a(owner=owner, jurisdiction=jurisdiction), "outside_regulator": outside, **API}
+
+
+def a_page(*, owner: Outcome, jurisdiction: Outcome, outside: Outcome = 404) -> Outcomes:
+    """A review page about enterprise A's objects."""
+    return {**about_a(owner=owner, jurisdiction=jurisdiction), "outside_regulator": outside}
+
+
+def _version(n: Network) -> dict[str, Any]:
+    return {"expected_version": 0}
+
+
+def _attachment_upload(n: Network) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {"kind": "other", "file": SimpleUploadedFile("matrix.txt", b"matrix", "text/plain")}
+
+
+def _evidence_payload(n: Network) -> dict[str, Any]:
+    from tianping.web.assessments.models import Evidence
+
+    return {"evidence_id": Evidence.objects.get(system=n.system_a, title="Matrix").pk}
+
+
+def _application_payload(n: Network) -> dict[str, Any]:
+    return {"system_id": n.system_a.pk, "title": "Matrix application"}
+
+
+def _member_payload(n: Network) -> dict[str, Any]:
+    return {
+        "name": "Matrix member",
+        "disciplines": ["law"],
+        "gender": "female",
+        "affiliation": "Matrix university",
+        "term_start": "2025-01-01",
+        "term_end": "2027-12-31",
+    }
+
+
+def _body_payload(n: Network) -> dict[str, Any]:
+    return {"organisation_id": n.committee_a.pk, "established_on": "2024-01-01"}
+
+
+def _entrustment_payload(n: Network) -> dict[str, Any]:
+    from tianping.web.reviews.models import ReviewBody
+
+    centre = ReviewBody.objects.get(organisation__kind="review_centre")
+    return {
+        "organisation_id": n.enterprise_a.pk,
+        "centre_id": centre.pk,
+        "agreement_reference": "WT-MATRIX-2",
+        "signed_on": "2025-01-01",
+    }
+
+
+def _agenda_payload(n: Network) -> dict[str, Any]:
+    from tianping.web.reviews.models import Application
+
+    return {"application_id": Application.objects.get(status="submitted").pk}
+
+
+def _seat_payload(n: Network) -> dict[str, Any]:
+    return {"name": "Matrix expert", "disciplines": ["law"], "affiliation": "Matrix university"}
+
+
+# Who does what in ethics review (see the docstring of tianping.web.reviews.selectors): the
+# applicant (applicant_a) drafts, submits, replies, appeals and reports; the committee of A
+# (its chair and roster, none of the five visitors) reviews, meets and votes; the regulator
+# of province A has jurisdiction over A and its committee, manages the committee's roster
+# and is the competent authority of the expert re-review; the regulator of province B sees
+# the review centre under it, which A has entrusted, but nothing of A's applications.
+REVIEWS: dict[str, Expect] = {
+    # Dashboards and notifications (the notification in the table is applicant_a's)
+    "reviews:home": Expect(get=signed_in()),
+    "reviews:notifications": Expect(get=signed_in()),
+    "reviews:notification_read": Expect(
+        get=signed_in(405), post=about_a(owner=302, jurisdiction=404)
+    ),
+    "reviews:notifications_read_all": Expect(get=signed_in(405), post=signed_in(302)),
+    # Records and decision letters of the decided application (its letter is finished)
+    "reviews:record_export": Expect(get=about_a(owner=200, jurisdiction=200)),
+    "reviews:letter_start": Expect(
+        get=signed_in(405),
+        post=about_a(owner=302, jurisdiction=403),
+        body=lambda n: {"language": "en"},
+    ),
+    "reviews:letter_job": Expect(get=about_a(owner=200, jurisdiction=200)),
+    "reviews:letter_job_cancel": Expect(
+        get=signed_in(405), post=about_a(owner=302, jurisdiction=403)
+    ),
+    "reviews:letter_job_download": Expect(get=about_a(owner=200, jurisdiction=200)),
+    # The committee of A: its roster and meetings are for the committee and its regulators,
+    # not for the enterprise whose applications it reviews.
+    "reviews:body_list": Expect(get=signed_in()),
+    "reviews:body_create": Expect(get=signed_in(403), post=signed_in(403)),
+    "reviews:body_detail": Expect(get=about_a(owner=404, jurisdiction=200)),
+    "reviews:member_add": Expect(
+        get=about_a(owner=404, jurisdiction=200), post=about_a(owner=404, jurisdiction=200)
+    ),
+    "reviews:member_edit": Expect(
+        get=about_a(owner=404, jurisdiction=200), post=about_a(owner=404, jurisdiction=200)
+    ),
+    "reviews:member_deactivate": Expect(
+        get=signed_in(405), post=about_a(owner=404, jurisdiction=302)
+    ),
+    "reviews:body_registration": Expect(
+        get=signed_in(405), post=about_a(owner=404, jurisdiction=302)
+    ),
+    "reviews:body_annual_report": Expect(
+        get=signed_in(405), post=about_a(owner=404, jurisdiction=302)
+    ),
+    # A's entrustment of the centre of province B: that centre's regulator sees it too.
+    "reviews:entrustment_list": Expect(get=signed_in()),
+    "reviews:entrustment_create": Expect(
+        get={**signed_in(200), "outside_regulator": 403, "jurisdiction_regulator": 403},
+        post={**signed_in(200), "outside_regulator": 403, "jurisdiction_regulator": 403},
+    ),
+    "reviews:entrustment_revoke": Expect(
+        get=signed_in(405), post=a_page(owner=302, jurisdiction=403, outside=403)
+    ),
+    # The submitted application of system A, before the committee
+    "reviews:application_list": Expect(get=signed_in()),
+    "reviews:application_create": Expect(
+        get=about_a(owner=200, jurisdiction=403), post=about_a(owner=200, jurisdiction=403)
+    ),
+    "reviews:application_detail": Expect(get=about_a(owner=200, jurisdiction=200)),
+    "reviews:application_edit": Expect(
+        get=about_a(owner=200, jurisdiction=403), post=about_a(owner=200, jurisdiction=403)
+    ),
+    "reviews:self_assessment": Expect(
+        get=about_a(owner=200, jurisdiction=403), post=about_a(owner=200, jurisdiction=403)
+    ),
+    "reviews:attachment_add": Expect(get=signed_in(405), post=about_a(owner=302, jurisdiction=403)),
+    "reviews:attachment_waive": Expect(
+        get=signed_in(405), post=about_a(owner=302, jurisdiction=403)
+    ),
+    "reviews:attachment_download": Expect(get=about_a(owner=200, jurisdiction=200)),
+    "reviews:attachment_remove": Expect(
+        get=signed_in(405), post=about_a(owner=302, jurisdiction=403)
+    ),
+    "reviews:evidence_attach": Expect(
+        get=signed_in(405), post=about_a(owner=302, jurisdiction=403)
+    ),
+    "reviews:application_submit": Expect(
+        get=signed_in(405), post=about_a(owner=302, jurisdiction=403)
+    ),
+    "reviews:application_withdraw": Expect(
+        get=signed_in(405), post=about_a(owner=302, jurisdiction=403)
+    ),
+    # The chair's actions: neither the applicant nor a regulator
+    "reviews:application_accept": Expect(
+        get=signed_in(405), post=about_a(owner=403, jurisdiction=403)
+    ),
+    "reviews:materials_request": Expect(
+        get=signed_in(405), post=about_a(owner=403, jurisdiction=403)
+    ),
+    "reviews:deadline_extend": Expect(
+        get=signed_in(405), post=about_a(owner=403, jurisdiction=403)
+    ),
+    # The workspace: the applicant and the regulator see the questions, not the internal notes
+    "reviews:workspace": Expect(get=about_a(owner=200, jurisdiction=200)),
+    "reviews:finding_set": Expect(get=signed_in(405), post=about_a(owner=403, jurisdiction=403)),
+    "reviews:comment_add": Expect(get=signed_in(405), post=about_a(owner=302, jurisdiction=403)),
+    "reviews:declaration": Expect(
+        get=about_a(owner=403, jurisdiction=403), post=about_a(owner=403, jurisdiction=403)
+    ),
+    "reviews:my_declarations": Expect(get=signed_in()),
+    # The committee's meeting, with the submitted application on its agenda
+    "reviews:meeting_list": Expect(get=about_a(owner=404, jurisdiction=200)),
+    "reviews:meeting_create": Expect(
+        get=about_a(owner=404, jurisdiction=403), post=about_a(owner=404, jurisdiction=403)
+    ),
+    "reviews:meeting_detail": Expect(get=about_a(owner=404, jurisdiction=200)),
+    "reviews:agenda_add": Expect(get=signed_in(405), post=about_a(owner=404, jurisdiction=403)),
+    "reviews:attendance_set": Expect(get=signed_in(405), post=about_a(owner=404, jurisdiction=403)),
+    "reviews:meeting_close": Expect(get=signed_in(405), post=about_a(owner=404, jurisdiction=403)),
+    "reviews:item_quorum": Expect(get=about_a(owner=404, jurisdiction=200)),
+    "reviews:voting_open": Expect(get=signed_in(405), post=about_a(owner=404, jurisdiction=403)),
+    "reviews:vote_cast": Expect(get=signed_in(405), post=about_a(owner=404, jurisdiction=403)),
+    "reviews:voting_close": Expect(get=signed_in(405), post=about_a(owner=404, jurisdiction=403)),
+    # The simplified procedure is the committee's own
+    "reviews:simplified": Expect(get=about_a(owner=403, jurisdiction=403)),
+    "reviews:simplified_name": Expect(
+        get=signed_in(405), post=about_a(owner=403, jurisdiction=403)
+    ),
+    "reviews:simplified_opinion": Expect(
+        get=signed_in(405), post=about_a(owner=403, jurisdiction=403)
+    ),
+    "reviews:simplified_conclude": Expect(
+        get=signed_in(405), post=about_a(owner=403, jurisdiction=403)
+    ),
+    # Appeals of the decided application: the applicant files, the chair decides
+    "reviews:appeal_file": Expect(
+        get=about_a(owner=200, jurisdiction=403), post=about_a(owner=422, jurisdiction=403)
+    ),
+    "reviews:appeal_decide": Expect(
+        get=about_a(owner=403, jurisdiction=403), post=about_a(owner=403, jurisdiction=403)
+    ),
+    # Expert re-review of the decided application, before province A (the competent
+    # authority); its one seat is expert_1's.
+    "reviews:expert_reviews": Expect(get=signed_in()),
+    "reviews:expert_my_panels": Expect(get=signed_in()),
+    "reviews:expert_statistics": Expect(
+        get={**signed_in(403), "outside_regulator": 200, "jurisdiction_regulator": 200}
+    ),
+    "reviews:expert_review": Expect(get=about_a(owner=200, jurisdiction=200)),
+    "reviews:expert_panel_add": Expect(
+        get=signed_in(405), post=about_a(owner=403, jurisdiction=422)
+    ),
+    "reviews:expert_panel_remove": Expect(
+        get=signed_in(405), post=about_a(owner=403, jurisdiction=302)
+    ),
+    "reviews:expert_panel_form": Expect(
+        get=signed_in(405), post=about_a(owner=403, jurisdiction=422)
+    ),
+    "reviews:expert_conclude": Expect(
+        get=signed_in(405), post=about_a(owner=403, jurisdiction=422)
+    ),
+    "reviews:expert_proposal": Expect(
+        get=signed_in(405), post=about_a(owner=403, jurisdiction=422)
+    ),
+    "reviews:expert_seat": Expect(get=about_a(owner=403, jurisdiction=200)),
+    "reviews:expert_seat_declare": Expect(
+        get=signed_in(405), post=about_a(owner=403, jurisdiction=403)
+    ),
+    "reviews:expert_seat_vote": Expect(
+        get=signed_in(405), post=about_a(owner=403, jurisdiction=403)
+    ),
+    # Aftercare of the decided application: the applicant reports, the chair suspends
+    "reviews:aftercare_follow_up_report": Expect(
+        get=about_a(owner=200, jurisdiction=403), post=about_a(owner=422, jurisdiction=403)
+    ),
+    "reviews:aftercare_risk_change": Expect(
+        get=about_a(owner=200, jurisdiction=403), post=about_a(owner=422, jurisdiction=403)
+    ),
+    "reviews:aftercare_resubmission": Expect(
+        get=signed_in(405), post=about_a(owner=302, jurisdiction=403)
+    ),
+    "reviews:aftercare_activity_status": Expect(
+        get=about_a(owner=403, jurisdiction=403), post=about_a(owner=403, jurisdiction=403)
+    ),
+    # The review API
+    "api:list_applications": Expect(get=signed_in(200, anonymous=401)),
+    "api:create_application": Expect(
+        post=api_a(owner=201, jurisdiction=403), body=_application_payload, json=True
+    ),
+    "api:get_application": Expect(get=api_a(owner=200, jurisdiction=200)),
+    "api:update_application": Expect(
+        patch=api_a(owner=422, jurisdiction=403),
+        body=lambda n: {"expected_version": 0, "title": "Changed"},
+        json=True,
+    ),
+    "api:update_self_assessment": Expect(
+        put=api_a(owner=422, jurisdiction=403),
+        body=lambda n: {
+            "expected_version": 0,
+            "risks": "r",
+            "controls": "c",
+            "residual_risk": "low",
+        },
+        json=True,
+    ),
+    "api:upload_attachment": Expect(
+        post=api_a(owner=422, jurisdiction=403), body=_attachment_upload
+    ),
+    "api:waive_attachment": Expect(
+        post=api_a(owner=422, jurisdiction=403),
+        body=lambda n: {"kind": "other", "reason": "matrix"},
+        json=True,
+    ),
+    "api:delete_attachment": Expect(delete=api_a(owner=422, jurisdiction=403)),
+    "api:attach_evidence": Expect(
+        post=api_a(owner=422, jurisdiction=403), body=_evidence_payload, json=True
+    ),
+    "api:submit_application": Expect(
+        post=api_a(owner=422, jurisdiction=403), body=_version, json=True
+    ),
+    "api:withdraw_application": Expect(
+        post=api_a(owner=200, jurisdiction=403), body=_version, json=True
+    ),
+    "api:accept_application": Expect(
+        post=api_a(owner=403, jurisdiction=403),
+        body=lambda n: {"expected_version": 0, "procedure": "general"},
+        json=True,
+    ),
+    "api:request_materials": Expect(
+        post=api_a(owner=403, jurisdiction=403),
+        body=lambda n: {"expected_version": 0, "kinds": ["other"]},
+        json=True,
+    ),
+    "api:extend_deadline": Expect(
+        post=api_a(owner=403, jurisdiction=403),
+        body=lambda n: {"expected_version": 0, "length": 24},
+        json=True,
+    ),
+    "api:list_bodies": Expect(get=signed_in(200, anonymous=401)),
+    "api:create_body": Expect(
+        post=api_a(owner=404, jurisdiction=403), body=_body_payload, json=True
+    ),
+    "api:get_body": Expect(get=api_a(owner=404, jurisdiction=200)),
+    "api:add_member": Expect(
+        post=api_a(owner=404, jurisdiction=201), body=_member_payload, json=True
+    ),
+    "api:update_member": Expect(
+        patch=api_a(owner=404, jurisdiction=200), body=lambda n: {"name": "Renamed"}, json=True
+    ),
+    "api:deactivate_member": Expect(post=api_a(owner=404, jurisdiction=200)),
+    "api:record_registration": Expect(
+        post=api_a(owner=404, jurisdiction=200),
+        body=lambda n: {"registered_on": "2024-02-01"},
+        json=True,
+    ),
+    "api:record_annual_report": Expect(
+        post=api_a(owner=404, jurisdiction=200),
+        body=lambda n: {"year": 2025, "filed_on": "2026-01-10"},
+        json=True,
+    ),
+    "api:list_entrustments": Expect(get=signed_in(200, anonymous=401)),
+    "api:create_entrustment": Expect(
+        post=api_a(owner=201, jurisdiction=403), body=_entrustment_payload
+    ),
+    "api:revoke_entrustment": Expect(post=api_a(owner=200, jurisdiction=403, outside=403)),
+    "api:workspace_get": Expect(get=api_a(owner=403, jurisdiction=403)),
+    "api:finding_post": Expect(
+        post=api_a(owner=403, jurisdiction=403),
+        body=lambda n: {"item": "x", "outcome": "met"},
+        json=True,
+    ),
+    "api:comments_get": Expect(get=api_a(owner=200, jurisdiction=200)),
+    "api:comments_post": Expect(
+        post=api_a(owner=422, jurisdiction=403),
+        body=lambda n: {"kind": "reply", "body": "matrix"},
+        json=True,
+    ),
+    "api:declarations_get": Expect(get=api_a(owner=403, jurisdiction=403)),
+    "api:declarations_post": Expect(
+        post=api_a(owner=403, jurisdiction=403), body=lambda n: {"has_conflict": False}, json=True
+    ),
+    "api:meetings_list": Expect(get=api_a(owner=404, jurisdiction=200)),
+    "api:meetings_create": Expect(
+        post=api_a(owner=404, jurisdiction=403),
+        body=lambda n: {"scheduled_for": "2030-06-01T10:00:00+08:00"},
+        json=True,
+    ),
+    "api:meeting_get": Expect(get=api_a(owner=404, jurisdiction=200)),
+    "api:agenda_post": Expect(
+        post=api_a(owner=404, jurisdiction=403), body=_agenda_payload, json=True
+    ),
+    "api:attendance_put": Expect(
+        put=api_a(owner=404, jurisdiction=403),
+        body=lambda n: {"present_member_ids": []},
+        json=True,
+    ),
+    "api:meeting_close": Expect(post=api_a(owner=404, jurisdiction=403), json=True),
+    "api:item_quorum": Expect(get=api_a(owner=404, jurisdiction=200)),
+    "api:item_open": Expect(post=api_a(owner=404, jurisdiction=403)),
+    "api:item_vote": Expect(
+        post=api_a(owner=404, jurisdiction=403), body=lambda n: {"choice": "approve"}, json=True
+    ),
+    "api:item_close": Expect(post=api_a(owner=404, jurisdiction=403), json=True),
+    "api:simplified_get": Expect(get=api_a(owner=403, jurisdiction=403)),
+    "api:simplified_reviewers": Expect(
+        post=api_a(owner=403, jurisdiction=403), body=lambda n: {"member_ids": []}, json=True
+    ),
+    "api:simplified_opinion": Expect(
+        post=api_a(owner=403, jurisdiction=403), body=lambda n: {"view": "approve"}, json=True
+    ),
+    "api:simplified_conclude": Expect(post=api_a(owner=403, jurisdiction=403), json=True),
+    "api:appeals_get": Expect(get=api_a(owner=200, jurisdiction=403)),
+    "api:appeals_post": Expect(
+        post=api_a(owner=422, jurisdiction=403), body=lambda n: {"grounds": "matrix"}, json=True
+    ),
+    "api:appeal_decide": Expect(
+        post=api_a(owner=403, jurisdiction=403),
+        body=lambda n: {"outcome": "dismissed", "response": "matrix"},
+        json=True,
+    ),
+    "api:list_expert_reviews": Expect(get=signed_in(200, anonymous=401)),
+    "api:get_expert_review": Expect(get=api_a(owner=200, jurisdiction=200)),
+    "api:add_panel_expert": Expect(
+        post=api_a(owner=403, jurisdiction=201), body=_seat_payload, json=True
+    ),
+    # The authority takes the seat off first; the owner then finds none.
+    "api:remove_panel_expert": Expect(delete=api_a(owner=404, jurisdiction=204)),
+    "api:declare_interests": Expect(
+        post=api_a(owner=403, jurisdiction=403), body=lambda n: {"interests": []}, json=True
+    ),
+    "api:form_panel": Expect(post=api_a(owner=403, jurisdiction=422)),
+    "api:vote": Expect(
+        post=api_a(owner=403, jurisdiction=403), body=lambda n: {"view": "agree"}, json=True
+    ),
+    "api:conclude": Expect(post=api_a(owner=403, jurisdiction=422), json=True),
+    "api:propose": Expect(
+        post=api_a(owner=403, jurisdiction=422), body=lambda n: {"proposal": "matrix"}, json=True
+    ),
+    "api:my_seats": Expect(get=signed_in(200, anonymous=401)),
+    "api:statistics": Expect(
+        get={
+            **signed_in(403, anonymous=401),
+            "outside_regulator": 200,
+            "jurisdiction_regulator": 200,
+        }
+    ),
+    "api:list_follow_ups": Expect(get=api_a(owner=200, jurisdiction=200)),
+    "api:report_follow_up": Expect(
+        post=api_a(owner=201, jurisdiction=403), body=lambda n: {"report": "matrix"}, json=True
+    ),
+    "api:report_risk_change": Expect(
+        post=api_a(owner=201, jurisdiction=403), body=lambda n: {"report": "matrix"}, json=True
+    ),
+    "api:resubmit": Expect(post=api_a(owner=422, jurisdiction=403), json=True),
+    "api:suspend": Expect(
+        post=api_a(owner=403, jurisdiction=403), body=lambda n: {"reason": "matrix"}, json=True
+    ),
+    "api:resume": Expect(
+        post=api_a(owner=403, jurisdiction=403), body=lambda n: {"reason": "matrix"}, json=True
+    ),
+    "api:terminate": Expect(
+        post=api_a(owner=403, jurisdiction=403), body=lambda n: {"reason": "matrix"}, json=True
+    ),
+    "api:application_record": Expect(get=api_a(owner=200, jurisdiction=200)),
+    "api:letter_list": Expect(get=api_a(owner=200, jurisdiction=200)),
+    "api:letter_start": Expect(
+        post=api_a(owner=201, jurisdiction=403), body=lambda n: {"language": "en"}, json=True
+    ),
+    "api:letter_get": Expect(get=api_a(owner=200, jurisdiction=200)),
+    "api:letter_cancel": Expect(post=api_a(owner=422, jurisdiction=403)),
+    "api:letter_download": Expect(get=api_a(owner=200, jurisdiction=200)),
+    "api:notification_list": Expect(get=signed_in(200, anonymous=401)),
+    "api:notification_read": Expect(post={**about_a(owner=200, jurisdiction=404), **API}),
+    "api:notifications_read_all": Expect(post=signed_in(200, anonymous=401)),
+    "api:dashboard": Expect(get=signed_in(200, anonymous=401)),
+}
+EXPECTED.update(REVIEWS)
+
+
 # Enumerating the URL patterns ----------------------------------------------------------------
 
 
@@ -369,6 +810,111 @@ def _alert_of_a(n: Network) -> dict[str, int]:
     return {"alert_id": alert.pk, "incident_id": incident.pk}
 
 
+# What ``pk`` names in each review URL (anything else under /reviews/ names an application).
+REVIEW_PK = {
+    "body": (
+        "reviews:body_detail",
+        "reviews:member_add",
+        "reviews:member_edit",
+        "reviews:member_deactivate",
+        "reviews:body_registration",
+        "reviews:body_annual_report",
+        "reviews:meeting_list",
+        "reviews:meeting_create",
+    ),
+    "meeting": (
+        "reviews:meeting_detail",
+        "reviews:agenda_add",
+        "reviews:attendance_set",
+        "reviews:meeting_close",
+        "reviews:item_quorum",
+        "reviews:voting_open",
+        "reviews:vote_cast",
+        "reviews:voting_close",
+    ),
+    "review": (
+        "reviews:expert_review",
+        "reviews:expert_panel_add",
+        "reviews:expert_panel_remove",
+        "reviews:expert_panel_form",
+        "reviews:expert_conclude",
+        "reviews:expert_proposal",
+    ),
+    "seat": ("reviews:expert_seat", "reviews:expert_seat_declare", "reviews:expert_seat_vote"),
+    "entrustment": ("reviews:entrustment_revoke",),
+    "appeal": ("reviews:appeal_decide",),
+    "notification": ("reviews:notification_read",),
+    "decided": (
+        "reviews:record_export",
+        "reviews:letter_start",
+        "reviews:appeal_file",
+        "reviews:aftercare_follow_up_report",
+        "reviews:aftercare_risk_change",
+        "reviews:aftercare_resubmission",
+        "reviews:aftercare_activity_status",
+    ),
+}
+DECIDED_API = {
+    "api:application_record",
+    "api:letter_list",
+    "api:letter_start",
+    "api:appeals_get",
+    "api:appeals_post",
+    "api:list_follow_ups",
+    "api:report_follow_up",
+    "api:report_risk_change",
+    "api:resubmit",
+    "api:suspend",
+    "api:resume",
+    "api:terminate",
+}
+"""The review API's operations on the decided application (the others name the submitted one)."""
+
+
+def _is_review(route: Route) -> bool:
+    return route.route.startswith(("reviews/", "api/reviews/"))
+
+
+def _review_values(route: Route, n: Network) -> dict[str, Any]:
+    """Path parameters of a review URL, pointing at enterprise A's review objects."""
+    o = build_review_objects(n)
+    pks = {
+        "application": o.submitted.pk,
+        "decided": o.decided.pk,
+        "body": o.reviews.committee.pk,
+        "meeting": o.meeting.pk,
+        "review": o.expert_review.pk,
+        "seat": o.seat.pk,
+        "entrustment": o.entrustment.pk,
+        "appeal": o.appeal.pk,
+        "notification": o.notification.pk,
+    }
+    kind = next((k for k, names in REVIEW_PK.items() if route.key in names), "application")
+    return {
+        "pk": pks[kind],
+        "application_id": pks["decided" if route.key in DECIDED_API else "application"],
+        "system_pk": n.system_a.pk,
+        "member_pk": o.member.pk,
+        "member_id": o.member.pk,
+        "attachment_pk": o.attachment.pk,
+        "attachment_id": o.attachment.pk,
+        "item_pk": o.item.pk,
+        "item_id": o.item.pk,
+        "seat_pk": o.seat.pk,
+        "seat_id": o.seat.pk,
+        "follow_up_pk": o.follow_up.pk,
+        "follow_up_id": o.follow_up.pk,
+        "body_id": o.reviews.committee.pk,
+        "meeting_id": o.meeting.pk,
+        "review_id": o.expert_review.pk,
+        "entrustment_id": o.entrustment.pk,
+        "appeal_id": o.appeal.pk,
+        "notification_id": o.notification.pk,
+        "job_id": o.letter_job.pk,
+        "action": "suspend",
+    }
+
+
 def _url(route: Route, values: dict[str, Any]) -> str:
     missing = [p for p in route.params if p not in values]
     assert not missing, (
@@ -444,10 +990,12 @@ def _request(client: Client, method: str, url: str, expect: Expect, n: Network) 
     body = expect.body(n)
     if method == "get":
         return client.get(url)
+    if method == "delete":
+        return client.delete(url)
     if expect.json:
         return getattr(client, method)(url, json.dumps(body), content_type="application/json")
-    if method == "patch":
-        return client.patch(url, body)
+    if method in ("patch", "put"):
+        return getattr(client, method)(url, body)
     return client.post(url, body)
 
 
@@ -518,13 +1066,15 @@ def test_url_answers_each_visitor_as_the_table_says(
         values = {**values, "key_id": _decisions_of_a(n)}
     if "alert_id" in route.params or "incident_id" in route.params:
         values = {**values, **_alert_of_a(n)}
+    if _is_review(route):
+        values = {**values, **_review_values(route, n)}
     url = _url(route, values)
     before = _system_a_row()
     problems = []
     for actor in ACTORS:
         if actor == "owner":
             assert _system_a_row() == before, f"{route.key}: someone but the owner changed system A"
-        for method in ("get", "post", "patch"):
+        for method in ("get", "post", "patch", "put", "delete"):
             outcomes: Outcomes | None = getattr(expect, method)
             if outcomes is None:
                 continue

@@ -11,7 +11,8 @@ On top of the ``network`` of ``tests/web/factories.py``::
     central regulator: experts expert_1 … expert_6 (role ``expert``)
 
 ``make_application`` builds an application in any state directly in the
-database (no services), for tests that start mid-way.
+database (no services), for tests that start mid-way; ``build_review_objects``
+adds one object of each kind the review URLs name, all of enterprise A.
 """
 
 from __future__ import annotations
@@ -26,7 +27,22 @@ from django.utils import timezone
 from tests.web.factories import Network, make_user
 from tianping.web.accounts.models import Organisation, OrganisationKind, Role
 from tianping.web.accounts.services import organisation_create
-from tianping.web.reviews.models import Application, Entrustment, Member, ReviewBody
+from tianping.web.assessments.models import Evidence
+from tianping.web.reviews.models import (
+    AgendaItem,
+    Appeal,
+    Application,
+    Attachment,
+    DecisionLetterJob,
+    Entrustment,
+    ExpertReview,
+    FollowUp,
+    Meeting,
+    Member,
+    Notification,
+    PanelExpert,
+    ReviewBody,
+)
 from tianping.web.reviews.services.common import new_reference
 from tianping.web.systems.models import AISystem
 
@@ -233,3 +249,115 @@ def make_application(
             fields["procedure_ground"] = "minimal_risk"
     fields.update(extra)
     return Application.objects.create(**fields)
+
+
+@dataclass
+class ReviewObjects:
+    """Enterprise A's objects in ethics review, one of each kind (see ``build_review_objects``)."""
+
+    reviews: ReviewNetwork
+    evidence: Evidence
+    submitted: Application
+    attachment: Attachment
+    meeting: Meeting
+    item: AgendaItem
+    decided: Application
+    letter_job: DecisionLetterJob
+    follow_up: FollowUp
+    appeal: Appeal
+    expert_review: ExpertReview
+    seat: PanelExpert
+    entrustment: Entrustment
+    notification: Notification
+    member: Member
+
+
+def build_review_objects(net: Network) -> ReviewObjects:
+    """The review network plus one object of each kind, all of enterprise A.
+
+    The committee of A has before it a submitted application of system A with an
+    attachment, on the agenda of a meeting; and a decided (approved) one with a
+    finished decision letter, a scheduled follow-up, a pending appeal and an expert
+    re-review before province A (the competent authority) with one seat, expert_1's.
+    Enterprise A has also entrusted the review centre of province B, system A has
+    one piece of evidence, and applicant_a has a notification.
+    """
+    from tianping.web.reviews.services.letters import letter_job_start
+
+    rn = build_review_network(net)
+    evidence = Evidence.objects.create(
+        system=net.system_a, kind="bias_assessment", title="Matrix", content={}, sha256="a" * 64
+    )
+    submitted = make_application(
+        system=net.system_a, body=rn.committee, applicant=net.applicant_a, status="submitted"
+    )
+    attachment = Attachment.objects.create(
+        application=submitted,
+        kind="other",
+        name="matrix.pdf",
+        content_type="application/pdf",
+        size=15,
+        data=b"%PDF-1.7 matrix",
+        uploaded_by=net.applicant_a,
+    )
+    meeting = Meeting.objects.create(
+        body=rn.committee, scheduled_for=timezone.now(), created_by=net.chair_a
+    )
+    item = AgendaItem.objects.create(meeting=meeting, application=submitted)
+    decided = make_application(
+        system=net.system_a,
+        body=rn.committee,
+        applicant=net.applicant_a,
+        status="decided",
+        decision="approve",
+    )
+    job = letter_job_start(actor=net.applicant_a, application=decided, language="en")
+    # A finished letter, as the worker would leave it.
+    DecisionLetterJob.objects.filter(pk=job.pk).update(
+        status=DecisionLetterJob.Status.DONE, progress=100, pdf=b"%PDF-1.7 letter"
+    )
+    job.refresh_from_db()
+    follow_up = FollowUp.objects.create(
+        application=decided, kind="scheduled", due_on=timezone.localdate()
+    )
+    appeal = Appeal.objects.create(application=decided, grounds="matrix", filed_by=net.applicant_a)
+    expert_review = ExpertReview.objects.create(
+        application=decided,
+        authority=net.province_a,
+        preliminary_decision="approve",
+        preliminary_text="matrix",
+        requested_by=net.chair_a,
+    )
+    seat = PanelExpert.objects.create(
+        review=expert_review,
+        user=rn.experts[0],
+        name="Expert 1",
+        disciplines=["ethics"],
+        affiliation="Central office",
+    )
+    entrustment = Entrustment.objects.create(
+        organisation=net.enterprise_a,
+        centre=rn.centre,
+        agreement_reference="WT-MATRIX",
+        signed_on=timezone.localdate(),
+    )
+    notification = Notification.objects.create(
+        user=net.applicant_a, application=submitted, message="matrix"
+    )
+    return ReviewObjects(
+        reviews=rn,
+        evidence=evidence,
+        submitted=submitted,
+        attachment=attachment,
+        meeting=meeting,
+        item=item,
+        decided=decided,
+        letter_job=job,
+        follow_up=follow_up,
+        appeal=appeal,
+        expert_review=expert_review,
+        seat=seat,
+        entrustment=entrustment,
+        notification=notification,
+        member=rn.members["member_ai"],
+    )

@@ -94,7 +94,7 @@ class EvidenceIn(Schema):
     expected_version: Version | None = None
 
 
-class VersionIn(Schema):
+class ApplicationVersionIn(Schema):
     expected_version: Version
 
 
@@ -141,7 +141,7 @@ class BundleOut(Schema):
     waived: list[str]
 
 
-class ApplicationOut(Schema):
+class ReviewApplicationOut(Schema):
     id: int
     reference: str
     kind: str
@@ -291,7 +291,7 @@ def list_applications(
 
 @router.post(
     "/applications",
-    response={201: ApplicationOut, 403: Message, 404: Message, 422: Message},
+    response={201: ReviewApplicationOut, 403: Message, 404: Message, 422: Message},
     summary="Draft an application for an AI system (routed to your committee or entrusted centre)",
 )
 def create_application(request: HttpRequest, payload: ApplicationIn) -> Status[dict[str, Any]]:
@@ -316,7 +316,7 @@ def create_application(request: HttpRequest, payload: ApplicationIn) -> Status[d
 
 @router.get(
     "/applications/{int:application_id}",
-    response={200: ApplicationOut, 404: Message},
+    response={200: ReviewApplicationOut, 404: Message},
     summary="One application, with its bundle check, attachments and extensions",
 )
 def get_application(request: HttpRequest, application_id: int) -> dict[str, Any]:
@@ -325,7 +325,7 @@ def get_application(request: HttpRequest, application_id: int) -> dict[str, Any]
 
 @router.patch(
     "/applications/{int:application_id}",
-    response={200: ApplicationOut, 403: Message, 404: Message, 422: Message},
+    response={200: ReviewApplicationOut, 403: Message, 404: Message, 422: Message},
     summary="Change a draft or incomplete application",
 )
 def update_application(
@@ -342,7 +342,7 @@ def update_application(
 
 @router.put(
     "/applications/{int:application_id}/self-assessment",
-    response={200: ApplicationOut, 403: Message, 404: Message, 422: Message},
+    response={200: ReviewApplicationOut, 403: Message, 404: Message, 422: Message},
     summary="Complete the risk self-assessment (risks, controls, residual risk)",
 )
 def update_self_assessment(
@@ -403,7 +403,7 @@ def waive_attachment(
 
 @router.delete(
     "/applications/{int:application_id}/attachments/{int:attachment_id}",
-    response={200: ApplicationOut, 403: Message, 404: Message, 422: Message},
+    response={200: ReviewApplicationOut, 403: Message, 404: Message, 422: Message},
     summary="Remove an attachment or a waiver",
 )
 def delete_attachment(
@@ -447,11 +447,11 @@ def attach_evidence(
 
 @router.post(
     "/applications/{int:application_id}/submit",
-    response={200: ApplicationOut, 403: Message, 404: Message, 422: Message},
+    response={200: ReviewApplicationOut, 403: Message, 404: Message, 422: Message},
     summary="Submit; an incomplete first submission gets the one notice (status incomplete)",
 )
 def submit_application(
-    request: HttpRequest, application_id: int, payload: VersionIn
+    request: HttpRequest, application_id: int, payload: ApplicationVersionIn
 ) -> dict[str, Any]:
     app = selectors.application_get(request.user, application_id)
     services.application_submit(
@@ -462,11 +462,11 @@ def submit_application(
 
 @router.post(
     "/applications/{int:application_id}/withdraw",
-    response={200: ApplicationOut, 403: Message, 404: Message, 422: Message},
+    response={200: ReviewApplicationOut, 403: Message, 404: Message, 422: Message},
     summary="Withdraw a draft, submitted or incomplete application",
 )
 def withdraw_application(
-    request: HttpRequest, application_id: int, payload: VersionIn
+    request: HttpRequest, application_id: int, payload: ApplicationVersionIn
 ) -> dict[str, Any]:
     app = selectors.application_get(request.user, application_id)
     services.application_withdraw(
@@ -477,7 +477,7 @@ def withdraw_application(
 
 @router.post(
     "/applications/{int:application_id}/accept",
-    response={200: ApplicationOut, 403: Message, 404: Message, 422: Message},
+    response={200: ReviewApplicationOut, 403: Message, 404: Message, 422: Message},
     summary="Accept a submitted application and name the procedure (chair)",
 )
 def accept_application(
@@ -496,7 +496,7 @@ def accept_application(
 
 @router.post(
     "/applications/{int:application_id}/materials-request",
-    response={200: ApplicationOut, 403: Message, 404: Message, 422: Message},
+    response={200: ReviewApplicationOut, 403: Message, 404: Message, 422: Message},
     summary="Send the one notice of missing materials (chair, before acceptance)",
 )
 def request_materials(
@@ -515,7 +515,7 @@ def request_materials(
 
 @router.post(
     "/applications/{int:application_id}/extensions",
-    response={201: ApplicationOut, 403: Message, 404: Message, 422: Message},
+    response={201: ReviewApplicationOut, 403: Message, 404: Message, 422: Message},
     summary="Extend the decision deadline (days; hours for emergency) with a reason (chair)",
 )
 def extend_deadline(
@@ -535,7 +535,7 @@ def extend_deadline(
 # --- review bodies ----------------------------------------------------------------------------
 
 
-class InterestIn(Schema):
+class MemberInterestIn(Schema):
     party: Annotated[str, StringConstraints(max_length=500)]
     description: Annotated[str, StringConstraints(max_length=500)]
 
@@ -555,7 +555,7 @@ class MemberIn(Schema):
     term_start: date
     term_end: date
     pledges: list[PledgeCode] = Field(default_factory=list, max_length=2)
-    interests: list[InterestIn] = Field(default_factory=list, max_length=50)
+    interests: list[MemberInterestIn] = Field(default_factory=list, max_length=50)
     training: list[TrainingIn] = Field(default_factory=list, max_length=50)
     username: Annotated[str, StringConstraints(max_length=150)] | None = None
 
@@ -570,7 +570,7 @@ class MemberPatch(Schema):
     term_start: date | None = None
     term_end: date | None = None
     pledges: list[PledgeCode] | None = Field(None, max_length=2)
-    interests: list[InterestIn] | None = Field(None, max_length=50)
+    interests: list[MemberInterestIn] | None = Field(None, max_length=50)
     training: list[TrainingIn] | None = Field(None, max_length=50)
     username: Annotated[str, StringConstraints(max_length=150)] | None = None
 

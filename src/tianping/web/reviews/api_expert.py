@@ -49,13 +49,13 @@ class SeatIn(Schema):
     affiliation: Line
 
 
-class InterestIn(Schema):
+class ExpertInterestIn(Schema):
     party: Annotated[str, StringConstraints(max_length=200)]
     description: Annotated[str, StringConstraints(max_length=1000)]
 
 
 class InterestsIn(Schema):
-    interests: list[InterestIn] = Field(default_factory=list, max_length=100)
+    interests: list[ExpertInterestIn] = Field(default_factory=list, max_length=100)
 
 
 class VoteIn(Schema):
@@ -78,12 +78,12 @@ class ReportIn(Schema):
     expected_version: Annotated[int, Field(ge=0, le=2**31)] | None = None
 
 
-class ReasonIn(Schema):
+class ActivityReasonIn(Schema):
     reason: Annotated[str, StringConstraints(max_length=2000)]
     expected_version: Annotated[int, Field(ge=0, le=2**31)] | None = None
 
 
-class VersionIn(Schema):
+class ResubmissionVersionIn(Schema):
     expected_version: Annotated[int, Field(ge=0, le=2**31)] | None = None
 
 
@@ -119,7 +119,7 @@ class ReviewOut(Schema):
     findings: list[str] | None
 
 
-class ApplicationOut(Schema):
+class AftercareApplicationOut(Schema):
     id: int
     reference: str
     kind: str
@@ -391,7 +391,7 @@ def list_follow_ups(request: HttpRequest, application_id: int) -> list[dict[str,
 
 @router.post(
     "/applications/{application_id}/follow-ups/{follow_up_id}/report",
-    response={201: ApplicationOut, 403: Message, 404: Message, 422: Message},
+    response={201: AftercareApplicationOut, 403: Message, 404: Message, 422: Message},
     summary="Report on a scheduled follow-up; opens the follow-up review",
 )
 def report_follow_up(
@@ -410,7 +410,7 @@ def report_follow_up(
 
 @router.post(
     "/applications/{application_id}/risk-change",
-    response={201: ApplicationOut, 403: Message, 404: Message, 422: Message},
+    response={201: AftercareApplicationOut, 403: Message, 404: Message, 422: Message},
     summary="Report a change of risk of an approved activity; review reopens",
 )
 def report_risk_change(
@@ -428,11 +428,11 @@ def report_risk_change(
 
 @router.post(
     "/applications/{application_id}/resubmission",
-    response={201: ApplicationOut, 403: Message, 404: Message, 422: Message},
+    response={201: AftercareApplicationOut, 403: Message, 404: Message, 422: Message},
     summary="Start a re-review draft after a decision to re-review after modification",
 )
 def resubmit(
-    request: HttpRequest, application_id: int, payload: VersionIn
+    request: HttpRequest, application_id: int, payload: ResubmissionVersionIn
 ) -> Status[dict[str, Any]]:
     app = selectors.application_get(request.user, application_id)
     draft = aftercare.resubmission_create(
@@ -442,7 +442,7 @@ def resubmit(
 
 
 def _status_action(
-    request: HttpRequest, application_id: int, payload: ReasonIn, service: Any
+    request: HttpRequest, application_id: int, payload: ActivityReasonIn, service: Any
 ) -> dict[str, Any]:
     app = selectors.application_get(request.user, application_id)
     app = service(
@@ -456,26 +456,28 @@ def _status_action(
 
 @router.post(
     "/applications/{application_id}/suspend",
-    response={200: ApplicationOut, 403: Message, 404: Message, 422: Message},
+    response={200: AftercareApplicationOut, 403: Message, 404: Message, 422: Message},
     summary="Suspend an approved activity (the chair; a reason is required)",
 )
-def suspend(request: HttpRequest, application_id: int, payload: ReasonIn) -> dict[str, Any]:
+def suspend(request: HttpRequest, application_id: int, payload: ActivityReasonIn) -> dict[str, Any]:
     return _status_action(request, application_id, payload, aftercare.activity_suspend)
 
 
 @router.post(
     "/applications/{application_id}/resume",
-    response={200: ApplicationOut, 403: Message, 404: Message, 422: Message},
+    response={200: AftercareApplicationOut, 403: Message, 404: Message, 422: Message},
     summary="Let a suspended activity resume (the chair; a reason is required)",
 )
-def resume(request: HttpRequest, application_id: int, payload: ReasonIn) -> dict[str, Any]:
+def resume(request: HttpRequest, application_id: int, payload: ActivityReasonIn) -> dict[str, Any]:
     return _status_action(request, application_id, payload, aftercare.activity_resume)
 
 
 @router.post(
     "/applications/{application_id}/terminate",
-    response={200: ApplicationOut, 403: Message, 404: Message, 422: Message},
+    response={200: AftercareApplicationOut, 403: Message, 404: Message, 422: Message},
     summary="Terminate an approved activity, finally (the chair; a reason is required)",
 )
-def terminate(request: HttpRequest, application_id: int, payload: ReasonIn) -> dict[str, Any]:
+def terminate(
+    request: HttpRequest, application_id: int, payload: ActivityReasonIn
+) -> dict[str, Any]:
     return _status_action(request, application_id, payload, aftercare.activity_terminate)
