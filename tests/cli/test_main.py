@@ -33,3 +33,18 @@ def test_version_prints_the_package_version() -> None:
     from tianping import __version__
 
     assert run("--version").stdout.strip() == f"tianping {__version__}"
+
+
+def test_a_command_exit_status_reaches_the_shell() -> None:
+    """A command that ends with ``typer.Exit(1)`` (a committee failing the rules) exits 1, not 0."""
+    root = Path(__file__).resolve().parents[2]
+    failing = run("review", "check-committee", str(root / "examples/review/startup_committee.yaml"))
+    assert failing.returncode == 1, failing.stderr
+    passing = run(
+        "review",
+        "check-committee",
+        str(root / "examples/review/acme_committee.yaml"),
+        "--on",
+        "2026-11-01",
+    )
+    assert passing.returncode == 0, passing.stderr

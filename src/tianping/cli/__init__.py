@@ -60,7 +60,9 @@ def _root(
 def main() -> None:
     """Run the command line; library errors become a message and exit code 2."""
     try:
-        app(standalone_mode=False, prog_name="tianping")
+        # Outside standalone mode click hands back the code of a ``typer.Exit``
+        # instead of raising it: pass it on, or every failure would exit with 0.
+        code = app(standalone_mode=False, prog_name="tianping")
     except TianpingError as exc:
         # Plain text: a message may contain brackets that are not Rich markup.
         Console(stderr=True).print(Text("Error: ", style="bold red") + Text(exc.diagnostics()))
@@ -73,6 +75,8 @@ def main() -> None:
     except ClickException as exc:  # usage errors: missing argument, unknown option …
         exc.show()
         sys.exit(exc.exit_code)
+    if isinstance(code, int) and code:
+        sys.exit(code)
 
 
 __all__ = ["app", "main"]
