@@ -418,4 +418,51 @@ def export(
         _print_record(record, language, _console())
 
 
+@app.command("remind")
+def remind(
+    days: Annotated[
+        int, typer.Option(min=0, max=366, help="Remind of follow-ups due within this many days.")
+    ] = 30,
+) -> None:
+    """Remind applicants and chairs of follow-up reviews due soon or overdue (run it daily).
+
+    Each follow-up is reminded of at most once a week, however often this runs.
+    Reads the platform's database (TIANPING_HOME, or DATABASE_URL).
+    """
+    from tianping.web import launcher
+
+    launcher.setup()
+    from django.core.management import call_command
+
+    call_command("review_reminders", days=days)
+
+
+@app.command("purge")
+def purge(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="List what would be purged; change nothing.")
+    ] = False,
+    today: Annotated[str | None, typer.Option(help="Take this day (YYYY-MM-DD) as today.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Remove attachment contents and decision letters of reviews ended longer ago than the
+    retention period (TIANPING_REVIEW_RETENTION_YEARS, default 5); names and hashes stay."""
+    if today is not None:
+        try:
+            date.fromisoformat(today)
+        except ValueError as exc:
+            raise typer.BadParameter(
+                f"not a date (YYYY-MM-DD): {today!r}", param_hint="--today"
+            ) from exc
+    from tianping.web import launcher
+
+    launcher.setup()
+    from django.core.management import call_command
+
+    options: dict[str, object] = {"dry_run": dry_run, "json": as_json}
+    if today:
+        options["today"] = today
+    call_command("review_purge", **options)
+
+
 __all__ = ["app"]

@@ -8,6 +8,7 @@ import json
 import pytest
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
@@ -239,3 +240,36 @@ def test_cli_export_json_and_unknown_id(reviews: ReviewNetwork) -> None:
     unknown = runner.invoke(cli, ["review", "export", "ER-1999-ZZZZZZ"])
     assert unknown.exit_code == 2
     assert "No review application" in unknown.output or "没有" in unknown.output
+
+
+def test_cli_remind_and_purge(reviews: ReviewNetwork) -> None:
+    """``tianping review remind`` reminds of a follow-up due; ``purge --dry-run`` changes nothing,
+    ``purge`` empties the contents of a review ended before the retention cut-off."""
+    from tianping.cli import app as cli
+    from tianping.web.reviews.models import Attachment, FollowUp, Notification
+
+    app = decided_application(reviews)
+    follow_up = FollowUp.objects.filter(application=app, kind="scheduled").first()
+    if follow_up is None:
+        follow_up = FollowUp.objects.create(application=app, kind="scheduled")
+    follow_up.due_on = timezone.localdate()
+    follow_up.save()
+    runner = CliRunner()
+    before = Notification.objects.count()
+    reminded = runner.invoke(cli, ["review", "remind", "--days", "30"])
+    assert reminded.exit_code == 0, reminded.output
+    assert Notification.objects.count() > before
+
+    far = (timezone.localdate().replace(year=timezone.localdate().year + 50)).isoformat()
+    dry = runner.invoke(cli, ["review", "purge", "--dry-run", "--today", far, "--json"])
+    assert dry.exit_code == 0, dry.output
+    assert app.reference in json.loads(dry.stdout)["applications"]
+    assert Attachment.objects.filter(application=app, data__isnull=False).exists()
+
+    done = runner.invoke(cli, ["review", "purge", "--today", far])
+    assert done.exit_code == 0, done.output
+    kept = Attachment.objects.filter(application=app)
+    assert kept.exists() and all(a.data is None and len(a.sha256) == 64 for a in kept)
+
+    bad = runner.invoke(cli, ["review", "purge", "--today", "nonsense"])
+    assert bad.exit_code == 2
