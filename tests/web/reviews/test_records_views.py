@@ -137,7 +137,11 @@ def test_panel_shows_timeline_with_ledger_index_and_letter_controls(
     request = rf.get("/")  # type: ignore[attr-defined]
     request.user = reviews.net.applicant_a
     html = panel_records.panel(request, app)
-    assert "decided" in html and f"/reviews/applications/{app.pk}/record.json" in html
+    assert (
+        'data-kind="decided"' in html
+        and "已作出审查决定" in html
+        and f"/reviews/applications/{app.pk}/record.json" in html
+    )
     assert f"/reviews/applications/{app.pk}/letters/" in html
     assert "/ledger/platform/receipts/" in html
     request.user = reviews.user("member_law")
@@ -273,3 +277,16 @@ def test_cli_remind_and_purge(reviews: ReviewNetwork) -> None:
 
     bad = runner.invoke(cli, ["review", "purge", "--today", "nonsense"])
     assert bad.exit_code == 2
+
+
+def test_applicant_dashboard_shows_a_follow_up_day_as_the_next_deadline(
+    reviews: ReviewNetwork,
+) -> None:
+    """A decided application's next deadline is its follow-up review, a day (not a moment)."""
+    app = decided_application(reviews)
+    app.status = Application.Status.DECIDED
+    app.follow_up_due = timezone.localdate().replace(year=timezone.localdate().year + 1)
+    app.save()
+    response = logged_in_client(reviews.net.applicant_a).get("/reviews/")
+    assert response.status_code == 200
+    assert app.follow_up_due.isoformat() in response.content.decode()

@@ -43,6 +43,7 @@ from tianping.web.reviews.models import (
     Meeting,
     Member,
     Notification,
+    PanelExpert,
     ReviewEvent,
     SimplifiedOpinion,
     Vote,
@@ -546,12 +547,19 @@ class Dashboard:
     chair_at_risk: list[dict[str, Any]] | None = None
     authority_pending: list[ExpertReview] | None = None
     authority_stats: dict[str, Any] | None = None
+    expert_seats: list[PanelExpert] | None = None
 
     @property
     def empty(self) -> bool:
         return all(
             getattr(self, name) is None
-            for name in ("applicant", "member_queue", "chair_meetings", "authority_stats")
+            for name in (
+                "applicant",
+                "member_queue",
+                "chair_meetings",
+                "authority_stats",
+                "expert_seats",
+            )
         )
 
 
@@ -799,6 +807,17 @@ def dashboard(user: AbstractBaseUser, *, now: datetime | None = None) -> Dashboa
             selectors.expert_reviews_for_authority(user)
             .exclude(status=ExpertReview.Status.CONCLUDED)
             .order_by("due_at", "pk")[:DASHBOARD_LIMIT]
+        )
+    if user.is_authenticated and (
+        PanelExpert.objects.filter(user=user).exists()
+        or organisations_where(user, ["expert"]).exists()
+    ):
+        # Experts: the re-review panels they sit on that are not concluded yet.
+        board.expert_seats = list(
+            PanelExpert.objects.filter(user=user)
+            .exclude(review__status=ExpertReview.Status.CONCLUDED)
+            .select_related("review__application")
+            .order_by("review__due_at", "pk")[:DASHBOARD_LIMIT]
         )
     return board
 

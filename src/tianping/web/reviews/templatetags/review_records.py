@@ -27,3 +27,35 @@ def render_review_notification(message: str, params: Any) -> str:
     from tianping.web.reviews.services.common import render_notification
 
     return render_notification(message, params if isinstance(params, dict) else {})
+
+
+@register.filter
+def moment(value: Any) -> str:
+    """A deadline: ``2026-12-01 18:00`` (local time) for a moment, ``2026-12-01`` for a day."""
+    from datetime import date, datetime
+
+    from django.utils import timezone
+
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return ""
+
+
+@register.filter
+def event_label(kind: str) -> str:
+    """The translated name of a timeline event."""
+    from tianping.web.reviews.labels import event_label as label
+
+    return label(kind)
+
+
+@register.filter
+def code_label(value: str) -> str:
+    """The translated name of a status, decision or procedure code."""
+    from tianping.web.reviews.labels import code_label as label
+
+    return label(value)
