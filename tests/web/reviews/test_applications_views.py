@@ -236,3 +236,25 @@ def test_entrustment_pages(reviews: ReviewNetwork) -> None:
     client.post(reverse("reviews:entrustment_revoke", args=[reviews.entrustment.pk]))
     reviews.entrustment.refresh_from_db()
     assert reviews.entrustment.revoked_at is not None
+
+
+def test_a_chinese_file_name_is_kept_in_the_download_header(reviews: ReviewNetwork) -> None:
+    """RFC 6266: ``filename*=utf-8''…`` carries the name percent-encoded; no header injection."""
+    net = reviews.net
+    app = draft(reviews)
+    client = english(net.applicant_a)
+    client.post(
+        reverse("reviews:attachment_add", args=[app.pk]),
+        {
+            "kind": "plan",
+            "expected_version": app.version,
+            "file": SimpleUploadedFile('实施方案 "终稿"; X-Evil=1.pdf', PDF),
+        },
+    )
+    att = app.attachments.get()
+    response = client.get(reverse("reviews:attachment_download", args=[app.pk, att.pk]))
+    header = response["Content-Disposition"]
+    assert header.startswith("attachment; filename*=")
+    assert "%E5%AE%9E%E6%96%BD%E6%96%B9%E6%A1%88" in header  # 实施方案
+    assert "\r" not in header and "\n" not in header and '"' not in header.split("''", 1)[1]
+    assert "X-Evil" not in response.headers

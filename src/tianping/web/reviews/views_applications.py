@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -646,7 +647,8 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Ht
         bytes(attachment.data), content_type=attachment.content_type or "application/octet-stream"
     )
     safe = "".join(c for c in attachment.name if c.isalnum() or c in "._- ") or "attachment"
-    response["Content-Disposition"] = f'attachment; filename="{safe}"'
+    # RFC 6266: an ASCII fallback plus filename*=UTF-8'' for names in Chinese.
+    response["Content-Disposition"] = content_disposition_header(True, safe)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
