@@ -107,7 +107,7 @@ def follow_up_remind(today: date | None = None, *, within_days: int = 30) -> int
     for candidate in follow_ups_due(today, within_days=within_days):
         with transaction.atomic():
             follow_up = (
-                FollowUp.objects.select_for_update()
+                FollowUp.objects.select_for_update(of=("self",))
                 .select_related("application__body__organisation", "application__system")
                 .get(pk=candidate.pk)
             )

@@ -144,7 +144,7 @@ def body_create(
 
 def _locked_body(body: ReviewBody) -> ReviewBody:
     return (
-        ReviewBody.objects.select_for_update()
+        ReviewBody.objects.select_for_update(of=("self",))
         .select_related("organisation__parent")
         .get(pk=body.pk)
     )

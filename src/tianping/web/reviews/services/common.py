@@ -117,7 +117,7 @@ def locked(application_id: int, *, expected_version: int | None = None) -> Appli
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("locked() must run inside transaction.atomic()")
     app = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("system", "organisation", "body__organisation")
         .get(pk=application_id)
     )

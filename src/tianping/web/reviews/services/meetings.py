@@ -243,7 +243,7 @@ def quorum(meeting: Meeting, application: Application) -> lib.QuorumResult:
 
 def _locked_item(item: AgendaItem) -> AgendaItem:
     return (
-        AgendaItem.objects.select_for_update()
+        AgendaItem.objects.select_for_update(of=("self",))
         .select_related("meeting__body__organisation")
         .get(pk=item.pk)
     )
