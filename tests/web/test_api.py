@@ -749,3 +749,12 @@ def test_the_openapi_document_publishes_each_schema_under_its_own_name() -> None
     assert names <= set(components)
     assert "bundle" in components["ReviewApplicationOut"]["properties"]
     assert "follow_up_due" in components["AftercareApplicationOut"]["properties"]
+
+
+def test_a_line_break_in_an_api_path_gets_the_json_404(api_a: Client) -> None:
+    """Django's path converters stop at line breaks, so no API route matches such a path."""
+    for method in ("get", "post", "delete"):
+        response = getattr(api_a, method)("/api/reviews/bodies/1%0A2/meetings")
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/json"
+        assert "detail" in response.json()

@@ -198,6 +198,8 @@ EXPECTED: dict[str, Expect] = {
     "api:api-root": Expect(get=everyone(404)),
     # Anything under /api/ that matches no operation: the API's JSON 404 for everyone.
     "api:not_found": Expect(get=everyone(404), post=everyone(404), json=True),
+    # Paths no route can match at all (a line break in a segment): the same JSON 404.
+    "api_not_found": Expect(get=everyone(404), post=everyone(404), json=True),
     "api:me": Expect(get=signed_in(200, anonymous=401)),
     "api:organisations": Expect(get=signed_in(200, anonymous=401)),
     "api:list_systems": Expect(get=signed_in(200, anonymous=401)),

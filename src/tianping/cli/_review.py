@@ -431,10 +431,7 @@ def remind(
     """
     from tianping.web import launcher
 
-    launcher.setup()
-    from django.core.management import call_command
-
-    call_command("review_reminders", days=days)
+    launcher.run_management("review_reminders", days=days)
 
 
 @app.command("purge")
@@ -456,13 +453,10 @@ def purge(
             ) from exc
     from tianping.web import launcher
 
-    launcher.setup()
-    from django.core.management import call_command
-
     options: dict[str, object] = {"dry_run": dry_run, "json": as_json}
     if today:
         options["today"] = today
-    call_command("review_purge", **options)
+    launcher.run_management("review_purge", **options)
 
 
 __all__ = ["app"]

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any, NoReturn
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI, Router
 from ninja.security import HttpBearer, django_auth
@@ -151,3 +152,10 @@ def not_found(request: HttpRequest, rest: str) -> NoReturn:
 
 
 api.add_router("", _fallback)
+
+
+@csrf_exempt
+def not_found_anywhere(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """The same JSON 404 for paths no route can match at all (a newline in a path segment:
+    Django's ``path`` converter stops at line breaks). Mounted last in the URL map."""
+    return JsonResponse({"detail": str(ERR_NOT_FOUND)}, status=404)

@@ -74,6 +74,14 @@ def run_worker(*, queue: str = "default", **options: Any) -> None:
     call_command("db_worker", queue_name=queue, **options)
 
 
+def run_management(name: str, **options: Any) -> None:
+    """Run one of the platform's management commands (``review_reminders``, ``review_purge``)."""
+    setup()
+    from django.core.management import call_command
+
+    call_command(name, **options)
+
+
 def print_credentials(accounts: list[dict[str, str]]) -> None:
     table = Table(title="Demo accounts (password for all: see below)", show_lines=False)
     for column in ("username", "role", "organisation"):

@@ -2,10 +2,10 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from tianping.web.accounts import views as account_views
-from tianping.web.api import api
+from tianping.web.api import api, not_found_anywhere
 from tianping.web.systems import views as system_views
 
 urlpatterns = [
@@ -48,4 +48,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    re_path(r"^api/(?P<rest>(?s:.*))\Z", not_found_anywhere, name="api_not_found"),
 ]
