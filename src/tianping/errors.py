@@ -58,12 +58,16 @@ class LocalizedError(TianpingError):
         self.language: Language = normalise_language(language)
         super().__init__(
             self.localized(self.language),
-            hint=None if hint is None else hint.get(self.language),
+            hint=None if hint is None else self.hint_in(self.language),
         )
 
     def localized(self, language: str | None) -> str:
         """The message in ``language``."""
         return render(self.template, language, self.params)
+
+    def hint_in(self, language: str | None) -> str | None:
+        """The hint in ``language`` (as written: hints take no placeholders here)."""
+        return None if self.hint_text is None else self.hint_text.get(language)
 
     def in_language(self, language: str | None) -> Self:
         """The same error with its message and hint in ``language``."""

@@ -15,56 +15,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Self
 
-from tianping.errors import TianpingError
+from tianping.errors import LocalizedError, TianpingError
 from tianping.review._messages import (
     ERR_RULESET_INVALID,
     ERR_RULESET_INVALID_HINT,
     MORE_PROBLEMS,
     render,
 )
-from tianping.text import Language, LocalizedText, normalise_language
+from tianping.text import LocalizedText
 
 
-class ReviewError(TianpingError):
+class ReviewError(LocalizedError):
     """The base of every error :mod:`tianping.review` raises.
 
-    Parameters
-    ----------
-    template
-        The message, with ``{placeholders}`` filled from ``params``.
-    language
-        The language of ``str(error)`` (default English).
-    hint
-        How to fix it, in both languages.
-    params
-        The placeholder values; :class:`~tianping.text.LocalizedText` values are
-        taken in the message's language.
+    A :class:`~tianping.errors.LocalizedError` whose hint may use the message's
+    ``{placeholders}`` too.
     """
 
-    def __init__(
-        self,
-        template: LocalizedText,
-        *,
-        language: str | None = "en",
-        hint: LocalizedText | None = None,
-        params: Mapping[str, object] | None = None,
-    ) -> None:
-        self.template = template
-        self.params: dict[str, object] = dict(params or {})
-        self.hint_text = hint
-        self.language: Language = normalise_language(language)
-        super().__init__(
-            self.localized(self.language),
-            hint=None if hint is None else render(hint, self.language, self.params),
-        )
-
-    def localized(self, language: str | None) -> str:
-        """The message in ``language``."""
-        return render(self.template, language, self.params)
-
-    def in_language(self, language: str | None) -> Self:
-        """The same error with its message and hint in ``language``."""
-        return type(self)(self.template, language=language, hint=self.hint_text, params=self.params)
+    def hint_in(self, language: str | None) -> str | None:
+        """The hint in ``language``, filled from the same parameters as the message."""
+        return None if self.hint_text is None else render(self.hint_text, language, self.params)
 
 
 class ReviewInputError(ReviewError, ValueError):

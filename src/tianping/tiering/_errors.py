@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Self
 
-from tianping.errors import TianpingError
-from tianping.text import Language, LocalizedText, normalise_language
+from tianping.errors import LocalizedError, TianpingError
+from tianping.text import LocalizedText
 from tianping.tiering.messages import VALIDATION_HINT, VALIDATION_SUMMARY, render
 
 NON_FIELD = "__all__"
@@ -35,45 +35,12 @@ class QuestionnaireError(TieringError):
     """
 
 
-class IntakeError(TieringError):
+class IntakeError(LocalizedError, TieringError):
     """An error about intake answers or a tier whose message is a bilingual template.
 
-    Parameters
-    ----------
-    template
-        The message, with ``{placeholders}`` filled from ``params``.
-    language
-        The language of ``str(error)`` (default English).
-    hint
-        How to fix it, in both languages.
-    params
-        The placeholder values.
+    A :class:`~tianping.errors.LocalizedError` (template, language, hint, params)
+    that is also a :class:`TieringError`.
     """
-
-    def __init__(
-        self,
-        template: LocalizedText,
-        *,
-        language: str | None = "en",
-        hint: LocalizedText | None = None,
-        params: Mapping[str, object] | None = None,
-    ) -> None:
-        self.template = template
-        self.params: dict[str, object] = dict(params or {})
-        self.hint_text = hint
-        self.language: Language = normalise_language(language)
-        super().__init__(
-            self.localized(self.language),
-            hint=None if hint is None else hint.get(self.language),
-        )
-
-    def localized(self, language: str | None) -> str:
-        """The message in ``language``."""
-        return render(self.template, language, self.params)
-
-    def in_language(self, language: str | None) -> Self:
-        """The same error with its message and hint in ``language``."""
-        return type(self)(self.template, language=language, hint=self.hint_text, params=self.params)
 
 
 class IntakeDocumentError(IntakeError):
