@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tianping.text import normalise_language
 from tianping.web.assessments import datafiles, privacy, selectors
 from tianping.web.assessments.models import PrivacyScan
+from tianping.web.forms import apply_errors
 from tianping.web.systems.selectors import system_get
 
 
@@ -75,11 +76,7 @@ def _scan_new(request: HttpRequest, pk: int) -> HttpResponse:
                 title=form.cleaned_data.get("title") or "",
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
+            apply_errors(form, exc)
         else:
             return redirect("assessments:privacy_detail", scan_id=scan.pk)
     return render(

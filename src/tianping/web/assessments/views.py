@@ -17,18 +17,10 @@ from tianping.web.assessments import datafiles, selectors, services
 from tianping.web.assessments.forms import BiasAssessmentForm
 from tianping.web.assessments.models import BiasAssessment
 from tianping.web.assessments.results import results_context
+from tianping.web.forms import apply_errors as _apply_errors
 from tianping.web.systems.selectors import system_get
 
 REPORT_LANGUAGES = {"zh-Hans", "en", "both"}
-
-
-def _apply_errors(form: BiasAssessmentForm, exc: ValidationError) -> None:
-    """Attach a service's ValidationError to the form's fields (unknown fields: non-field)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _language() -> str:

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tianping.ledger import LedgerError, ProofError
 from tianping.web.accounts.models import Role
+from tianping.web.forms import apply_errors as _apply_errors
 from tianping.web.operations import monitors, selectors, services
 from tianping.web.operations.forms import ApiKeyForm, PlaybookForm, SwitchForm
 from tianping.web.operations.models import LedgerLog, SwitchState
@@ -31,15 +32,6 @@ from tianping.web.systems.selectors import MAX_PK, check_pk, system_get
 
 LOGS = ("decisions", "platform")
 ENTRIES_PER_PAGE = 20
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    """Attach a service's ValidationError to the form's fields (unknown fields: non-field)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _page_context(request: HttpRequest, system: AISystem) -> dict[str, Any]:

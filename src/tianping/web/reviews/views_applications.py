@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tianping.web.accounts.models import REGULATOR_KINDS, Organisation
 from tianping.web.accounts.selectors import organisations_where
 from tianping.web.assessments.models import Evidence
+from tianping.web.forms import apply_errors as _apply_errors
 from tianping.web.reviews import panel_expert, panel_meetings, panel_records, selectors
 from tianping.web.reviews.forms_applications import (
     AcceptForm,
@@ -48,15 +49,6 @@ from tianping.web.reviews.models import Application, Attachment, ReviewBody
 from tianping.web.reviews.services import applications as services
 from tianping.web.reviews.services import bodies, common
 from tianping.web.systems.selectors import check_pk, system_get
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    fields = getattr(form, "fields", {})
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _message_error(request: HttpRequest, exc: ValidationError) -> None:

@@ -14,11 +14,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tianping.web.forms import apply_errors as _apply_errors
 from tianping.web.reviews import selectors
 from tianping.web.reviews.forms_expert import (
     ConcludeForm,
@@ -34,21 +34,8 @@ from tianping.web.reviews.services import aftercare, common, expert
 from tianping.web.systems.selectors import check_pk
 
 
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    """Attach a service's ValidationError to the form's fields (unknown fields: non-field)."""
-    fields = getattr(form, "fields", {})
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def application_url(application: Application) -> str:
-    try:
-        return reverse("reviews:application_detail", args=[application.pk])
-    except NoReverseMatch:
-        return f"/reviews/applications/{application.pk}/"
+    return common.application_url(application)
 
 
 # --- lookups -------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tianping.web.forms import apply_errors as _apply_errors
 from tianping.web.reviews import selectors
 from tianping.web.reviews.forms_meetings import (
     AgendaForm,
@@ -42,15 +43,6 @@ from tianping.web.reviews.models import (
 )
 from tianping.web.reviews.services import appeals, meetings, simplified, workspace
 from tianping.web.reviews.services.common import language
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    """Attach a service's ValidationError to the form (unknown fields: non-field)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _error(request: HttpRequest, exc: ValidationError) -> None:

@@ -19,7 +19,7 @@ from tianping.web.reviews.services import common, letters, records
 
 
 def _application_url(pk: int) -> str:
-    return f"/reviews/applications/{pk}/"
+    return common.application_url(pk)
 
 
 @login_required

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tianping.text import normalise_language
 from tianping.web.accounts.selectors import organisations_where
+from tianping.web.forms import apply_errors as _apply_errors
 from tianping.web.systems import selectors, services
 from tianping.web.systems.forms import (
     IntakeForm,
@@ -24,16 +25,6 @@ from tianping.web.systems.forms import (
     SystemForm,
 )
 from tianping.web.systems.models import ReportJob
-
-
-def _apply_errors(form: object, exc: ValidationError) -> None:
-    """Attach a service's ValidationError to the form's fields (unknown fields: non-field)."""
-    fields = getattr(form, "fields", {})
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in fields else None, errors)  # type: ignore[attr-defined]
-    else:
-        form.add_error(None, exc.messages)  # type: ignore[attr-defined]
 
 
 def _language() -> str:

@@ -58,7 +58,7 @@ OPEN_STATUSES = (
 
 
 def _url(application: Application) -> str:
-    return f"/reviews/applications/{application.pk}/"
+    return common.application_url(application)
 
 
 def _is_approved_activity(application: Application) -> bool:

@@ -35,7 +35,7 @@ def appealable(application: Application) -> bool:
 
 
 def _url(application: Application) -> str:
-    return f"/reviews/applications/{application.pk}/"
+    return common.application_url(application)
 
 
 def appeal_file(*, actor: AbstractBaseUser, application: Application, grounds: Any) -> Appeal:

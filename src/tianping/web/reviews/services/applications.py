@@ -54,7 +54,7 @@ OTHER_LABEL = {"zh-Hans": "其他材料", "en": "other material"}
 
 
 def _url(application: Application) -> str:
-    return f"/reviews/applications/{application.pk}/"
+    return common.application_url(application)
 
 
 def _rules(application: Application) -> lib.RuleSet:

@@ -23,6 +23,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext as gettext_stored  # for texts marked with gettext_noop
@@ -176,6 +177,12 @@ def mail_suppressed() -> Iterator[None]:
         yield
     finally:
         _MAIL.reset(token)
+
+
+def application_url(application: Application | int, page: str = "") -> str:
+    """The path of an application's page (``page``: ``workspace/``, ``simplified/`` …)."""
+    pk = application if isinstance(application, int) else application.pk
+    return reverse("reviews:application_detail", args=[pk]) + page
 
 
 def notify(

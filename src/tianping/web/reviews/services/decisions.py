@@ -101,7 +101,7 @@ def decision_record(
         application=application,
         message=gettext_noop("Decision on {reference}: {decision}."),
         params={"reference": application.reference, "decision": decision},
-        url=f"/reviews/applications/{application.pk}/",
+        url=common.application_url(application),
     )
     return application
 
@@ -146,14 +146,14 @@ def _to_expert_review(
         application=application,
         message=gettext_noop("Expert re-review requested for {reference}."),
         params={"reference": application.reference},
-        url=f"/reviews/applications/{application.pk}/",
+        url=common.application_url(application),
     )
     common.notify(
         common.applicants_of(application),
         application=application,
         message=gettext_noop("{reference} goes to expert re-review by the competent authority."),
         params={"reference": application.reference},
-        url=f"/reviews/applications/{application.pk}/",
+        url=common.application_url(application),
     )
     return application
 

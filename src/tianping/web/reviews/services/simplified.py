@@ -50,7 +50,7 @@ def _require_simplified(application: Application) -> None:
 
 
 def _url(application: Application) -> str:
-    return f"/reviews/applications/{application.pk}/simplified/"
+    return common.application_url(application, "simplified/")
 
 
 def outcome(application: Application) -> lib.SimplifiedOutcome:
@@ -158,7 +158,7 @@ def _escalate(app: Application, actor: AbstractBaseUser, result: lib.SimplifiedO
         application=app,
         message=gettext_noop("{reference} moves to a meeting: put it on an agenda."),
         params={"reference": app.reference},
-        url=f"/reviews/applications/{app.pk}/",
+        url=common.application_url(app),
     )
 
 

@@ -268,7 +268,7 @@ def comment_add(
             kind=f"{kind}_added",
             payload={"comment": comment.pk, "reply_to": reply_to.pk if reply_to else None},
         )
-        url = f"/reviews/applications/{app.pk}/workspace/"
+        url = common.application_url(app, "workspace/")
         if kind == Comment.Kind.QUESTION:
             common.notify(
                 common.applicants_of(app),
@@ -364,7 +364,7 @@ def declaration_submit(
                 application=app,
                 message=gettext_noop("A member is recused from {reference}."),
                 params={"reference": app.reference},
-                url=f"/reviews/applications/{app.pk}/workspace/",
+                url=common.application_url(app, "workspace/"),
             )
     return declaration
 
