@@ -229,3 +229,30 @@ def test_the_guide_documents_every_command_and_every_option() -> None:
             for option in getattr(parameter, "opts", []):
                 if option.startswith("--") and option != "--help":
                     assert option in guide, f"{name} {option}"
+
+
+def test_append_refuses_a_file_with_undeclared_personal_data_and_appends_nothing(
+    log: Path, tmp_path: Path, tianping: Cli
+) -> None:
+    lines = tmp_path / "raw.jsonl"
+    lines.write_text(
+        '{"case": 1, "decision": "approve"}\n'
+        '{"case": 2, "decision": "refer", "contact": {"mobile": "13912345678"}}\n',
+        encoding="utf-8",
+    )
+    run = tianping("ledger", "append", str(log), str(lines))
+    assert run.code == 2
+    assert "line 2" in run.said and "/contact/mobile (cn_mobile)" in run.said
+    assert "13912345678" not in run.stderr + run.stdout
+    assert tianping("ledger", "checkpoint", str(log)).code == 2  # still empty
+
+    hashed = tianping(
+        "ledger", "append", str(log), str(lines), "--on-personal-data", "hash",
+        "--salts-out", str(tmp_path / "salts.jsonl"),
+    )  # fmt: skip
+    assert hashed.code == 0, hashed.stderr
+    salts = [json.loads(s) for s in (tmp_path / "salts.jsonl").read_text().splitlines()]
+    assert [s["index"] for s in salts] == [1]  # only the entry that held personal data
+    assert tianping("ledger", "checkpoint", str(log)).code == 0
+    proof = tianping("ledger", "prove", str(log), "1", "--json")
+    assert "13912345678" not in proof.stdout and "salted_sha256" in proof.stdout

@@ -23,6 +23,7 @@ from tianping.ledger import (
 )
 from tianping.ledger._messages import (
     ERR_LEAF_NOT_CANONICAL,
+    ERR_PERSONAL_FIELD_ABSENT,
     ERR_SALT_MISSING,
     ERR_SALT_TOO_SHORT,
 )
@@ -70,9 +71,14 @@ def test_personal_fields_need_a_long_enough_salt() -> None:
     assert short.value.message == ERR_SALT_TOO_SHORT.format(minimum=MIN_SALT_BYTES, length=6)
 
 
-def test_absent_personal_fields_are_ignored_and_records_are_canonical() -> None:
-    leaf = make_leaf({"b": 1, "a": [1.0, "x"]}, personal_fields=["email"], salt=bytes(16))
-    assert leaf == b'{"a":[1,"x"],"b":1}'
+def test_records_are_canonical() -> None:
+    assert make_leaf({"b": 1, "a": [1.0, "x"]}) == b'{"a":[1,"x"],"b":1}'
+
+
+def test_a_personal_field_absent_from_the_record_is_an_error() -> None:
+    with pytest.raises(LeafError) as raised:
+        make_leaf({"b": 1}, personal_fields=["email"], salt=bytes(16))
+    assert raised.value.message == ERR_PERSONAL_FIELD_ABSENT.format(field="email")
 
 
 def test_a_record_must_be_an_object() -> None:

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tianping.sdk import BatchRejectedError, Client, read_journal
+from tianping.sdk import BatchRejectedError, Client, RecordError, read_journal
 
 SYSTEM = 7
 
@@ -198,3 +198,37 @@ def test_records_spooled_during_an_outage_go_out_once_afterwards(
     assert platform.size == 7
     acks, opened = read_journal(tmp_path / "spool")
     assert sum(a.count for a in acks) == 7 and opened is None
+
+
+def test_a_batch_refused_for_its_content_is_dead_lettered_and_sending_carries_on(
+    platform: Platform, make_client: Callable[..., Client], tmp_path: Path
+) -> None:
+    reason = "Record 0 holds personal data outside its declared personal fields: /phone (mobile)"
+    platform.refusals = [httpx.Response(422, json={"detail": {"records": [reason]}})]
+    client = make_client(batch_size=2)
+    client.record_many([{"n": 0}, {"n": 1}])
+    assert client.flush(timeout_s=5)  # the refused batch is settled, not pending
+    client.record_many([{"n": 2}, {"n": 3}])
+    assert client.flush(timeout_s=5)
+    assert platform.size == 2 and client.pending == 0 and client.dead_lettered == 2
+    dead = tmp_path / "spool" / "dead-letter.jsonl"
+    assert dead.stat().st_mode & 0o777 == 0o600
+    [line] = dead.read_text("utf-8").splitlines()
+    entry = json.loads(line)
+    assert reason in entry["reason"] and entry["status"] == 422
+    assert [r["record"]["n"] for r in entry["records"]] == [0, 1]
+    client.close(timeout_s=1)
+    # After a restart the dead batch is not sent again.
+    again = make_client(batch_size=2)
+    posts = platform.posts
+    assert again.flush(timeout_s=2) and platform.posts == posts
+    acks, opened = read_journal(tmp_path / "spool")
+    assert opened is None and [a.last for a in acks] == [3]
+
+
+def test_a_personal_field_the_record_lacks_is_refused_at_once(
+    make_client: Callable[..., Client],
+) -> None:
+    client = make_client()
+    with pytest.raises(RecordError):
+        client.record({"n": 1}, personal_fields=["applicant"])

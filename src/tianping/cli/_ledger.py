@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,13 +29,17 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from tianping.errors import TianpingError
 from tianping.ledger import (
+    ON_PERSONAL_DATA,
     FileStore,
     InclusionProof,
     LeafError,
     Ledger,
     LedgerError,
     NoteSigner,
+    OnPersonalData,
+    PersonalDataError,
     Receipt,
     SignedCheckpoint,
     SQLiteStore,
@@ -45,9 +48,9 @@ from tianping.ledger import (
     create_store,
     export_store,
     leaf_hash,
-    make_leaf,
     open_store,
     parse_json,
+    prepare_leaf,
     read_key_file,
     verify_export,
     verify_receipt,
@@ -69,9 +72,10 @@ PROOF_FORMAT = "tianping-inclusion-proof/1"
 ERR_NOT_OBJECT = "{file}, line {line}: an entry must be a JSON object"
 ERR_LINE = "{file}, line {line}: {reason}"
 ERR_NO_KEY_FILE = "no --key-file given and {log} records none"
+ERR_ON_PERSONAL_DATA = "--on-personal-data is 'refuse' or 'hash', not {value!r}"
 ERR_SALTS_NEEDED = (
-    "--personal-field needs --salts-out: without the salts nobody can later match a person "
-    "to a salted hash"
+    "--personal-field and --on-personal-data hash need --salts-out: without the salts nobody "
+    "can later match a person to a salted hash"
 )
 ERR_NO_ENTRIES = "{file} holds no entries"
 ERR_READ = "cannot read {path}: {reason}"
@@ -129,6 +133,8 @@ def _verifier(key: str) -> VerifierKey:
             text = path.read_text(encoding="utf-8").strip()
         except OSError as error:
             raise LedgerError(ERR_READ.format(path=key, reason=error.strerror)) from None
+        except UnicodeDecodeError as error:
+            raise LedgerError(ERR_READ.format(path=key, reason=error)) from None
     return VerifierKey.parse(text)
 
 
@@ -186,11 +192,14 @@ def init(
 
 
 def _read_entries(
-    file: Path, fields: list[str], salts: bool, advance: Callable[[int], None]
-) -> tuple[list[bytes], list[bytes]]:
-    """Parse and canonicalise every line first, so bad input changes nothing."""
+    file: Path,
+    fields: list[str],
+    on_personal_data: OnPersonalData,
+    advance: Callable[[int], None],
+) -> tuple[list[bytes], list[bytes | None]]:
+    """Parse, screen and canonicalise every line first, so bad input changes nothing."""
     leaves: list[bytes] = []
-    used: list[bytes] = []
+    salts: list[bytes | None] = []
     handle = open(file, "rb") if str(file) != "-" else os.fdopen(os.dup(0), "rb")  # noqa: SIM115
     with handle:
         for number, raw in enumerate(handle, start=1):
@@ -205,18 +214,25 @@ def _read_entries(
                 ) from None
             if not isinstance(record, dict):
                 raise LeafError(ERR_NOT_OBJECT.format(file=file, line=number))
-            salt = secrets.token_bytes(16) if salts else None
             try:
-                leaves.append(make_leaf(record, personal_fields=fields, salt=salt))
-            except LedgerError as error:
+                prepared = prepare_leaf(
+                    record, personal_fields=fields, on_personal_data=on_personal_data
+                )
+            except PersonalDataError as error:
+                raise PersonalDataError(
+                    ERR_LINE.format(file=file, line=number, reason=error.message),
+                    found=error.found,
+                    hint=error.hint,
+                ) from None
+            except (LedgerError, TianpingError) as error:
                 raise LeafError(
                     ERR_LINE.format(file=file, line=number, reason=error.message)
                 ) from None
-            if salt is not None:
-                used.append(salt)
+            leaves.append(prepared.data)
+            salts.append(prepared.salt)
     if not leaves:
         raise LeafError(ERR_NO_ENTRIES.format(file=file))
-    return leaves, used
+    return leaves, salts
 
 
 @app.command()
@@ -243,14 +259,30 @@ def append(
             "data, erase both together.",
         ),
     ] = None,
+    on_personal_data: Annotated[
+        str,
+        typer.Option(
+            "--on-personal-data",
+            help="Personal data found outside the personal fields (resident ID, USCC, bank "
+            "card, mobile, e-mail): 'refuse' the file (nothing is appended) or 'hash' each "
+            "value in place (needs --salts-out).",
+        ),
+    ] = "refuse",
     batch_size: Annotated[
         int,
         typer.Option("--batch-size", min=1, max=100_000, help="Entries per durable commit."),
     ] = DEFAULT_BATCH,
 ) -> None:
-    """Append the entries of a JSON Lines file, in batches (one fsync per batch)."""
+    """Append the entries of a JSON Lines file, in batches (one fsync per batch).
+
+    Every entry is screened first: raw personal data outside the personal fields is
+    refused (the line, the field and the kind of data are named; never the value).
+    """
     fields = list(personal_field or [])
-    if fields and salts_out is None:
+    if on_personal_data not in ON_PERSONAL_DATA:
+        raise LeafError(ERR_ON_PERSONAL_DATA.format(value=on_personal_data))
+    policy: OnPersonalData = "hash" if on_personal_data == "hash" else "refuse"
+    if (fields or policy == "hash") and salts_out is None:
         raise LeafError(ERR_SALTS_NEEDED)
     console = _err()
     with _opened(log, readonly=False) as store:
@@ -258,9 +290,7 @@ def append(
         with _progress(console) as bar:
             total = file.stat().st_size if str(file) != "-" else None
             reading = bar.add_task("Reading", total=total)
-            leaves, salts = _read_entries(
-                file, fields, bool(fields), lambda n: bar.advance(reading, n)
-            )
+            leaves, salts = _read_entries(file, fields, policy, lambda n: bar.advance(reading, n))
             bar.update(reading, visible=False)
             writing = bar.add_task("Appending", total=len(leaves))
             salts_fd = (
@@ -278,6 +308,7 @@ def append(
                             for index, salt in zip(
                                 indexes, salts[start : start + batch_size], strict=True
                             )
+                            if salt is not None
                         )
                         os.write(salts_fd, lines.encode("ascii"))
                     bar.advance(writing, len(indexes))

@@ -11,7 +11,9 @@ Terms
 entry, leaf
     One record appended to the log: the RFC 8785 canonical JSON of an object
     (:func:`make_leaf`). Personal fields enter only as salted hashes, so
-    erasing personal data never breaks the tree.
+    erasing personal data never breaks the tree; undeclared personal data is
+    found by screening every value and refused, or hashed in place
+    (:func:`prepare_leaf`).
 index, size
     Entries are numbered from 0; a tree of size n holds entries 0..n-1.
 leaf hash, node, tree hash (root hash)
@@ -82,6 +84,7 @@ from tianping.ledger._errors import (
     LeafError,
     LedgerError,
     NoteError,
+    PersonalDataError,
     ProofError,
     ReceiptError,
     StoreError,
@@ -93,9 +96,13 @@ from tianping.ledger._hashing import EMPTY_ROOT, HASH_SIZE, leaf_hash, node_hash
 from tianping.ledger._jcs import MAX_SAFE_INTEGER, canonical_json, is_canonical, parse_json
 from tianping.ledger._leaf import (
     MIN_SALT_BYTES,
+    ON_PERSONAL_DATA,
     SALTED_HASH_KEY,
+    OnPersonalData,
+    PreparedLeaf,
     make_leaf,
     matches_salted_hash,
+    prepare_leaf,
     salted_hash,
 )
 from tianping.ledger._log import MAX_LEAF_BYTES, Ledger
@@ -128,6 +135,7 @@ __all__ = [
     "MAX_LEAF_BYTES",
     "MAX_SAFE_INTEGER",
     "MIN_SALT_BYTES",
+    "ON_PERSONAL_DATA",
     "RECEIPT_FORMAT",
     "SALTED_HASH_KEY",
     "AuditReport",
@@ -154,6 +162,9 @@ __all__ = [
     "NoteError",
     "NoteSignature",
     "NoteSigner",
+    "OnPersonalData",
+    "PersonalDataError",
+    "PreparedLeaf",
     "ProofError",
     "Receipt",
     "ReceiptError",
@@ -174,6 +185,7 @@ __all__ = [
     "open_note",
     "open_store",
     "parse_json",
+    "prepare_leaf",
     "read_key_file",
     "root_from_inclusion_proof",
     "salted_hash",

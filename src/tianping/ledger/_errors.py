@@ -22,6 +22,18 @@ class LeafError(LedgerError, ValueError):
     """An entry cannot become a leaf: not a JSON object, not canonical, bad salt."""
 
 
+class PersonalDataError(LeafError):
+    """An entry holds raw personal data in a field not declared personal.
+
+    ``found`` lists where (JSON Pointers) and what (entity names) -- never the
+    values -- as :class:`tianping.privacy.PersonalValue` objects.
+    """
+
+    def __init__(self, message: str, *, found: tuple[object, ...], hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.found = found
+
+
 class ProofError(LedgerError):
     """A Merkle proof is malformed or does not verify (RFC 9162 §2.1.3-2.1.4)."""
 

@@ -30,6 +30,22 @@ ERR_LEAF_NOT_CANONICAL = (
 ERR_SALT_TOO_SHORT = "the salt must be at least {minimum} random bytes, not {length}"
 ERR_SALT_MISSING = "personal fields {fields} need a salt: pass salt=secrets.token_bytes(16)"
 ERR_PERSONAL_FIELD_NAME = "personal field names must be non-empty strings, not {field!r}"
+ERR_PERSONAL_FIELD_ABSENT = (
+    "personal field {field} is not in the record: name only fields the record has"
+)
+ERR_PERSONAL_DATA = (
+    "the entry holds personal data outside its declared personal fields: {found}; "
+    "nothing was written"
+)
+HINT_PERSONAL_DATA = (
+    "Declare the fields as personal (they enter the ledger as salted hashes), remove the "
+    "values, or have detected values hashed (on_personal_data='hash')."
+)
+ERR_PERSONAL_IN_KEY = (
+    "the entry holds personal data in an object key ({found}); keys cannot be hashed, "
+    "nothing was written"
+)
+ERR_ON_PERSONAL_DATA = "on_personal_data is 'refuse' or 'hash', not {value!r}"
 ERR_LEAF_TOO_LARGE = "leaf {index} has {length} bytes; a leaf holds at most {limit}"
 
 # --- proofs (RFC 6962 §2.1, RFC 9162 §2.1.3-2.1.4) ------------------------------------------

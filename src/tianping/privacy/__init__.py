@@ -42,6 +42,11 @@ k-anonymity, l-diversity, t-closeness
     The smallest class size; the fewest distinct (or ``exp(entropy)``)
     sensitive values in a class; the largest Earth Mover's Distance between a
     class's sensitive distribution and the table's.
+screen
+    A check of a structured record (every value and key, at any depth) with
+    the near-certain detectors (:data:`SCREEN_ENTITIES`) before it goes
+    somewhere permanent, such as a ledger (:class:`RecordScreen`); it reports
+    JSON Pointers and entities, never values.
 prosecutor / journalist risk
     Re-identification risk when the attacker knows / does not know that the
     person is in the data.
@@ -114,13 +119,25 @@ from tianping.privacy._messages import SKIP_REASONS
 from tianping.privacy._profile import ColumnProfile, TableProfile, profile_table
 from tianping.privacy._scan import Progress, ScanReport, scan
 from tianping.privacy._scanner import DEFAULT_MIN_CONFIDENCE, MINOR_AGE, Scanner
+from tianping.privacy._screen import (
+    MAX_SCREEN_DEPTH,
+    SCREEN_ENTITIES,
+    SCREEN_MIN_CONFIDENCE,
+    PersonalValue,
+    RecordScreen,
+    default_screen,
+    screen_record,
+)
 from tianping.privacy._spark import count_partition, merge_counts, scan_partition
 
 __all__ = [
     "ACTIONS",
     "DEFAULT_MIN_CONFIDENCE",
     "ENTITIES",
+    "MAX_SCREEN_DEPTH",
     "MINOR_AGE",
+    "SCREEN_ENTITIES",
+    "SCREEN_MIN_CONFIDENCE",
     "SKIP_REASONS",
     "VALIDATORS",
     "AnonymityReport",
@@ -141,11 +158,13 @@ __all__ = [
     "Finding",
     "Label",
     "Pattern",
+    "PersonalValue",
     "PiplClass",
     "PolicyError",
     "PrivacyDataError",
     "PrivacyError",
     "Progress",
+    "RecordScreen",
     "Risk",
     "Sample",
     "ScanLimits",
@@ -158,6 +177,7 @@ __all__ = [
     "anonymity",
     "band_label",
     "count_partition",
+    "default_screen",
     "deidentify",
     "deidentify_frame",
     "evaluate",
@@ -185,6 +205,7 @@ __all__ = [
     "salt_id",
     "scan",
     "scan_partition",
+    "screen_record",
     "sniff_encoding",
     "uscc_check_character",
     "violating_records",

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from collections.abc import Sequence
 from typing import Any, Literal, NamedTuple
 
@@ -123,7 +124,9 @@ class Engine:
         self._suffix = [int(not p.prefilter and _has_suffix(p)) for p in self.patterns]
         self._combined: re.Pattern[str] | None = None
         self._database: Any = None
-        self._scratch: Any = None
+        # Hyperscan's scratch space may serve one scan at a time: one per thread, so a
+        # scanner shared by a server's threads never scans with a scratch in use.
+        self._scratches = threading.local()
         if not self.patterns:
             return
         if self.name == "hyperscan":
@@ -137,7 +140,13 @@ class Engine:
     def _compile_hyperscan(self) -> None:
         expressions = tuple(p.hyperscan_source.encode("utf-8") for p in self.patterns)
         self._database = _hyperscan_database(expressions)
-        self._scratch = _hyperscan.Scratch(self._database)
+        self._scratches.scratch = _hyperscan.Scratch(self._database)
+
+    def _scratch(self) -> Any:
+        scratch = getattr(self._scratches, "scratch", None)
+        if scratch is None:
+            scratch = self._scratches.scratch = _hyperscan.Scratch(self._database)
+        return scratch
 
     # -- stage 1 --------------------------------------------------------------------------------
 
@@ -157,7 +166,7 @@ class Engine:
         def on_match(pattern: int, _start: int, end: int, _flags: int, _context: object) -> None:
             append((end, pattern))
 
-        self._database.scan(data, match_event_handler=on_match, scratch=self._scratch)
+        self._database.scan(data, match_event_handler=on_match, scratch=self._scratch())
         if not hits:
             return {}
         hits.sort()

@@ -29,6 +29,10 @@ ERR_UNKNOWN_ENGINE = LocalizedText(
     en="unknown engine {engine}; use auto, hyperscan or re",
 )
 ERR_BAD_PARAMETER = LocalizedText(zh="参数 {name} 无效：{reason}", en="invalid {name}: {reason}")
+ERR_SCREEN_DEPTH = LocalizedText(
+    zh="记录嵌套超过 {limit} 层，无法完整检查其中的个人信息",
+    en="the record nests deeper than {limit} levels; it cannot be screened for personal data",
+)
 ERR_NO_INPUT = LocalizedText(zh="没有可扫描的输入", en="nothing to scan: give a path or -")
 ERR_PATH_NOT_FOUND = LocalizedText(zh="路径 {path} 不存在", en="{path} does not exist")
 ERR_UNSUPPORTED_DATA = LocalizedText(

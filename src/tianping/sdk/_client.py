@@ -40,13 +40,14 @@ from tianping.sdk._errors import BatchRejectedError, RecordError, SdkError
 from tianping.sdk._messages import (
     ERR_BATCH_REJECTED,
     ERR_PERSONAL_FIELD,
+    ERR_PERSONAL_FIELD_ABSENT,
     ERR_RECORD_JSON,
     ERR_RECORD_SIZE,
     ERR_RECORD_TYPE,
     HINT_BATCH_KEY,
     HINT_BATCH_LIMITS,
 )
-from tianping.sdk._spool import Ack, Batch, Spool, _write_atomically
+from tianping.sdk._spool import DEAD_LETTER_FILE, Ack, Batch, Spool, _write_atomically
 
 logger = logging.getLogger("tianping.sdk")
 
@@ -70,8 +71,8 @@ def encode_record(
 
     Examples
     --------
-    >>> encode_record({"decision": "refer", "case": 7}, personal_fields=["applicant"])
-    b'{"personal_fields":["applicant"],"record":{"case":7,"decision":"refer"}}'
+    >>> encode_record({"decision": "refer", "applicant": "Li"}, personal_fields=["applicant"])
+    b'{"personal_fields":["applicant"],"record":{"applicant":"Li","decision":"refer"}}'
     """
     if not isinstance(record, Mapping):
         raise RecordError(ERR_RECORD_TYPE.format(type=type(record).__name__))
@@ -79,6 +80,8 @@ def encode_record(
     for name in fields:
         if not isinstance(name, str) or not name:
             raise RecordError(ERR_PERSONAL_FIELD.format(field=name))
+        if name not in record:
+            raise RecordError(ERR_PERSONAL_FIELD_ABSENT.format(field=name))
     try:
         body = canonical_json(record)
     except CanonicalJSONError as error:
@@ -216,6 +219,8 @@ class Client:
         self.error: SdkError | None = None
         """The refusal that stopped sending (the records stay in the spool), if any."""
         self.last_problem: str | None = None
+        self.dead_lettered = 0
+        """Records the platform refused for their content, set aside in the spool's dead letters."""
         """The last transient problem (network, 429, 5xx), for diagnostics."""
         self._threads: list[threading.Thread] = []
         self._closed = False
@@ -538,6 +543,22 @@ class Client:
                 self.last_problem = None
                 if self.on_ack is not None:
                     self.on_ack(ack)
+                return
+            if response.status_code == 422:
+                # Refused for what it holds (personal data outside the declared personal
+                # fields, a malformed record): sending it again cannot succeed. Set it aside
+                # with the reason and carry on with the next batch.
+                reason = _detail(response)
+                self._spool.dead_letter(batch, lines, status=422, reason=reason)
+                self.dead_lettered += batch.count
+                self.last_problem = f"send: batch {batch.key} refused (HTTP 422), dead-lettered"
+                logger.warning(
+                    "the platform refused batch %s (%d records): %s; kept in %s",
+                    batch.key,
+                    batch.count,
+                    reason,
+                    self._spool.directory / DEAD_LETTER_FILE,
+                )
                 return
             if response.status_code in _RETRY_STATUSES:
                 self.last_problem = f"send: HTTP {response.status_code}"

@@ -6,6 +6,7 @@ ERR_RECORD_TYPE = "a decision record must be a JSON object (a mapping), not {typ
 ERR_RECORD_JSON = "the record cannot be written as canonical JSON (RFC 8785): {reason}"
 ERR_RECORD_SIZE = "the record has {size} bytes; a record holds at most {limit}"
 ERR_PERSONAL_FIELD = "personal field names must be non-empty strings, not {field!r}"
+ERR_PERSONAL_FIELD_ABSENT = "personal field {field!r} is not in the record"
 
 ERR_SPOOL_LOCKED = "{path} is in use by another client; one client per spool folder"
 ERR_SPOOL_SYSTEM = "{path} spools records of system {actual}, not of system {expected}"

@@ -14,7 +14,12 @@ A spool folder holds
     range), fsync-ed *before* the batch is first sent, and one when the
     platform acknowledged it (``ack``: the ledger indices);
 ``switch.json``
-    the last runtime-switch state seen, for the fail-safe after a restart.
+    the last runtime-switch state seen, for the fail-safe after a restart;
+``dead-letter.jsonl``
+    batches the platform refused for what they hold (HTTP 422, e.g. personal
+    data outside the declared personal fields), one line each with the
+    platform's reason and the records, mode 0600; the journal's ``dead`` line
+    marks them settled, so they are never sent again and sending carries on.
 
 Exactly once: a batch's range and key are on disk before any byte goes out,
 so after a crash it is sent again with the same key and the same records; the
@@ -49,6 +54,7 @@ from tianping.sdk._messages import (
 SPOOL_FORMAT = "tianping-spool/1"
 SEGMENT_BYTES = 16 * 1024 * 1024
 JOURNAL_COMPACT_BYTES = 1024 * 1024
+DEAD_LETTER_FILE = "dead-letter.jsonl"
 _SEGMENT_PREFIX = "records-"
 _SEGMENT_SUFFIX = ".log"
 
@@ -110,11 +116,18 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 def read_journal(directory: Path | str) -> tuple[list[Ack], Batch | None]:
     """The acknowledged batches a spool's journal records, and the batch left open, if any."""
+    acks, opened, _settled = _journal_state(directory)
+    return acks, opened
+
+
+def _journal_state(directory: Path | str) -> tuple[list[Ack], Batch | None, int]:
+    """Acknowledged batches, the open batch, and the last record settled (acked or dead)."""
     path = Path(directory) / "journal.log"
     acks: list[Ack] = []
     opened: Batch | None = None
+    settled = -1
     if not path.exists():
-        return acks, opened
+        return acks, opened, settled
     raw = path.read_bytes()
     lines = raw.split(b"\n")
     for number, line in enumerate(lines, start=1):
@@ -125,21 +138,24 @@ def read_journal(directory: Path | str) -> tuple[list[Ack], Batch | None]:
             entry = json.loads(line)
             if "open" in entry:
                 opened = Batch(key=entry["open"], first=entry["first"], last=entry["last"])
-            elif "ack" in entry:
-                acks.append(
-                    Ack(
-                        key=entry["ack"],
-                        first=entry["first"],
-                        last=entry["last"],
-                        first_index=entry["first_index"],
-                        count=entry["count"],
-                        origin=entry.get("origin", ""),
+            elif "ack" in entry or "dead" in entry:
+                key = entry["ack"] if "ack" in entry else entry["dead"]
+                if "ack" in entry:
+                    acks.append(
+                        Ack(
+                            key=key,
+                            first=entry["first"],
+                            last=entry["last"],
+                            first_index=entry["first_index"],
+                            count=entry["count"],
+                            origin=entry.get("origin", ""),
+                        )
                     )
-                )
-                if opened is not None and opened.key == entry["ack"]:
+                settled = max(settled, int(entry["last"]))
+                if opened is not None and opened.key == key:
                     opened = None
             else:
-                raise KeyError("open or ack")
+                raise KeyError("open, ack or dead")
         except (ValueError, KeyError, TypeError) as error:
             if last_line:
                 break
@@ -148,7 +164,7 @@ def read_journal(directory: Path | str) -> tuple[list[Ack], Batch | None]:
                 path=str(path),
                 hint=HINT_SPOOL,
             ) from None
-    return acks, opened
+    return acks, opened, settled
 
 
 class Spool:
@@ -209,9 +225,9 @@ class Spool:
         return str(meta["client"])
 
     def _recover(self) -> None:
-        acks, opened = read_journal(self.directory)
+        acks, opened, settled = _journal_state(self.directory)
         self.acked = acks[-1] if acks else None
-        self._acked_upto = acks[-1].last if acks else -1
+        self._acked_upto = settled
         self._open: Batch | None = opened
         self._open_lines: list[bytes] | None = None
         journal = self.directory / "journal.log"
@@ -452,6 +468,39 @@ class Spool:
             self._drop_acknowledged_segments()
             self._compact_journal(ack)
         return ack
+
+    def dead_letter(self, batch: Batch, lines: list[bytes], *, status: int, reason: str) -> None:
+        """Set aside a batch the platform refused for its content; sending carries on.
+
+        The batch and the platform's reason go to ``dead-letter.jsonl`` (0600,
+        fsync-ed) before the journal marks it settled, so a crash in between
+        sends it again rather than losing it.
+        """
+        with self._lock:
+            header = json.dumps(
+                {
+                    "batch": batch.key,
+                    "first": batch.first,
+                    "last": batch.last,
+                    "status": status,
+                    "reason": reason[:2000],
+                },
+                ensure_ascii=False,
+                separators=(",", ":"),
+            ).encode("utf-8")
+            line = header[:-1] + b',"records":[' + b",".join(lines) + b"]}\n"
+            path = self.directory / DEAD_LETTER_FILE
+            descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                os.write(descriptor, line)
+                os.fsync(descriptor)
+            finally:
+                os.close(descriptor)
+            self._journal({"dead": batch.key, "first": batch.first, "last": batch.last})
+            self._acked_upto = batch.last
+            self._open = None
+            self._open_lines = None
+            self._drop_acknowledged_segments()
 
     def _journal(self, entry: dict[str, Any]) -> None:
         os.write(self._journal_fd, json.dumps(entry, separators=(",", ":")).encode() + b"\n")

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from tianping.web.accounts.models import Role
-from tianping.web.operations.models import FailSafe, SwitchState
+from tianping.web.operations.models import FailSafe, PersonalDataPolicy, SwitchState
 from tianping.web.operations.selectors import PLAYBOOK_ROLES, Playbook
 
 ROLE_CHOICES = [(role.value, role.label) for role in PLAYBOOK_ROLES if isinstance(role, Role)]
@@ -34,6 +34,19 @@ class SwitchForm(forms.Form):
 
 class ApiKeyForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
+    personal_data = forms.ChoiceField(
+        label=_("Undeclared personal data in records"),
+        choices=PersonalDataPolicy.choices,
+        initial=PersonalDataPolicy.REFUSE,
+        required=False,  # not sent: refuse, the safe choice
+        help_text=_(
+            "Every record is screened for resident ID, USCC, bank card, mobile and e-mail "
+            "values outside its declared personal fields; the ledger cannot forget them."
+        ),
+    )
+
+    def clean_personal_data(self) -> str:
+        return str(self.cleaned_data.get("personal_data") or PersonalDataPolicy.REFUSE)
 
 
 def _parse_thresholds(text: str) -> dict[str, float]:

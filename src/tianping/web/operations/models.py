@@ -194,6 +194,13 @@ class PlatformAction(models.Model):
         return str(ACTION_LABELS.get(self.kind, self.kind))
 
 
+class PersonalDataPolicy(models.TextChoices):
+    """What ingestion does with personal data found outside a record's declared personal fields."""
+
+    REFUSE = "refuse", _("Refuse the batch (422, naming the field and the kind of data)")
+    HASH = "hash", _("Keep the record, each detected value replaced by its salted hash")
+
+
 class SystemApiKey(models.Model):
     """A key with which one AI system sends decision records; only its digest is stored."""
 
@@ -213,6 +220,12 @@ class SystemApiKey(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    personal_data = models.CharField(
+        _("undeclared personal data in records"),
+        max_length=8,
+        choices=PersonalDataPolicy.choices,
+        default=PersonalDataPolicy.REFUSE,
+    )
 
     class Meta:
         verbose_name = _("system API key")
@@ -311,8 +324,11 @@ class IncidentPlaybook(models.Model):
         related_name="playbook",
     )
     switch_roles = models.JSONField(_("who may set each state"))
-    takeover_thresholds = models.JSONField(_("thresholds for human takeover"), default=dict)
-    escalation_contacts = models.JSONField(_("escalation contacts"), default=list)
+    # Both may be empty (no automatic takeover, nobody named): the schema's defaults.
+    takeover_thresholds = models.JSONField(
+        _("thresholds for human takeover"), default=dict, blank=True
+    )
+    escalation_contacts = models.JSONField(_("escalation contacts"), default=list, blank=True)
     fallback_path = models.TextField(_("fallback path"), max_length=5000, blank=True)
     fail_safe = models.CharField(
         _("when the platform cannot be reached"),

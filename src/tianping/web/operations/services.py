@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -24,24 +24,27 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tianping.ledger import (
-    MIN_SALT_BYTES,
     CanonicalJSONError,
     ExportReport,
     LeafError,
     Ledger,
     LedgerStore,
+    OnPersonalData,
+    PersonalDataError,
     Receipt,
     SignedCheckpoint,
     StoreError,
     canonical_json,
     export_store,
-    make_leaf,
+    prepare_leaf,
 )
 from tianping.ledger._store import StoredNode
 from tianping.ledger._tree import NodeAddress
+from tianping.privacy import PersonalValue, PrivacyError, load_detectors
 from tianping.web.operations.conf import option
 from tianping.web.operations.models import (
     FailSafe,
@@ -50,6 +53,7 @@ from tianping.web.operations.models import (
     LedgerCheckpoint,
     LedgerLog,
     LedgerSalt,
+    PersonalDataPolicy,
     PlatformAction,
     SwitchState,
     SystemApiKey,
@@ -202,11 +206,19 @@ def ledger_record_action(
         "at": at.isoformat().replace("+00:00", "Z"),
         "payload": dict(payload),
     }
-    salt: bytes | None = None
     if actor is not None:
-        salt = secrets.token_bytes(MIN_SALT_BYTES)
         record["actor"] = {"user": actor.pk, "username": actor.get_username()}
-    leaf = make_leaf(record, personal_fields={"actor"} if salt else (), salt=salt)
+    # Personal data a user typed into a reason or a justification (a phone number, an
+    # ID) is found by the screen and enters the ledger only as a salted hash.
+    fields = ["actor"] if actor is not None else []
+    try:
+        prepared = prepare_leaf(record, personal_fields=fields, on_personal_data="hash")
+    except PersonalDataError as error:
+        # A key cannot be hashed in place: the top-level field holding it is hashed whole.
+        found = cast("tuple[PersonalValue, ...]", error.found)
+        fields += sorted({p.pointer.split("/")[1] for p in found if p.pointer} - set(fields))
+        prepared = prepare_leaf(record, personal_fields=fields, on_personal_data="hash")
+    leaf, salt = prepared.data, prepared.salt
     with transaction.atomic():
         log = platform_log()
         ledger = _locked_ledger(log)
@@ -261,8 +273,47 @@ def _digest_key() -> bytes:
     ).derive(ledger_secret())
 
 
-def _prepare(records: Sequence[DecisionRecord]) -> tuple[list[bytes], list[bytes | None], str]:
-    """Leaves, salts and the keyed digest of a batch; ValidationError names the bad record."""
+def entity_label(name: str) -> str:
+    """The name of a kind of personal data (``cn_mobile``) in the request's language."""
+    entity = load_detectors().entities.get(name)
+    return entity.label.get(get_language()) if entity is not None else name
+
+
+def _refused(position: int, error: PersonalDataError) -> ValidationError:
+    """A 422 naming where and what kind of personal data a record holds, never the value."""
+    found = cast("tuple[PersonalValue, ...]", error.found)
+    places = [
+        _("{pointer} ({entity})").format(
+            pointer=(
+                _("a key of {pointer}").format(pointer=p.pointer or "/")
+                if p.in_key
+                else p.pointer or "/"
+            ),
+            entity=entity_label(p.entity),
+        )
+        for p in found[:5]
+    ]
+    return ValidationError(
+        {
+            "records": [
+                _(
+                    "Record {n} holds personal data outside its declared personal fields: "
+                    "{places}. Nothing was written: declare these fields in personal_fields "
+                    "(they enter the ledger as salted hashes) or leave the values out."
+                ).format(n=position, places="; ".join(places))
+            ]
+        }
+    )
+
+
+def _prepare(
+    records: Sequence[DecisionRecord], *, on_personal_data: OnPersonalData = "refuse"
+) -> tuple[list[bytes], list[bytes | None], str]:
+    """Leaves, salts and the keyed digest of a batch; ValidationError names the bad record.
+
+    Every record is screened for personal data outside its declared fields
+    (:func:`tianping.ledger.prepare_leaf`): refused, or hashed in place.
+    """
     limit = int(option("INGEST_MAX_RECORDS"))
     record_limit = int(option("INGEST_MAX_RECORD_BYTES"))
     if not records:
@@ -283,16 +334,18 @@ def _prepare(records: Sequence[DecisionRecord]) -> tuple[list[bytes], list[bytes
             not isinstance(name, str) or not name or len(name) > FIELD_NAME_LIMIT for name in fields
         ):
             problem = _("Record {n} names its personal fields wrongly.")
+        elif any(name not in item.record for name in fields):
+            problem = _("Record {n} names a personal field it does not have.")
         if problem is not None:
             raise ValidationError({"records": [problem.format(n=position)]})
         try:
             raw = canonical_json(item.record)
-            present = [name for name in fields if name in item.record]
-            salt = secrets.token_bytes(MIN_SALT_BYTES) if present else None
-            leaf = (
-                raw if salt is None else make_leaf(item.record, personal_fields=present, salt=salt)
+            prepared = prepare_leaf(
+                item.record, personal_fields=fields, on_personal_data=on_personal_data
             )
-        except (CanonicalJSONError, LeafError) as error:
+        except PersonalDataError as error:
+            raise _refused(position, error) from None
+        except (CanonicalJSONError, LeafError, PrivacyError) as error:
             raise ValidationError(
                 {
                     "records": [
@@ -302,6 +355,7 @@ def _prepare(records: Sequence[DecisionRecord]) -> tuple[list[bytes], list[bytes
                     ]
                 }
             ) from error
+        leaf = prepared.data
         if len(leaf) > record_limit:
             raise ValidationError(
                 {
@@ -315,7 +369,7 @@ def _prepare(records: Sequence[DecisionRecord]) -> tuple[list[bytes], list[bytes
         names = ",".join(sorted(set(fields))).encode("utf-8")
         digest.update(len(raw).to_bytes(8, "big") + raw + len(names).to_bytes(4, "big") + names)
         leaves.append(leaf)
-        salts.append(salt)
+        salts.append(prepared.salt)
     return leaves, salts, digest.hexdigest()
 
 
@@ -338,7 +392,8 @@ def decision_records_ingest(
                 ]
             }
         )
-    leaves, salts, digest = _prepare(records)
+    policy: OnPersonalData = "hash" if api_key.personal_data == "hash" else "refuse"
+    leaves, salts, digest = _prepare(records, on_personal_data=policy)
     with transaction.atomic():
         log = decision_log_of(api_key.system)
         store = DatabaseStore(log)
@@ -480,9 +535,17 @@ def _key_digest(raw: str) -> str:
 
 @transaction.atomic
 def system_api_key_create(
-    *, actor: AbstractBaseUser, system: AISystem, name: str
+    *,
+    actor: AbstractBaseUser,
+    system: AISystem,
+    name: str,
+    personal_data: str = PersonalDataPolicy.REFUSE,
 ) -> tuple[SystemApiKey, str]:
-    """A new key for ``system`` to send decision records; the raw key is returned once."""
+    """A new key for ``system`` to send decision records; the raw key is returned once.
+
+    ``personal_data`` says what ingestion does with a record that holds personal
+    data outside its declared personal fields (:class:`PersonalDataPolicy`).
+    """
     if not can_manage_keys(actor, system):
         raise PermissionDenied(_("You cannot manage the API keys of this system."))
     name = (name or "").strip()
@@ -491,7 +554,12 @@ def system_api_key_create(
     reject_nul(name, "name")
     raw = KEY_PREFIX + secrets.token_urlsafe(32)
     key = SystemApiKey(
-        system=system, name=name[:100], prefix=raw[:12], digest=_key_digest(raw), created_by=actor
+        system=system,
+        name=name[:100],
+        prefix=raw[:12],
+        digest=_key_digest(raw),
+        created_by=actor,
+        personal_data=personal_data,
     )
     key.full_clean(exclude=["prefix", "digest"])
     key.save()
@@ -500,7 +568,7 @@ def system_api_key_create(
         kind="api_key_created",
         subject=key,
         system=system,
-        payload={"name": key.name, "prefix": key.prefix},
+        payload={"name": key.name, "prefix": key.prefix, "personal_data": key.personal_data},
     )
     return key, raw
 

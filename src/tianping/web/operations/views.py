@@ -182,7 +182,10 @@ def key_create(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             _key, raw = services.system_api_key_create(
-                actor=request.user, system=system, name=form.cleaned_data["name"]
+                actor=request.user,
+                system=system,
+                name=form.cleaned_data["name"],
+                personal_data=form.cleaned_data["personal_data"],
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
