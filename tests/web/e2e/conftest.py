@@ -91,6 +91,16 @@ def page(context: BrowserContext) -> Iterator[Page]:
     page = context.new_page()
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    # What the Content-Security-Policy blocks (an inline script or style, another origin)
+    # is reported on the console only.
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(f"blocked by the CSP: {message.text}")
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
 
     def check(response: Response) -> None:
         if response.status >= 400 and response.request.resource_type in CHECKED_REQUESTS:

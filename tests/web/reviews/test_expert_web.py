@@ -283,7 +283,8 @@ def test_expert_pages_declare_and_vote(reviews: ReviewNetwork) -> None:
         other.post(f"/reviews/expert/seats/{seats[0].pk}/vote/", {"view": "agree"}).status_code
         == 403
     )
-    assert other.get(f"/reviews/expert/seats/{seats[0].pk}/").status_code == 403
+    # Another expert's seat is not theirs to read: 404, as for any object out of reach.
+    assert other.get(f"/reviews/expert/seats/{seats[0].pk}/").status_code == 404
 
 
 def test_aftercare_pages_and_panel_section(reviews: ReviewNetwork) -> None:

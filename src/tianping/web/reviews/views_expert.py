@@ -56,7 +56,11 @@ def review_get(request: HttpRequest, pk: object) -> ExpertReview:
 
 
 def seat_get(request: HttpRequest, pk: object) -> PanelExpert:
-    """A panel seat, visible to its expert and to whoever sees the application; else 404."""
+    """A panel seat of an application the user sees; else 404.
+
+    Its page is for its expert and the competent authority only (others: 404 too,
+    see ``seat_detail``); its actions answer 403 to whoever may not take them.
+    """
     check_pk(pk)
     seat = PanelExpert.objects.select_related("review__application", "review__authority").filter(
         pk=pk
@@ -295,7 +299,7 @@ def seat_detail(request: HttpRequest, pk: int) -> HttpResponse:
     seat = seat_get(request, pk)
     own = seat.user_id == request.user.pk
     if not own and not selectors.is_authority(request.user, seat.review):
-        raise PermissionDenied(_("This is another expert's seat."))
+        raise Http404  # another expert's seat: a read outside the visitor's reach
     return render(request, "reviews/expert/seat.html", _seat_context(request, seat))
 
 

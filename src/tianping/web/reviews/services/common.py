@@ -197,8 +197,9 @@ def notify(
 
     ``message`` is an untranslated English template (mark it with
     ``gettext_noop``) with ``{placeholders}`` from ``params``; each reader sees
-    it in their language. E-mail goes through Django's configured backend
-    (console by default); a failing mail server never undoes the action.
+    it in their language. E-mail goes through Django's configured backend (SMTP,
+    or the private outbox folder: ``tianping.web.mail``); a failing mail server
+    never undoes the action.
     """
     seen: set[int] = set()
     created = []
