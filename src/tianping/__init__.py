@@ -15,6 +15,10 @@ reports
     Bilingual HTML and PDF reports.
 cli
     The ``tianping`` command.
+
+Modules shared by all of them: :mod:`tianping.csvsafe` (every CSV written,
+formula cells neutralised) and :mod:`tianping.jsonsafe` (JSON from outside,
+read within a nesting depth and a number length).
 """
 
 from tianping.errors import TianpingError

@@ -92,3 +92,25 @@ def test_document_errors_are_available_in_chinese() -> None:
 def test_yaml_tags_that_build_objects_are_refused() -> None:
     with pytest.raises(IntakeDocumentError):
         read_answers(b"a: !!python/object/apply:os.system ['true']\n")
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (b'{"a": ' + b"[" * 100_000, "the value is nested deeper than 128 levels"),
+        (b"a: " + b"[" * 100_000, "the value is nested deeper than 128 levels"),
+        (b"a:\n" + b"".join(b"  " * i + b"- \n" for i in range(300)), "nested deeper than 128"),
+        (b'{"a": 1' + b"0" * 5000 + b"}", "a number has 5001 characters; at most 1000 are read"),
+        (b"a: 1" + b"0" * 5000, "4300 digits"),
+    ],
+)
+def test_deep_nesting_and_huge_numbers_are_syntax_errors(data: bytes, problem: str) -> None:
+    with pytest.raises(IntakeDocumentError) as caught:
+        read_answers(data)
+    assert problem in str(caught.value)
+
+
+def test_nesting_up_to_the_limit_is_read() -> None:
+    deep = b"[" * 127 + b"1" + b"]" * 127
+    assert read_answers(b'{"a": ' + deep + b"}")["a"] is not None
+    assert read_answers(b"a: " + deep + b"\n")["a"] is not None

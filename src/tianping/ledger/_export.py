@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tianping import jsonsafe
+from tianping.jsonsafe import JSONLimitError
 from tianping.ledger._audit import Progress, read_checkpoint
 from tianping.ledger._checkpoint import Checkpoint, SignedCheckpoint
 from tianping.ledger._errors import (
@@ -194,7 +196,11 @@ def _lines(path: Path) -> Iterator[tuple[int, Any]]:
                     line=number,
                 )
             try:
-                yield number, json.loads(raw.decode("utf-8"))
+                yield number, jsonsafe.loads(raw.decode("utf-8"))
+            except JSONLimitError as error:
+                raise TamperError(
+                    ERR_EXPORT_LINE.format(line=number, reason=error.message), line=number
+                ) from None
             except (UnicodeDecodeError, json.JSONDecodeError):
                 raise TamperError(
                     ERR_EXPORT_LINE.format(line=number, reason="not a UTF-8 JSON line"),

@@ -40,6 +40,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
+from tianping import jsonsafe
 from tianping.ledger._checkpoint import SignedCheckpoint
 from tianping.ledger._errors import CorruptStoreError, StoreError
 from tianping.ledger._hashing import HASH_SIZE
@@ -207,7 +208,7 @@ class FileStore:
         if not meta_path.is_file():
             raise StoreError(ERR_STORE_MISSING.format(path=self.path, marker=META_FILE))
         try:
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            meta = jsonsafe.loads(meta_path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
             raise self._corrupt(f"{META_FILE} is unreadable ({error})") from None
         if not isinstance(meta, dict) or meta.get("format") != FILE_FORMAT:

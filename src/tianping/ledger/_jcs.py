@@ -26,6 +26,13 @@ from collections.abc import Mapping, Sequence
 from json.encoder import encode_basestring
 from typing import Any, Literal
 
+from tianping.jsonsafe import (
+    MAX_NUMBER_LENGTH,
+    JSONLimitError,
+    bounded_float,
+    check_limits,
+    check_number,
+)
 from tianping.ledger._errors import CanonicalJSONError
 from tianping.ledger._messages import (
     ERR_JCS_DEPTH,
@@ -42,7 +49,10 @@ MAX_SAFE_INTEGER = 2**53 - 1
 """The largest integer every JSON implementation holds exactly (I-JSON, RFC 7493 §2.2)."""
 
 MAX_DEPTH = 128
-"""How deeply arrays and objects may nest; deeper values are refused."""
+"""How deeply arrays and objects may nest; deeper values are refused, written or read.
+
+The same as :data:`tianping.jsonsafe.MAX_DEPTH`, the limit of JSON read from outside.
+"""
 
 _encode_string: Any = encode_basestring  # the C accelerator when present
 
@@ -216,7 +226,7 @@ def _no_constant(name: str) -> object:
 
 
 def _exact_integer(text: str) -> int:
-    value = int(text)
+    value = int(check_number(text) if len(text) > MAX_NUMBER_LENGTH else text)
     if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
         return value
     try:
@@ -230,7 +240,7 @@ def _exact_integer(text: str) -> int:
 
 def _double_integer(text: str) -> int | float:
     # As ECMAScript reads a number: beyond 2**53, the nearest double.
-    value = int(text)
+    value = int(check_number(text) if len(text) > MAX_NUMBER_LENGTH else text)
     if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
         return value
     try:
@@ -256,11 +266,33 @@ def parse_json(data: bytes | str, *, numbers: Literal["exact", "double"] = "exac
     ------
     CanonicalJSONError
         If ``data`` is not UTF-8 or not JSON, has a duplicate key, or (``exact``)
-        an integer that would change value.
+        an integer that would change value; if it nests deeper than
+        :data:`MAX_DEPTH` or holds a number literal longer than
+        :data:`tianping.jsonsafe.MAX_NUMBER_LENGTH` characters (the message
+        is :data:`tianping.jsonsafe.ERR_TOO_DEEP` or ``ERR_NUMBER_TOO_LONG``).
+
+    Examples
+    --------
+    >>> parse_json(b'{"a": [1, 2.5]}')
+    {'a': [1, 2.5]}
+    >>> parse_json(b"[" * 100_000)
+    Traceback (most recent call last):
+    ...
+    tianping.ledger._errors.CanonicalJSONError: the value is nested deeper than 128 levels
     """
     parse_int = _exact_integer if numbers == "exact" else _double_integer
     try:
         text = data.decode("utf-8") if isinstance(data, bytes | bytearray) else data
+        # A text of at most 2 * MAX_DEPTH + 1 characters cannot hold a deeper
+        # JSON value (nor, being shorter than MAX_NUMBER_LENGTH, a too long number).
+        if len(text) > 2 * MAX_DEPTH + 1 and check_limits(data, MAX_DEPTH):
+            return json.loads(
+                text,
+                object_pairs_hook=_no_duplicates,
+                parse_constant=_no_constant,
+                parse_int=parse_int,
+                parse_float=bounded_float,
+            )
         return json.loads(
             text,
             object_pairs_hook=_no_duplicates,
@@ -269,6 +301,8 @@ def parse_json(data: bytes | str, *, numbers: Literal["exact", "double"] = "exac
         )
     except UnicodeDecodeError as error:
         raise CanonicalJSONError(ERR_JCS_PARSE.format(reason=f"not UTF-8 ({error})")) from None
+    except JSONLimitError as error:
+        raise CanonicalJSONError(error.message) from None
     except (json.JSONDecodeError, RecursionError) as error:
         raise CanonicalJSONError(ERR_JCS_PARSE.format(reason=error)) from None
 

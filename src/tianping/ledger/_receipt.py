@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Self
 
+from tianping import jsonsafe
+from tianping.jsonsafe import JSONLimitError
 from tianping.ledger._checkpoint import Checkpoint, verify_checkpoint
 from tianping.ledger._errors import ProofError, ReceiptError
 from tianping.ledger._hashing import leaf_hash
@@ -78,7 +80,9 @@ class Receipt:
         """Read a receipt's JSON object (or its text)."""
         if isinstance(data, str | bytes):
             try:
-                data = json.loads(data)
+                data = jsonsafe.loads(data)
+            except JSONLimitError as error:
+                raise _fail(error.message) from None
             except (json.JSONDecodeError, UnicodeDecodeError):
                 raise _fail("not JSON") from None
         if not isinstance(data, Mapping):

@@ -47,6 +47,8 @@ import pyarrow.csv as pacsv  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 import yaml
 
+from tianping import jsonsafe, yamlsafe
+from tianping.csvsafe import ArrowCSVWriter
 from tianping.privacy._checksums import parse_date
 from tianping.privacy._errors import PolicyError, PrivacyDataError
 from tianping.privacy._inputs import SNIFF_BYTES, sniff_encoding
@@ -183,8 +185,8 @@ def load_policy(path: str | Path) -> DeidentificationPolicy:
     """Read a policy file (YAML)."""
     file = Path(path)
     try:
-        data = yaml.safe_load(file.read_text("utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        data = yamlsafe.load(file.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise _fail(str(file), str(exc).splitlines()[0]) from exc
     return policy_from_mapping(data, source=str(file))
 
@@ -435,6 +437,11 @@ def deidentify(
 
     The output has the input's format and columns in the same order; Parquet
     column types are kept unless the action needs text (mask, hash, bands).
+    In CSV and TSV output, a cell or column name that a spreadsheet would run
+    as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+    return, and not a plain number) is written with a leading ``'``
+    (:mod:`tianping.csvsafe`). JSON Lines input is read within the limits of
+    :mod:`tianping.jsonsafe`.
     """
     src, dst = Path(source), Path(output)
     if not src.is_file():
@@ -509,9 +516,9 @@ def _deidentify_csv(
         parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
         convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}),
     )
-    options = pacsv.WriteOptions(delimiter=delimiter, include_header=True)
     schema = pa.schema([(n, pa.string()) for n in names])
-    with pacsv.CSVWriter(dst, schema, write_options=options) as writer:
+    # Cells (and names) that a spreadsheet would run as formulas get a leading quote.
+    with ArrowCSVWriter(dst, schema, delimiter=delimiter) as writer:
         for batch in reader:
             table = _transform_batch(transformer, batch, result)
             writer.write_table(table.cast(schema))
@@ -527,10 +534,16 @@ def _deidentify_jsonl(
         open(src, encoding=encoding, errors="strict") as reader,
         open(dst, "w", encoding="utf-8") as writer,
     ):
-        for line in reader:
+        for number, line in enumerate(reader, start=1):
             if not line.strip():
                 continue
-            record = json.loads(line)
+            try:
+                record = jsonsafe.loads(line)
+            except ValueError as exc:  # not JSON, or beyond the nesting / number limits
+                dst.unlink(missing_ok=True)
+                raise PrivacyDataError(
+                    ERR_UNREADABLE, params={"path": str(src), "reason": f"line {number}: {exc}"}
+                ) from exc
             if not isinstance(record, dict):
                 raise PrivacyDataError(
                     ERR_UNREADABLE, params={"path": str(src), "reason": "a line is not an object"}

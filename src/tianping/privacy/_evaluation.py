@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
+from tianping import jsonsafe
 from tianping.privacy._checksums import (
     iban_check_digits,
     luhn_valid,
@@ -109,11 +110,11 @@ class Corpus:
         source = Path(path)
         try:
             lines = source.read_text("utf-8").splitlines()
-            header = json.loads(lines[0])
+            header = jsonsafe.loads(lines[0])
             if header.get("format") != CORPUS_FORMAT:
                 raise ValueError(f"expected format {CORPUS_FORMAT}")
-            samples = tuple(Sample.from_json(json.loads(line)) for line in lines[1:] if line)
-        except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
+            samples = tuple(Sample.from_json(jsonsafe.loads(line)) for line in lines[1:] if line)
+        except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
             raise PrivacyDataError(
                 ERR_BAD_CORPUS, params={"path": str(source), "reason": str(exc)}
             ) from exc

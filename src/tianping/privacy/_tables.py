@@ -5,7 +5,8 @@ Every reader yields ``(column, first_row, cells)`` batches, cells as text
 its name serves as context. CSV cells are read as strings (never re-typed, so
 ``0571…`` keeps its zero); Parquet columns are cast to strings by Arrow; JSON
 Lines objects give one column per top-level key (nested values as JSON), and a
-line that is not JSON is kept whole in the column ``(unparsed)``. Rows that
+line that is not JSON, or goes beyond :mod:`tianping.jsonsafe`'s limits (nesting
+depth, number length), is kept whole in the column ``(unparsed)``. Rows that
 cannot be parsed are counted, not fatal.
 """
 
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -23,6 +23,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.csv as pacsv  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
+from tianping import jsonsafe
 from tianping.privacy._scanner import TABLE_BATCH_ROWS, cell_text
 
 TableFormat = Literal["csv", "tsv", "jsonl", "parquet"]
@@ -173,7 +174,7 @@ def _jsonl_batches(
         if not line:
             continue
         try:
-            value = json.loads(line)
+            value = jsonsafe.loads(line)  # too deep, too long a number: unparsed too
         except ValueError:
             stats.bad_rows += 1
             record: dict[str, str | None] = {UNPARSED: line}

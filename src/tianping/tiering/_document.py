@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 import yaml
 
+from tianping import jsonsafe
 from tianping.text import LocalizedText
 from tianping.tiering._errors import IntakeDocumentError
 from tianping.tiering.messages import (
@@ -32,7 +33,9 @@ def read_answers(
     """Parse an answers document: UTF-8 (a BOM is allowed) YAML or JSON holding a mapping.
 
     A document whose first non-blank character is ``{`` is read as JSON, any
-    other as YAML (safe loader only).
+    other as YAML (safe loader only); either may nest at most
+    ``tianping.jsonsafe.MAX_DEPTH`` (128) levels, and a JSON number have at
+    most ``jsonsafe.MAX_NUMBER_LENGTH`` (1,000) characters.
 
     Parameters
     ----------
@@ -68,18 +71,52 @@ def read_answers(
     except UnicodeDecodeError as exc:
         raise _error(ERR_DOCUMENT_ENCODING, source=source, position=exc.start) from exc
     try:
-        is_json = text.lstrip().startswith("{")
-        document: object = json.loads(text) if is_json else yaml.safe_load(text)
+        if text.lstrip().startswith("{"):
+            document: object = jsonsafe.loads(text)
+        else:
+            document = yaml.load(text, Loader=_BoundedLoader)  # noqa: S506 - a SafeLoader
+    except jsonsafe.JSONLimitError as exc:
+        raise _error(ERR_DOCUMENT_SYNTAX, source=source, problem=exc.message) from exc
     except json.JSONDecodeError as exc:
         problem = f"{exc.msg} (line {exc.lineno}, column {exc.colno})"
         raise _error(ERR_DOCUMENT_SYNTAX, source=source, problem=problem) from exc
     except yaml.YAMLError as exc:
         raise _error(ERR_DOCUMENT_SYNTAX, source=source, problem=_yaml_problem(exc)) from exc
+    except ValueError as exc:  # a YAML integer of more than 4,300 digits
+        problem = (str(exc).splitlines() or [type(exc).__name__])[0]
+        raise _error(ERR_DOCUMENT_SYNTAX, source=source, problem=problem) from exc
     if document is None:
         raise _error(ERR_DOCUMENT_EMPTY, source=source)
     if not isinstance(document, Mapping):
         raise _error(ERR_DOCUMENT_NOT_MAPPING, source=source, got=_kind(document))
     return dict(document)
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing sequences and mappings nested past ``jsonsafe.MAX_DEPTH``.
+
+    The composer recurses once per level in Python; without a bound a
+    document of a few thousand ``[`` ends in :class:`RecursionError`.
+    """
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        opens = self.check_event(yaml.SequenceStartEvent, yaml.MappingStartEvent)
+        if opens:
+            if self._depth >= jsonsafe.MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    jsonsafe.ERR_TOO_DEEP.format(limit=jsonsafe.MAX_DEPTH),
+                    self.peek_event().start_mark,  # type: ignore[no-untyped-call]
+                )
+            self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            if opens:
+                self._depth -= 1
 
 
 def _error(template: LocalizedText, **params: object) -> IntakeDocumentError:
