@@ -18,3 +18,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Two-factor sign-in is off for the suite, whose regulators and administrators sign in with
+# force_login or the login form; tests/web/test_authentication_hardening.py turns it on.
+# Sign-in lockouts stay on with the platform's limits: each test's database starts empty.
+TIANPING_REQUIRE_2FA = False

@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import caches
 
 from tests.web.factories import Network, build_network
+from tianping.web.accounts.throttling import CACHE as THROTTLE_CACHE
 from tianping.web.catalogue.services import catalogue_sync
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttles() -> None:
+    """Each test starts with no password-reset or bearer-token failures counted (the
+    counters live in a process-wide cache; sign-in failures live in the test's database)."""
+    caches[THROTTLE_CACHE].clear()
 
 
 @pytest.fixture

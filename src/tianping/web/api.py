@@ -1,21 +1,26 @@
 """The JSON API (django-ninja): OpenAPI at ``/api/docs``, bearer-token or session auth.
 
 Domain errors map to HTTP in one place: ``ValidationError`` → 422 with the
-field errors, ``PermissionDenied`` → 403, unknown or invisible objects → 404.
+field errors, ``PermissionDenied`` → 403, unknown or invisible objects → 404;
+a request without valid credentials → 401, whatever its method; an address that
+sent too many invalid bearer tokens → 429 with ``Retry-After``; an upload over its
+endpoint's limit → 413 (``tianping.web.uploads``).
 """
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Router
-from ninja.security import HttpBearer, django_auth
+from ninja.parser import Parser
+from ninja.security import HttpBearer, session
 
-from tianping import __version__
+from tianping import __version__, jsonsafe
+from tianping.web.accounts import throttling
 from tianping.web.accounts.services import api_token_authenticate
 
 # Error details are in the request's language (``Accept-Language``), like the
@@ -23,16 +28,52 @@ from tianping.web.accounts.services import api_token_authenticate
 ERR_PERMISSION_DENIED = _("Permission denied.")
 ERR_NOT_FOUND = _("Not found.")
 ERR_TOO_LARGE = _("The request body is too large.")
+ERR_TOO_MANY = _("Too many invalid API tokens from this address.")
 
 
 class BearerToken(HttpBearer):
+    """A personal API token; a separate credential from the session, not asked for a
+    second factor. An address that sent ``TIANPING_TOKEN_FAILURE_LIMIT`` invalid tokens
+    is answered 429 with ``Retry-After`` for any token until its window ends."""
+
     openapi_description = "A personal API token created on the API tokens page (`tp_…`)."
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
+        throttling.token_check(request)
         user = api_token_authenticate(token)
-        if user is not None:
-            request.user = user
+        if user is None:
+            throttling.token_failed(request)
+            return None
+        request.user = user
         return user
+
+
+class SessionAuth(session.SessionAuth):
+    """Django's session; its CSRF token is checked once a signed-in session is found.
+
+    Ninja's own session auth checks CSRF before it looks for a session, so a write
+    with no credentials (or a revoked bearer token) answered 403 "CSRF check failed";
+    it is unauthenticated and answers 401. A signed-in browser's writes still need
+    the CSRF token (403 without it); bearer tokens are not cookies and need none.
+    """
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+
+class BoundedParser(Parser):
+    """JSON request bodies read within :mod:`tianping.jsonsafe`'s limits.
+
+    Arrays and objects nest at most ``jsonsafe.MAX_DEPTH`` levels, number
+    literals have at most ``jsonsafe.MAX_NUMBER_LENGTH`` characters; beyond,
+    django-ninja answers 400 as for any body that is not JSON.
+    """
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        return cast(dict[str, Any], jsonsafe.loads(request.body))
 
 
 api = NinjaAPI(
@@ -42,8 +83,9 @@ api = NinjaAPI(
         "AI system registry, intake and risk tiering, and the normative catalogue "
         "of the Ethical Norms for New Generation AI."
     ),
-    auth=[BearerToken(), django_auth],
+    auth=[BearerToken(), SessionAuth()],
     urls_namespace="api",
+    parser=BoundedParser(),
 )
 
 
@@ -63,6 +105,17 @@ def _permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespo
 @api.exception_handler(RequestDataTooBig)
 def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return api.create_response(request, {"detail": str(ERR_TOO_LARGE)}, status=413)
+
+
+@api.exception_handler(throttling.TooManyAttempts)
+def _too_many(request: HttpRequest, exc: throttling.TooManyAttempts) -> HttpResponse:
+    response = api.create_response(
+        request,
+        {"detail": f"{ERR_TOO_MANY} {throttling.minutes_message(exc.retry_after)}"},
+        status=429,
+    )
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(Http404)

@@ -27,7 +27,11 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("accounts/password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password/reset/",
+        account_views.ThrottledPasswordResetView.as_view(),
+        name="password_reset",
+    ),
     path(
         "accounts/password/reset/done/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -43,6 +47,8 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("accounts/two-factor/", account_views.two_factor_verify, name="two_factor_verify"),
+    path("accounts/two-factor/setup/", account_views.two_factor_setup, name="two_factor_setup"),
     path("accounts/tokens/", account_views.tokens, name="tokens"),
     path("accounts/tokens/<int:token_id>/revoke/", account_views.token_revoke, name="token_revoke"),
     path("i18n/", include("django.conf.urls.i18n")),

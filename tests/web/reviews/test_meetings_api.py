@@ -144,8 +144,8 @@ def test_api_notes_hidden_from_the_applicant(reviews: ReviewNetwork) -> None:
     question_id = r.json()["id"]
     seen = applicant.get(f"{BASE}/applications/{app.pk}/comments").json()
     assert [c["kind"] for c in seen] == ["question"]
-    assert applicant.get(f"{BASE}/applications/{app.pk}/workspace").status_code == 403
-    assert applicant.get(f"{BASE}/applications/{app.pk}/declarations").status_code == 403
+    assert applicant.get(f"{BASE}/applications/{app.pk}/workspace").status_code == 404
+    assert applicant.get(f"{BASE}/applications/{app.pk}/declarations").status_code == 404
     r = _post(applicant, f"/applications/{app.pk}/comments", {"kind": "note", "body": "x"})
     assert r.status_code == 403
     r = _post(

@@ -168,7 +168,7 @@ def test_simplified_page_and_actions(reviews: ReviewNetwork) -> None:
     chair = _client(reviews.net.chair_a)
     url = reverse("reviews:simplified", args=[app.pk])
     assert chair.get(url).status_code == 200
-    assert _client(reviews.net.applicant_a).get(url).status_code == 403
+    assert _client(reviews.net.applicant_a).get(url).status_code == 404
     ids = [reviews.members["member_ai"].pk, reviews.members["member_law"].pk]
     r = _client(reviews.user("member_ai")).post(
         reverse("reviews:simplified_name", args=[app.pk]), {"members": ids}

@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from pydantic import StringConstraints
@@ -328,8 +328,9 @@ def _appeal_out(a: Appeal) -> dict[str, Any]:
 
 
 def _internal(request: HttpRequest, application: Any) -> None:
+    """The review body's own reads: 404 for anyone else (no existence leak), like any read."""
     if not workspace.sees_internal(request.user, application):
-        raise PermissionDenied
+        raise Http404
 
 
 def _item(request: HttpRequest, meeting_id: int, item_id: int) -> AgendaItem:
@@ -342,7 +343,7 @@ def _item(request: HttpRequest, meeting_id: int, item_id: int) -> AgendaItem:
 
 @router.get(
     "/applications/{int:application_id}/workspace",
-    response={200: WorkspaceOut, 403: Message, 404: Message},
+    response={200: WorkspaceOut, 404: Message},
     summary="Requirement items with evidence and findings, and similar earlier reviews",
 )
 def workspace_get(request: HttpRequest, application_id: int) -> dict[str, Any]:
@@ -458,7 +459,7 @@ def _declaration_rows(application: Any) -> list[dict[str, Any]]:
 
 @router.get(
     "/applications/{int:application_id}/declarations",
-    response={200: list[InterestDeclarationOut], 403: Message, 404: Message},
+    response={200: list[InterestDeclarationOut], 404: Message},
     summary="Declarations of interest and recusals of the body's members",
 )
 def declarations_get(request: HttpRequest, application_id: int) -> list[dict[str, Any]]:
@@ -645,7 +646,7 @@ def item_close(
 
 @router.get(
     "/applications/{int:application_id}/simplified",
-    response={200: SimplifiedReviewOut, 403: Message, 404: Message},
+    response={200: SimplifiedReviewOut, 404: Message},
     summary="The simplified review: reviewers, opinions, outcome",
 )
 def simplified_get(request: HttpRequest, application_id: int) -> dict[str, Any]:
@@ -713,7 +714,7 @@ def simplified_conclude(
 
 @router.get(
     "/applications/{int:application_id}/appeals",
-    response={200: list[ReviewAppealOut], 403: Message, 404: Message},
+    response={200: list[ReviewAppealOut], 404: Message},
     summary="Appeals against the decision on an application",
 )
 def appeals_get(request: HttpRequest, application_id: int) -> list[dict[str, Any]]:
@@ -722,7 +723,7 @@ def appeals_get(request: HttpRequest, application_id: int) -> list[dict[str, Any
         selectors.is_applicant(request.user, application)
         or workspace.sees_internal(request.user, application)
     ):
-        raise PermissionDenied
+        raise Http404
     return [_appeal_out(a) for a in application.appeals.all()]
 
 

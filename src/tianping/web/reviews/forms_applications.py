@@ -28,6 +28,7 @@ from tianping.web.reviews.models import (
 )
 from tianping.web.reviews.services.files import ACCEPT
 from tianping.web.systems.models import Tier
+from tianping.web.uploads import UploadLimitFormMixin
 
 MAX_LINES = 100
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -121,7 +122,7 @@ class SelfAssessmentForm(VersionForm):
     residual_risk = forms.ChoiceField(label=_("Residual risk"), choices=Tier.choices)
 
 
-class AttachmentForm(VersionForm):
+class AttachmentForm(UploadLimitFormMixin, VersionForm):
     kind = forms.ChoiceField(label=_("Item"))
     file = forms.FileField(
         label=_("File"),
@@ -304,7 +305,7 @@ class AnnualReportForm(forms.Form):
     filed_on = forms.DateField(label=_("Filed on"), widget=DATE)
 
 
-class EntrustmentForm(forms.Form):
+class EntrustmentForm(UploadLimitFormMixin, forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Entrusting organisation"), queryset=Organisation.objects.none(), empty_label=None
     )

@@ -22,6 +22,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tianping.web import uploads
 from tianping.web.accounts.models import REGULATOR_KINDS, Organisation
 from tianping.web.accounts.selectors import organisations_where
 from tianping.web.assessments.models import Evidence
@@ -294,6 +295,7 @@ def entrustment_create(request: HttpRequest) -> HttpResponse:
         request.FILES or None,
         organisations=organisations,
         centres=bodies.review_centres(),
+        too_large=uploads.cut_off(request),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -543,7 +545,9 @@ def _post(
 @require_POST
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     app = _applicant_app(request, pk)
-    form = AttachmentForm(request.POST, request.FILES, kinds=_kind_choices(app))
+    form = AttachmentForm(
+        request.POST, request.FILES, kinds=_kind_choices(app), too_large=uploads.cut_off(request)
+    )
     return _post(
         request,
         app,

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -470,7 +470,8 @@ def voting_close(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 def simplified_page(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.application_get(request.user, pk)
     if not workspace.sees_internal(request.user, application):
-        raise PermissionDenied(_("Only members of the review body see the simplified review."))
+        # The review body's own page: outside it, 404 like any read out of reach.
+        raise Http404
     chair = selectors.can_chair(request.user, application.body)
     member = selectors.roster_member(request.user, application.body)
     state = simplified.state(application)
