@@ -24,6 +24,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
+from tianping.cli._limits import MaxCells, MaxDecodedBytes, MaxRows, enforce
 from tianping.errors import TianpingError
 from tianping.fairness import (
     DEFAULT_MIN_GROUP_SIZE,
@@ -418,6 +419,9 @@ def audit_command(
             "in Spark), or auto (Spark for hdfs://, s3a://, abfs:// … URLs, DuckDB otherwise).",
         ),
     ] = Engine.AUTO,
+    max_rows: MaxRows = None,
+    max_cells: MaxCells = None,
+    max_decoded_bytes: MaxDecodedBytes = None,
     lang: LanguageOption = None,
 ) -> None:
     """Audit DATA: group metrics, disparities with intervals and tests, and policy verdicts.
@@ -428,6 +432,13 @@ def audit_command(
     """
     language = lang or DEFAULT_LANGUAGE
     to_stdout = json_out == "-"
+    enforce(
+        data,
+        max_rows=max_rows,
+        max_cells=max_cells,
+        max_decoded_bytes=max_decoded_bytes,
+        language=language,
+    )
     try:
         with (
             _opened(data, engine, language) as source,

@@ -23,6 +23,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from tianping.cli._limits import MaxCells, MaxDecodedBytes, MaxRows, enforce
 from tianping.errors import TianpingError
 from tianping.privacy import (
     ENTITIES,
@@ -240,6 +241,9 @@ def scan_command(
         typer.Option("--fail-on-findings", help="Exit with status 1 when anything is found."),
     ] = False,
     lang: LanguageOption = None,
+    max_rows: MaxRows = None,
+    max_cells: MaxCells = None,
+    max_decoded_bytes: MaxDecodedBytes = None,
 ) -> None:
     """Scan PATH... for personal data; print a summary, write findings as JSON.
 
@@ -250,6 +254,13 @@ def scan_command(
     console = Console(stderr=json_out == "-")
     salt = salt_file.read_bytes() if salt_file is not None else None
     limits = ScanLimits(max_archive_bytes=max_archive_mb << 20, max_ratio=max_ratio)
+    enforce(
+        paths,
+        max_rows=max_rows,
+        max_cells=max_cells,
+        max_decoded_bytes=max_decoded_bytes,
+        language=language,
+    )
     try:
         with _scan_progress(json_out != "-", language) as progress:
             report = scan(
@@ -321,11 +332,21 @@ def profile_command(
         str | None,
         typer.Option("--entities", metavar="A,B,…", help="Only these entities (default: all)."),
     ] = None,
+    max_rows: MaxRows = None,
+    max_cells: MaxCells = None,
+    max_decoded_bytes: MaxDecodedBytes = None,
     lang: LanguageOption = None,
 ) -> None:
     """Profile TABLE: per column, the personal data it holds, its share and PIPL class."""
     language = lang or DEFAULT_LANGUAGE
     console = Console(stderr=json_out == "-")
+    enforce(
+        table_path,
+        max_rows=max_rows,
+        max_cells=max_cells,
+        max_decoded_bytes=max_decoded_bytes,
+        language=language,
+    )
     try:
         profile = profile_table(table_path, entities=_entities(entities))
     except PrivacyError as exc:
@@ -371,11 +392,21 @@ def anonymity_command(
     ] = None,
     show: Annotated[int, typer.Option("--show", min=0, help="Violating classes to list.")] = 10,
     json_out: JsonOption = None,
+    max_rows: MaxRows = None,
+    max_cells: MaxCells = None,
+    max_decoded_bytes: MaxDecodedBytes = None,
     lang: LanguageOption = None,
 ) -> None:
     """k-anonymity, l-diversity, t-closeness and re-identification risk of DATA."""
     language = lang or DEFAULT_LANGUAGE
     console = Console(stderr=json_out == "-")
+    enforce(
+        data,
+        max_rows=max_rows,
+        max_cells=max_cells,
+        max_decoded_bytes=max_decoded_bytes,
+        language=language,
+    )
     try:
         report = anonymity(
             data,
@@ -433,11 +464,21 @@ def deidentify_command(
     output: Annotated[str, typer.Argument(metavar="OUT", help="Where to write the copy.")],
     policy: Annotated[Path, typer.Option("--policy", help="The policy file (YAML).")],
     json_out: JsonOption = None,
+    max_rows: MaxRows = None,
+    max_cells: MaxCells = None,
+    max_decoded_bytes: MaxDecodedBytes = None,
     lang: LanguageOption = None,
 ) -> None:
     """Write a de-identified copy of IN to OUT (same format and columns) by a policy file."""
     language = lang or DEFAULT_LANGUAGE
     console = Console(stderr=json_out == "-")
+    enforce(
+        source,
+        max_rows=max_rows,
+        max_cells=max_cells,
+        max_decoded_bytes=max_decoded_bytes,
+        language=language,
+    )
     try:
         result = deidentify(source, output, load_policy(policy))
     except PrivacyError as exc:

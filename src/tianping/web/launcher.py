@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 console = Console()
+DEMO_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 
 def setup() -> None:
@@ -35,19 +36,43 @@ def migrate() -> None:
     catalogue_sync()
 
 
-def _start_worker_process() -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen([sys.executable, "-m", "tianping", "worker"])
+def worker_count() -> int:
+    """How many task workers ``serve`` starts: ``TIANPING_WORKERS``, else one per core (1–4)."""
+    configured = os.environ.get("TIANPING_WORKERS", "").strip()
+    if configured:
+        try:
+            return max(1, min(64, int(configured)))
+        except ValueError:
+            console.print(f"TIANPING_WORKERS={configured!r} is not a number; using 1 worker")
+            return 1
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def _start_worker_processes(count: int) -> list[subprocess.Popen[bytes]]:
+    procs = [subprocess.Popen([sys.executable, "-m", "tianping", "worker"]) for _ in range(count)]
 
     def _stop() -> None:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
+        # SIGTERM: each worker finishes (or hands back) its current job, then exits.
+        for proc in procs:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in procs:
             try:
-                proc.wait(timeout=10)
+                proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 proc.kill()
 
     atexit.register(_stop)
-    return proc
+    return procs
+
+
+def _exit_on_sigterm() -> None:
+    """Turn SIGTERM into a normal exit, so the workers started here are stopped too."""
+
+    def _handler(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, _handler)
 
 
 def run_server(*, host: str, port: int, threads: int = 8, with_worker: bool = True) -> None:
@@ -56,21 +81,34 @@ def run_server(*, host: str, port: int, threads: int = 8, with_worker: bool = Tr
     migrate()
     from waitress import serve
 
+    from tianping.web.mail import announce_outbox
     from tianping.web.wsgi import application
 
+    announce_outbox()
     if with_worker:
-        _start_worker_process()
+        _exit_on_sigterm()
+        _start_worker_processes(worker_count())
     console.print(
         f"[bold]Tianping[/bold] serving on [link]http://{host}:{port}/[/link]  (Ctrl+C stops)"
     )
-    serve(application, host=host, port=port, threads=threads, ident="tianping")
+    from tianping.web.uploads import server_options
+
+    # waitress refuses a body over the platform's limit (chunked ones too) before buffering it.
+    serve(application, host=host, port=port, threads=threads, ident="tianping", **server_options())
 
 
 def run_worker(*, queue: str = "default", **options: Any) -> None:
-    """Run tasks from the database queue until interrupted."""
+    """Run tasks from the database queue until interrupted (SIGTERM: after the current job).
+
+    Jobs whose worker died are re-queued or failed when their lease expires
+    (checked at start and every half lease while this worker runs).
+    """
     setup()
     from django.core.management import call_command
 
+    from tianping.web.core.jobs.sweeper import start_lease_sweeper
+
+    start_lease_sweeper()
     call_command("db_worker", queue_name=queue, **options)
 
 
@@ -93,6 +131,11 @@ def print_credentials(accounts: list[dict[str, str]]) -> None:
 
 def run_demo(*, host: str, port: int, reset: bool = False) -> None:
     """Prepare the embedded database with demo data, print the accounts, then serve."""
+    # The demo's mail (password resets of its made-up addresses) is printed to the console.
+    os.environ.setdefault("TIANPING_EMAIL_BACKEND", DEMO_EMAIL_BACKEND)
+    # The demo's regulators, certifier and administrators sign in with the shared password
+    # alone; two-factor sign-in stays optional (TIANPING_REQUIRE_2FA=1 to require it).
+    os.environ.setdefault("TIANPING_REQUIRE_2FA", "0")
     setup()
     from tianping.web import demo
 
@@ -103,4 +146,9 @@ def run_demo(*, host: str, port: int, reset: bool = False) -> None:
     print_credentials(info["accounts"])
     console.print(f"Password for every demo account: [bold]{info['password']}[/bold]")
     console.print(f"(also saved in {info['credentials_file']}, readable only by you)")
+    if os.environ.get("TIANPING_REQUIRE_2FA") == "0":
+        console.print(
+            "Two-factor sign-in is optional in the demo (TIANPING_REQUIRE_2FA=0); "
+            "in production it is required of regulators, certifiers and administrators."
+        )
     run_server(host=host, port=port)

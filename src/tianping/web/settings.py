@@ -2,14 +2,23 @@
 
 Environment variables
 ---------------------
-TIANPING_HOME          folder for the embedded database, keys and uploads (default ``./var``)
+TIANPING_HOME          folder for the embedded database, keys and uploads (default ``./var``);
+                       made mode 0700, the SQLite database and its -wal/-shm files 0600
 DATABASE_URL           e.g. ``postgres://user:pass@host/db``; default: SQLite in TIANPING_HOME
 TIANPING_SECRET_KEY    Django's secret key; if unset, one is generated into
                        ``TIANPING_HOME/secret_key`` (mode 0600) on first start
 TIANPING_DEBUG         ``1`` to turn on debug pages (off by default)
+TIANPING_HTTPS         ``1`` behind TLS: secure cookies, HTTPS redirects and HSTS
+TIANPING_HSTS_SECONDS  HSTS max-age with TIANPING_HTTPS (default one year)
 TIANPING_ALLOWED_HOSTS comma-separated host names (default ``127.0.0.1,localhost``)
 TIANPING_TASKS_BACKEND ``database`` (default) or ``immediate`` (run tasks in the request)
-TIANPING_EMAIL_BACKEND dotted path of a Django e-mail backend (default: console)
+TIANPING_EMAIL_HOST    SMTP server for password resets and notifications; with
+                       TIANPING_EMAIL_PORT (default 25, 587 with TLS, 465 with SSL),
+                       TIANPING_EMAIL_USER, TIANPING_EMAIL_PASSWORD, TIANPING_EMAIL_TLS=1
+                       (STARTTLS) or TIANPING_EMAIL_SSL=1; unset: messages are written to
+                       ``TIANPING_HOME/outbox`` (folder 0700, files 0600), never to the log
+TIANPING_EMAIL_BACKEND dotted path of a Django e-mail backend, overriding the above
+                       (``tianping demo`` sets the console backend)
 TIANPING_LEDGER_SECRET base64 of 32+ random bytes from which every ledger's checkpoint key is
                        derived; if unset, one is generated into ``TIANPING_HOME/ledger_secret``
                        (mode 0600) on first use
@@ -22,20 +31,39 @@ TIANPING_MAX_ATTACHMENT_BYTES   size limit of one attachment of a review applica
 TIANPING_REVIEW_RETENTION_YEARS years an ended review keeps its attachments' contents and
                                 decision letters before ``review_purge`` removes them
                                 (default 5; names and hashes stay)
+TIANPING_MAX_REQUEST_BYTES      the largest request body read at all (413 unread beyond;
+                                default: the largest upload limit + 2 MiB)
+TIANPING_SESSION_IDLE_MINUTES   a session ends after this long without a request (default 30)
+TIANPING_LOGIN_FAILURE_LIMIT    failed sign-ins per account and per address before a lockout
+                                (default 5)
+TIANPING_LOGIN_COOLOFF_MINUTES  how long a lockout lasts after the last failure (default 15)
+TIANPING_LOGIN_LOCKOUT          what is counted: ``username,ip_address`` (default, each apart)
+                                or e.g. ``username+ip_address`` (the pair)
+TIANPING_PASSWORD_RESET_LIMIT   reset requests per address and per e-mail (default 5) in
+TIANPING_PASSWORD_RESET_WINDOW_MINUTES (default 60)
+TIANPING_TOKEN_FAILURE_LIMIT    invalid API bearer tokens from one address (default 20) before
+                                its bearer requests answer 429 for
+TIANPING_TOKEN_COOLOFF_MINUTES  (default: TIANPING_LOGIN_COOLOFF_MINUTES)
+TIANPING_REQUIRE_2FA            ``1`` (default): the roles below must sign in with a TOTP code;
+                                ``0``: two-factor sign-in is optional (``tianping demo``)
+TIANPING_REQUIRE_2FA_ROLES      comma-separated roles that need it, ``staff`` for staff and
+                                superusers (default ``regulator,certification_officer,admin,staff``)
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from tianping.web.home import private_dir, private_sqlite
+
 PACKAGE_DIR = Path(__file__).resolve().parent
-HOME = Path(os.environ.get("TIANPING_HOME", "var")).resolve()
-HOME.mkdir(parents=True, exist_ok=True)
+HOME = private_dir(Path(os.environ.get("TIANPING_HOME", "var")).resolve())
 
 
 def _secret_key() -> str:
@@ -64,9 +92,13 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "tianping.web.core",
     "tianping.web.accounts",
     "tianping.web.catalogue",
     "tianping.web.systems",
@@ -77,14 +109,22 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "tianping.web.security.ContentSecurityPolicyMiddleware",
+    "tianping.web.security.BidiControlMiddleware",
+    # Before anything reads a request body (tianping.web.uploads).
+    "tianping.web.uploads.UploadLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "tianping.web.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tianping.web.urls"
@@ -121,6 +161,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
     }
+    # Created 0600 before SQLite opens it: the -wal and -shm files take its mode.
+    private_sqlite(DATABASES["default"]["NAME"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -132,6 +174,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# django-axes checks the lockout first; the model backend checks the password.
+AUTHENTICATION_BACKENDS = [
+    "tianping.web.accounts.backends.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -157,18 +204,57 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
+# A session ends after TIANPING_SESSION_IDLE_MINUTES without a request (default 30): each
+# request saves the session and pushes its expiry on by that much.
+SESSION_COOKIE_AGE = int(os.environ.get("TIANPING_SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Scripts and styles from the platform's own static files only (no inline code, no CDN),
+# no plugins, no framing; forms post to the platform only (tianping.web.security).
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 if not DEBUG and os.environ.get("TIANPING_HTTPS") == "1":
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
+    # Browsers come back over HTTPS only, for a year (TIANPING_HSTS_SECONDS changes it).
+    SECURE_HSTS_SECONDS = int(os.environ.get("TIANPING_HSTS_SECONDS", str(365 * 24 * 3600)))
 
-EMAIL_BACKEND = os.environ.get(
-    "TIANPING_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+# E-mail (password-reset links, review notifications) never goes to the log: SMTP when
+# TIANPING_EMAIL_HOST is set, otherwise a private outbox folder (tianping.web.mail). The
+# demo prints it to the console (the launcher sets TIANPING_EMAIL_BACKEND).
+EMAIL_HOST = os.environ.get("TIANPING_EMAIL_HOST", "")
+EMAIL_USE_TLS = os.environ.get("TIANPING_EMAIL_TLS", "") == "1"
+EMAIL_USE_SSL = os.environ.get("TIANPING_EMAIL_SSL", "") == "1"
+EMAIL_PORT = int(
+    os.environ.get(
+        "TIANPING_EMAIL_PORT", "465" if EMAIL_USE_SSL else "587" if EMAIL_USE_TLS else "25"
+    )
+)
+EMAIL_HOST_USER = os.environ.get("TIANPING_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("TIANPING_EMAIL_PASSWORD", "")
+EMAIL_TIMEOUT = 30
+EMAIL_FILE_PATH = HOME / "outbox"
+EMAIL_BACKEND = os.environ.get("TIANPING_EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "tianping.web.mail.OutboxBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("TIANPING_FROM_EMAIL", "tianping@localhost")
 
@@ -187,7 +273,10 @@ TASKS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A refused request (403, 400 …) is logged on one line, without a traceback.
+    "filters": {"client_errors": {"()": "tianping.web.security.ClientErrorWithoutTraceback"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_errors"]}},
+    "loggers": {"django.request": {"filters": ["client_errors"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("TIANPING_LOG_LEVEL", "WARNING")},
 }
 
@@ -203,11 +292,30 @@ TIANPING["MAX_PREDICTIONS_BYTES"] = int(
     os.environ.get("TIANPING_MAX_PREDICTIONS_BYTES", str(64 * 1024 * 1024))
 )
 TIANPING["PREDICTIONS_DIR"] = HOME / "predictions"
+# Uploaded datasets are stored encrypted and deleted when their job ends, unless their
+# owner keeps them: then after this many days (tianping.web.assessments.inputs).
+TIANPING["UPLOAD_RETENTION_DAYS"] = int(os.environ.get("TIANPING_UPLOAD_RETENTION_DAYS", "30"))
 TIANPING["DATA_DIRS"] = [
     Path(d).expanduser()
     for d in os.environ.get("TIANPING_DATA_DIRS", "").split(os.pathsep)
     if d.strip()
 ]
+
+# Background jobs: each runs in a child process of a worker under these budgets; a job
+# over one is stopped with the reason (tianping.web.core.jobs). Per job: 15 minutes,
+# 2 GiB of memory, 20 million rows, 2 GiB decoded, 400 million cells; a 60-second lease
+# renewed while it runs; two attempts when its worker dies.
+for _name, _default in {
+    "JOB_MAX_SECONDS": 15 * 60,
+    "JOB_MAX_MEMORY_BYTES": 2 << 30,
+    "JOB_MAX_ROWS": 20_000_000,
+    "JOB_MAX_DECODED_BYTES": 2 << 30,
+    "JOB_MAX_CELLS": 400_000_000,
+    "JOB_LEASE_SECONDS": 60,
+    "JOB_MAX_ATTEMPTS": 2,
+    "JOB_CANCEL_GRACE_SECONDS": 5,
+}.items():
+    TIANPING[_name] = int(os.environ.get(f"TIANPING_{_name}", str(_default)))
 
 # Ethics review: attachments are stored in the database, hashed; their contents are kept for
 # the retention period after the review ends (records: ≥ 5 years suggested), then purged.
@@ -215,3 +323,73 @@ TIANPING_MAX_ATTACHMENT_BYTES = int(
     os.environ.get("TIANPING_MAX_ATTACHMENT_BYTES", str(20 * 1024 * 1024))
 )
 TIANPING_REVIEW_RETENTION_YEARS = int(os.environ.get("TIANPING_REVIEW_RETENTION_YEARS", "5"))
+
+# --- Sign-in defences (tianping.web.accounts.throttling, .two_factor; docs/security.md) -------
+# Failed sign-ins (the login page and the admin's) are counted by django-axes per account and
+# per address (TIANPING_LOGIN_LOCKOUT: parameters separated by commas are counted apart,
+# joined by "+" together); at TIANPING_LOGIN_FAILURE_LIMIT (default 5) the account or address
+# is locked for TIANPING_LOGIN_COOLOFF_MINUTES (default 15), counted from the last failure;
+# attempts during a lockout do not extend it. Every failure is kept (axes.AccessFailureLog).
+AXES_FAILURE_LIMIT = int(os.environ.get("TIANPING_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("TIANPING_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [
+    [p.strip() for p in group.split("+") if p.strip()] if "+" in group else group.strip()
+    for group in os.environ.get("TIANPING_LOGIN_LOCKOUT", "username,ip_address").split(",")
+    if group.strip()
+]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "tianping.web.accounts.throttling.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "tianping.web.accounts.throttling.client_address"
+# Password-reset requests: per address and per e-mail, TIANPING_PASSWORD_RESET_LIMIT (default
+# 5) in TIANPING_PASSWORD_RESET_WINDOW_MINUTES (default 60). API bearer tokens: after
+# TIANPING_TOKEN_FAILURE_LIMIT (default 20) invalid ones from an address, its bearer requests
+# answer 429 until TIANPING_TOKEN_COOLOFF_MINUTES (default: the login cool-off) have passed.
+TIANPING_PASSWORD_RESET_LIMIT = int(os.environ.get("TIANPING_PASSWORD_RESET_LIMIT", "5"))
+TIANPING_PASSWORD_RESET_WINDOW_MINUTES = int(
+    os.environ.get("TIANPING_PASSWORD_RESET_WINDOW_MINUTES", "60")
+)
+TIANPING_TOKEN_FAILURE_LIMIT = int(os.environ.get("TIANPING_TOKEN_FAILURE_LIMIT", "20"))
+TIANPING_TOKEN_COOLOFF_MINUTES = int(
+    os.environ.get(
+        "TIANPING_TOKEN_COOLOFF_MINUTES", os.environ.get("TIANPING_LOGIN_COOLOFF_MINUTES", "15")
+    )
+)
+# The counters live in this process's memory (waitress: one process, many threads).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "tianping-throttle",
+    },
+}
+# Two-factor sign-in (TOTP, django-otp): required, when TIANPING_REQUIRE_2FA is 1 (default),
+# of the users holding one of TIANPING_REQUIRE_2FA_ROLES (comma-separated roles, and "staff"
+# for staff and superusers; default: regulator, certification_officer, admin, staff).
+TIANPING_REQUIRE_2FA = os.environ.get("TIANPING_REQUIRE_2FA", "1") == "1"
+TIANPING_REQUIRE_2FA_ROLES = [
+    r.strip()
+    for r in os.environ.get(
+        "TIANPING_REQUIRE_2FA_ROLES", "regulator,certification_officer,admin,staff"
+    ).split(",")
+    if r.strip()
+]
+OTP_TOTP_ISSUER = "Tianping"
+
+# --- Uploads (tianping.web.uploads) ------------------------------------------------------------
+# No request body over TIANPING_MAX_REQUEST_BYTES is read (413 before reading; waitress is
+# given the same limit): by default the largest upload limit plus the form fields' 2 MiB.
+# Each upload endpoint's files are cut off as they pass its own limit.
+TIANPING_MAX_REQUEST_BYTES = int(
+    os.environ.get(
+        "TIANPING_MAX_REQUEST_BYTES",
+        str(
+            max(
+                TIANPING["MAX_PREDICTIONS_BYTES"],
+                TIANPING_MAX_ATTACHMENT_BYTES,
+                TIANPING["MAX_UPLOAD_BYTES"],
+            )
+            + DATA_UPLOAD_MAX_MEMORY_SIZE
+        ),
+    )
+)

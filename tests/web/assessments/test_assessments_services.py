@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from tests.web.assessments.factories import (
 from tests.web.factories import Network
 from tianping.fairness import SCHEMA, CountTable
 from tianping.norms import load_catalogue
-from tianping.web.assessments import services
+from tianping.web.assessments import inputs, services
 from tianping.web.assessments.models import (
     BiasAssessment,
     Evidence,
@@ -72,17 +73,52 @@ def test_an_uploaded_file_is_audited_and_filed_as_evidence(
     assert CountTable.from_json(finished.counts).rows == 600
 
 
-def test_the_upload_is_kept_with_its_digest_and_columns(
+def test_the_upload_is_deleted_when_the_audit_ends_keeping_its_digest_and_columns(
     finished: BiasAssessment, predictions_dir: Path
 ) -> None:
     data = finished.data
+    data.refresh_from_db()
     assert (data.source, data.format, data.rows) == ("upload", "csv", 600)
     assert data.name == "decisions.csv"
     assert data.sha256 == hashlib.sha256(csv_bytes()).hexdigest()
     assert data.column_names == ["sex", "age", "y", "yhat", "score"]
-    assert stored_files(predictions_dir) == [data.path()]
-    assert data.path().read_bytes() == csv_bytes()
-    assert oct(data.path().stat().st_mode & 0o777) == "0o600"
+    assert data.encrypted and data.discarded_at is not None
+    assert stored_files(predictions_dir) == []  # no raw dataset stays on disk
+
+
+def test_a_kept_upload_is_stored_encrypted_and_purged_after_its_retention(
+    start: Start,
+    predictions_dir: Path,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+    settings: Any,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        assessment = start(keep=True)
+    assessment.refresh_from_db()
+    assert assessment.status == BiasAssessment.Status.DONE
+    data = PredictionsFile.objects.get(pk=assessment.data_id)
+    [stored] = stored_files(predictions_dir)
+    assert stored == data.path() and oct(stored.stat().st_mode & 0o777) == "0o600"
+    raw = stored.read_bytes()
+    assert b"sex,age" not in raw and csv_bytes()[:64] not in raw  # encrypted at rest
+    with inputs.readable(data) as path:
+        assert path.read_bytes() == csv_bytes()
+    assert not path.exists()  # the decrypted copy is gone with the block
+    assert inputs.purge_expired() == 0  # within its retention
+    later = data.keep_until + timedelta(seconds=1)  # type: ignore[operator]
+    assert inputs.purge_expired(now=later) == 1
+    assert stored_files(predictions_dir) == []
+    data.refresh_from_db()
+    assert data.discarded_at == later
+
+
+def test_an_upload_cancelled_in_the_queue_is_deleted_at_once(
+    start: Start, network: Network, predictions_dir: Path
+) -> None:
+    assessment = start()  # the on-commit enqueue is not run: it stays queued
+    assert len(stored_files(predictions_dir)) == 1
+    bias_assessment_cancel(actor=network.applicant_a, assessment=assessment)
+    assert stored_files(predictions_dir) == []
 
 
 def test_evidence_is_linked_to_the_items_the_crosswalk_names(finished: BiasAssessment) -> None:
@@ -392,5 +428,8 @@ def test_a_finished_assessment_cannot_be_cancelled(
         bias_assessment_cancel(actor=network.applicant_a, assessment=finished)
 
 
-def test_uploads_are_private_to_the_server_process(finished: BiasAssessment) -> None:
-    assert os.stat(finished.data.path()).st_mode & 0o077 == 0
+def test_uploads_are_private_to_the_server_process(start: Start) -> None:
+    assessment = start()  # queued: its upload is stored until the audit ends
+    path = assessment.data.path()
+    assert os.stat(path).st_mode & 0o077 == 0
+    assert os.stat(path.parent).st_mode & 0o077 == 0

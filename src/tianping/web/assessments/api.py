@@ -34,6 +34,11 @@ class BiasAssessmentIn(Schema):
         "", description="A file on the server instead of an upload (inside TIANPING_DATA_DIRS)."
     )
     title: Text = ""
+    keep: bool = Field(
+        False,
+        description="Keep an uploaded file (encrypted) after the job, until the retention "
+        "period (TIANPING_UPLOAD_RETENTION_DAYS) ends; by default it is deleted when the job ends.",
+    )
     protected: Annotated[str, StringConstraints(max_length=2000)] = Field(
         ..., description="Protected attributes, comma-separated: `sex,age_band`."
     )
@@ -151,6 +156,7 @@ def start_bias_assessment(
         upload=file,
         server_path=payload.path,
         title=payload.title,
+        keep=payload.keep,
         protected=parse_columns(payload.protected),
         label=payload.label,
         prediction=payload.prediction,

@@ -11,22 +11,28 @@ after resolving symbolic links, inside one of ``TIANPING["DATA_DIRS"]``
 from __future__ import annotations
 
 import codecs
+import contextlib
 import hashlib
-import json
 import os
+import re
 import tempfile
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import duckdb
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+
+from tianping import datalimits, jsonsafe
+from tianping.datalimits import DataLimitError, DataLimits, Measure
+from tianping.errors import LocalizedError
+from tianping.web import uploads
+from tianping.web.core.jobs import job_limits
+from tianping.web.home import private_dir
 
 FORMATS = {
     ".csv": "csv",
@@ -38,6 +44,12 @@ FORMATS = {
 PRIVACY_FORMATS = {**FORMATS, ".tsv": "tsv"}
 """Privacy scans read tab-separated files too."""
 """File name endings an assessment reads, and the format each names."""
+ERR_JSON_TOO_DEEP = gettext_lazy(
+    "The first line of the file nests arrays and objects deeper than {limit} levels."
+)
+ERR_JSON_NUMBER_TOO_LONG = gettext_lazy(
+    "The first line of the file has a number longer than {limit} characters."
+)
 CHUNK = 1024 * 1024
 PARQUET_MAGIC = b"PAR1"
 MAX_COLUMNS = 1000
@@ -167,7 +179,15 @@ def _check_jsonl_start(path: Path, field: str) -> None:
             if not line:
                 continue
             try:
-                first = json.loads(line)
+                first = jsonsafe.loads(line)
+            except jsonsafe.JSONTooDeepError as exc:
+                raise ValidationError(
+                    {field: [ERR_JSON_TOO_DEEP.format(limit=jsonsafe.MAX_DEPTH)]}
+                ) from exc
+            except jsonsafe.JSONNumberTooLongError as exc:
+                raise ValidationError(
+                    {field: [ERR_JSON_NUMBER_TOO_LONG.format(limit=jsonsafe.MAX_NUMBER_LENGTH)]}
+                ) from exc
             except ValueError:
                 first = None
             if not isinstance(first, dict):
@@ -189,9 +209,13 @@ def _relation(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> duckdb.D
 
 
 def read_columns(
-    path: Path, kind: str, *, field: str, count: bool
+    path: Path, kind: str, *, field: str, count: bool, name: str
 ) -> tuple[list[Column], int | None]:
-    """The columns DuckDB finds (and, with ``count``, the rows, reading the whole file)."""
+    """The columns DuckDB finds (and, with ``count``, the rows, reading the whole file).
+
+    ``name`` is how errors call the file (an upload's original name): DuckDB's
+    messages name the path it read, which stays on the server.
+    """
     con = duckdb.connect()
     try:
         relation = _relation(con, path, kind)
@@ -203,7 +227,8 @@ def read_columns(
             found = relation.aggregate("count(*)").fetchall()
             rows = int(found[0][0]) if found else 0
     except (duckdb.Error, UnicodeDecodeError) as exc:
-        detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+        detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        detail = without_paths(detail, path=path, name=name)[:300]
         raise ValidationError(
             {field: [_("The file could not be read: {detail}").format(detail=detail)]}
         ) from exc
@@ -218,6 +243,73 @@ def read_columns(
     if rows == 0:
         raise ValidationError({field: [_("The file has no rows.")]})
     return columns, rows
+
+
+# --- the job budget: rows, cells, decoded bytes -------------------------------------------------
+
+
+def job_data_limits() -> DataLimits:
+    """The limits every job's data must keep (``TIANPING_JOB_MAX_ROWS`` …)."""
+    limits = job_limits()
+    return DataLimits(
+        max_rows=limits.max_rows,
+        max_cells=limits.max_cells,
+        max_decoded_bytes=limits.max_decoded_bytes,
+        names=("TIANPING_JOB_MAX_ROWS", "TIANPING_JOB_MAX_CELLS", "TIANPING_JOB_MAX_DECODED_BYTES"),
+    )
+
+
+def measure(path: Path, kind: str) -> Measure:
+    """What a data file holds (Parquet: from its footer, before anything is decoded)."""
+    return datalimits.measure(path, kind)
+
+
+def over_budget_texts(error: DataLimitError) -> dict[str, str]:
+    """A limit's refusal in both languages (a job's ``error``)."""
+    return {language: error.localized(language) for language in ("zh-Hans", "en")}
+
+
+def _budget_error(field: str, error: DataLimitError) -> ValidationError:
+    language = "en" if (get_language() or "").startswith("en") else "zh-Hans"
+    return ValidationError({field: [error.localized(language)]})
+
+
+# --- what users are told about a file -----------------------------------------------------------
+
+
+def _server_folders() -> list[str]:
+    """Folders whose paths are the server's business: the platform's home, uploads, temp files."""
+    folders = {str(settings.HOME), str(predictions_dir()), tempfile.gettempdir()}
+    for folder in list(folders):
+        with contextlib.suppress(OSError):
+            folders.add(str(Path(folder).resolve()))
+    return sorted((f for f in folders if f and f != os.sep), key=len, reverse=True)
+
+
+def without_paths(text: str, *, path: Path | str, name: str) -> str:
+    """``text`` with the server path of a file replaced by the name users know it by.
+
+    ``path`` (as given and resolved) becomes ``name`` (an upload's original
+    name; "the uploaded file" when empty); any other path under the platform's
+    home, its uploads folder or the temporary folder becomes ``name`` too.
+    """
+    shown = name or _("the uploaded file")
+    paths = {str(path)}
+    with contextlib.suppress(OSError):
+        paths.add(str(Path(path).resolve()))
+    for candidate in sorted(paths, key=len, reverse=True):
+        text = text.replace(candidate, shown)
+    for folder in _server_folders():
+        text = re.sub(re.escape(folder) + r"(?:[/\\][^\s'\"`]*|(?![\w.-]))", lambda _m: shown, text)
+    return text
+
+
+def localized_without_paths(exc: LocalizedError, *, path: Path | str, name: str) -> dict[str, str]:
+    """A library error's message in both languages, naming the file as users know it."""
+    return {
+        language: without_paths(exc.localized(language), path=path, name=name)
+        for language in ("zh-Hans", "en")
+    }
 
 
 # --- uploads ------------------------------------------------------------------------------------
@@ -248,8 +340,7 @@ def check_upload(
                 ]
             }
         )
-    incoming = predictions_dir() / "incoming"
-    incoming.mkdir(parents=True, exist_ok=True)
+    incoming = private_dir(private_dir(predictions_dir()) / "incoming")
     fd, raw_path = tempfile.mkstemp(suffix=Path(name).suffix.lower(), dir=incoming)
     path = Path(raw_path)
     digest = hashlib.sha256()
@@ -273,7 +364,16 @@ def check_upload(
         if size == 0:
             raise ValidationError({field: [_("The file is empty.")]})
         _check_content(path, kind, field)
-        columns, rows = read_columns(path, kind, field=field, count=True)
+        # Parquet's rows are counted from its footer: a bomb is measured before one page
+        # is decoded (measure); text decodes to its own size.
+        columns, rows = read_columns(path, kind, field=field, count=True, name=name)
+        decoded = measure(path, kind).decoded_bytes if kind == "parquet" else size
+        try:
+            job_data_limits().check(
+                Measure(rows=rows or 0, columns=len(columns), decoded_bytes=decoded)
+            )
+        except DataLimitError as error:
+            raise _budget_error(field, error) from None
     except BaseException:
         path.unlink(missing_ok=True)
         raise
@@ -306,17 +406,6 @@ def _check_content(path: Path, kind: str, field: str) -> None:
     _check_text(_chunks(path), field)
     if kind == "jsonl":
         _check_jsonl_start(path, field)
-
-
-def keep_upload(checked: CheckedFile, *, system_id: int) -> str:
-    """Move a checked upload to its place; return its name under the predictions folder."""
-    folder = predictions_dir() / str(system_id)
-    folder.mkdir(parents=True, exist_ok=True)
-    location = f"{system_id}/{uuid.uuid4().hex}{checked.path.suffix}"
-    target = predictions_dir() / location
-    os.replace(checked.path, target)
-    target.chmod(0o600)
-    return location
 
 
 # --- files on the server ------------------------------------------------------------------------
@@ -360,7 +449,7 @@ def check_server_file(
         raise _wrong_type(field)
     if kind == "parquet":
         _check_content(path, kind, field)
-    columns, _rows = read_columns(path, kind, field=field, count=False)
+    columns, _rows = read_columns(path, kind, field=field, count=False, name=path.name)
     return CheckedFile(
         path=path,
         name=path.name[:255],
@@ -375,32 +464,11 @@ def check_server_file(
 # --- upload size, before the file is stored -----------------------------------------------------
 
 
-class SizeLimitedUploadHandler(FileUploadHandler):
-    """Stops reading a file upload past the size limit instead of storing it in full.
+class SizeLimitedUploadHandler(uploads.SizeLimitedUploadHandler):
+    """The shared handler (:mod:`tianping.web.uploads`): the file is skipped past the
+    limit and ``request.predictions_too_large`` set, so the form can say why."""
 
-    The file is skipped (its remaining bytes are read and dropped) and the
-    request is marked, so the form can say why.
-    """
-
-    def __init__(self, request: Any = None, *, limit: int) -> None:
-        super().__init__(request)
-        self.limit = limit
-        self.received = 0
-
-    def new_file(self, *args: Any, **kwargs: Any) -> None:
-        self.received = 0
-        super().new_file(*args, **kwargs)
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
-        self.received += len(raw_data)
-        if self.received > self.limit:
-            if self.request is not None:
-                self.request.predictions_too_large = True
-            raise SkipFile
-        return raw_data
-
-    def file_complete(self, file_size: int) -> None:
-        return None
+    flag = "predictions_too_large"
 
 
 __all__ = [
@@ -414,7 +482,8 @@ __all__ = [
     "check_upload",
     "data_dirs",
     "format_of",
-    "keep_upload",
+    "localized_without_paths",
     "max_bytes",
     "read_columns",
+    "without_paths",
 ]

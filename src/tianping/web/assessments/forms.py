@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tianping import fairness
 from tianping.web.assessments import datafiles
+from tianping.web.assessments.inputs import retention_days
 from tianping.web.assessments.services import MAX_MIN_GROUP_SIZE, MAX_REPLICATES
 
 MAX_BIN_LINES = 10
@@ -69,6 +70,13 @@ class BiasAssessmentForm(forms.Form):
         max_length=1000,
         required=False,
         help_text=_("The full path of a file inside: {folders}."),
+    )
+    keep = forms.BooleanField(
+        label=_("Keep the uploaded file (encrypted) after the audit"),
+        required=False,
+        help_text=_(
+            "Otherwise it is deleted when the audit ends; a kept file is deleted after {days} days."
+        ),
     )
     protected = forms.CharField(
         label=_("Protected attributes"),
@@ -136,6 +144,9 @@ class BiasAssessmentForm(forms.Form):
         self.fields["policy"].initial = fairness.DEFAULT_POLICY
         limit = f"{datafiles.max_bytes() / (1024 * 1024):.0f}"
         self.fields["file"].help_text = str(self.fields["file"].help_text).format(limit=limit)
+        self.fields["keep"].help_text = str(self.fields["keep"].help_text).format(
+            days=retention_days()
+        )
         folders = datafiles.data_dirs()
         if folders:
             self.fields["server_path"].help_text = str(self.fields["server_path"].help_text).format(
@@ -177,6 +188,7 @@ class BiasAssessmentForm(forms.Form):
             "upload": data.get("file"),
             "server_path": data.get("server_path") or "",
             "title": data.get("title") or "",
+            "keep": bool(data.get("keep")),
             "protected": data["protected"],
             "label": data["label"],
             "prediction": data.get("prediction") or "",

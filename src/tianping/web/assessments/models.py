@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import uuid
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tianping.web.core.jobs import BackgroundJob
 from tianping.web.systems.models import AISystem
 
 
@@ -41,6 +43,11 @@ class PredictionsFile(models.Model):
     sha256 = models.CharField(_("SHA-256 digest"), max_length=64, blank=True)
     rows = models.PositiveBigIntegerField(_("rows"), null=True, blank=True)
     columns = models.JSONField(_("columns"), default=list)
+    # Uploads are stored encrypted (tianping.web.core.keys) and deleted when their job
+    # ends, or, if their owner keeps them, at ``keep_until`` (the retention period).
+    encrypted = models.BooleanField(_("encrypted at rest"), default=False, editable=False)
+    keep_until = models.DateTimeField(_("kept until"), null=True, blank=True)
+    discarded_at = models.DateTimeField(_("deleted at"), null=True, blank=True, editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("attached by"),
@@ -62,6 +69,21 @@ class PredictionsFile(models.Model):
     def column_names(self) -> list[str]:
         return [str(c["name"]) for c in self.columns]
 
+    def discard(self, *, now: datetime | None = None) -> bool:
+        """Delete an upload's stored file unless it is kept; whether something was deleted.
+
+        Files on the server are the organisation's own and never touched.
+        """
+        if self.source != self.Source.UPLOAD or self.discarded_at is not None:
+            return False
+        moment = now or timezone.now()
+        if self.keep_until is not None and self.keep_until > moment:
+            return False
+        self.path().unlink(missing_ok=True)
+        type(self).objects.filter(pk=self.pk).update(discarded_at=moment)
+        self.discarded_at = moment
+        return True
+
     def path(self) -> Path:
         """Where the file lies on this machine (uploads: under the predictions folder)."""
         if self.source == self.Source.UPLOAD:
@@ -69,17 +91,14 @@ class PredictionsFile(models.Model):
         return Path(self.location)
 
 
-class BiasAssessment(models.Model):
+class BiasAssessment(BackgroundJob):
     """One audit of a predictions file, run in the background with progress and cancellation."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-        CANCELLED = "cancelled", _("Cancelled")
+    task = "tianping.web.assessments.tasks.run_bias_assessment"
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    def release_inputs(self) -> None:
+        self.data.discard()
+
     system = models.ForeignKey(
         AISystem,
         verbose_name=_("AI system"),
@@ -96,27 +115,9 @@ class BiasAssessment(models.Model):
     # The keyword arguments of tianping.fairness.audit: protected, label, prediction, score,
     # threshold, positive, bins, policy, replicates, min_group_size, seed.
     parameters = models.JSONField(_("parameters"))
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
-    )
-    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
-    # Stored untranslated (gettext_noop) and translated when shown.
-    message = models.CharField(_("message"), max_length=500, blank=True)
-    # Why the data could not be audited, in both languages ({"zh-Hans": …, "en": …}).
-    error = models.JSONField(_("error"), null=True, blank=True)
-    cancel_requested = models.BooleanField(_("cancellation requested"), default=False)
     verdict = models.CharField(_("verdict"), max_length=16, blank=True)
     # CountTable.to_json(): the one pass over the data, kept to merge or re-audit later.
     counts = models.JSONField(_("count table"), null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -126,17 +127,15 @@ class BiasAssessment(models.Model):
     def __str__(self) -> str:
         return f"{self.system} · {self.title} · {self.status}"
 
-    @property
-    def is_finished(self) -> bool:
-        return self.status in {self.Status.DONE, self.Status.FAILED, self.Status.CANCELLED}
 
-
-class PrivacyScan(models.Model):
+class PrivacyScan(BackgroundJob):
     """A privacy profile of a dataset (tianping.privacy.profile_table), run in the background."""
 
-    Status = BiasAssessment.Status
+    task = "tianping.web.assessments.tasks.run_privacy_scan"
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    def release_inputs(self) -> None:
+        self.data.discard()
+
     system = models.ForeignKey(
         AISystem,
         verbose_name=_("AI system"),
@@ -150,24 +149,7 @@ class PrivacyScan(models.Model):
         related_name="privacy_scans",
     )
     title = models.CharField(_("title"), max_length=200)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
-    )
-    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
-    # Stored untranslated (gettext_noop) and translated when shown.
-    message = models.CharField(_("message"), max_length=500, blank=True)
-    error = models.JSONField(_("error"), null=True, blank=True)
-    cancel_requested = models.BooleanField(_("cancellation requested"), default=False)
     pipl_class = models.CharField(_("PIPL class"), max_length=16, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -176,10 +158,6 @@ class PrivacyScan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.system} · {self.title} · {self.status}"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in {self.Status.DONE, self.Status.FAILED, self.Status.CANCELLED}
 
 
 class Evidence(models.Model):

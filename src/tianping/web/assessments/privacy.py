@@ -17,20 +17,17 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from tianping.web.assessments import datafiles
+from tianping.datalimits import DataLimitError
+from tianping.errors import LocalizedError
+from tianping.web.assessments import datafiles, inputs
 from tianping.web.assessments.models import Evidence, PredictionsFile, PrivacyScan
 from tianping.web.assessments.selectors import can_run_assessment
-from tianping.web.assessments.services import (
-    _has_nul,
-    _readable_path,
-    job_fail,
-    job_file_evidence,
-    job_step,
-)
+from tianping.web.assessments.services import MSG_OVER_BUDGET, _has_nul, job_file_evidence
+from tianping.web.core.jobs import job_cancel, job_fail, job_step
+from tianping.web.core.keys import KeyServiceError
 from tianping.web.systems.models import AISystem
 from tianping.web.systems.selectors import User, can_edit_system, system_get
 from tianping.web.systems.services import reject_nul
@@ -131,8 +128,13 @@ def privacy_scan_start(
     upload: UploadedFile | None = None,
     server_path: str = "",
     title: str = "",
+    keep: bool = False,
 ) -> PrivacyScan:
-    """Attach a dataset to ``system`` and queue its privacy scan (nothing saved if it fails)."""
+    """Attach a dataset to ``system`` and queue its privacy scan (nothing saved if it fails).
+
+    An upload is stored encrypted and deleted when the scan ends, unless ``keep``:
+    then at the end of the retention period.
+    """
     if not can_run_assessment(actor, system):
         raise PermissionDenied(_("You cannot scan datasets of this system."))
     reject_nul(title, "title")
@@ -157,7 +159,7 @@ def privacy_scan_start(
     try:
         with transaction.atomic():
             if upload is not None:
-                location = datafiles.keep_upload(checked, system_id=system.pk)
+                location = inputs.store_upload(checked, system_id=system.pk)
                 kept = datafiles.predictions_dir() / location
             else:
                 location = str(checked.path)
@@ -173,6 +175,8 @@ def privacy_scan_start(
                 sha256=checked.sha256,
                 rows=checked.rows,
                 columns=[c.to_json() for c in checked.columns],
+                encrypted=upload is not None,
+                keep_until=inputs.keep_until(keep) if upload is not None else None,
                 uploaded_by=actor,
             )
             data.full_clean()
@@ -183,7 +187,7 @@ def privacy_scan_start(
             scan.full_clean()
             scan.save()
             scan_id = str(scan.pk)
-            transaction.on_commit(lambda: _enqueue(scan_id), robust=True)
+            transaction.on_commit(scan.enqueue, robust=True)
     except BaseException:
         if upload is not None:
             checked.path.unlink(missing_ok=True)
@@ -194,30 +198,16 @@ def privacy_scan_start(
     return scan
 
 
-def _enqueue(scan_id: str) -> None:
-    from tianping.web.assessments.tasks import run_privacy_scan
-
-    run_privacy_scan.enqueue(scan_id)
-
-
 # --- cancelling ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def privacy_scan_cancel(*, actor: AbstractBaseUser, scan: PrivacyScan) -> PrivacyScan:
     """Stop a scan: at once if queued, at its next batch of cells if running."""
     if not can_cancel_scan(actor, scan):
         raise PermissionDenied(_("You cannot cancel this scan."))
-    scan = PrivacyScan.objects.select_for_update().get(pk=scan.pk)
-    if scan.is_finished:
+    if PrivacyScan.objects.get(pk=scan.pk).is_finished:
         raise ValidationError(_("This scan has already finished."))
-    scan.cancel_requested = True
-    if scan.status == PrivacyScan.Status.QUEUED:
-        scan.status = PrivacyScan.Status.CANCELLED
-        scan.finished_at = timezone.now()
-        scan.message = gettext_noop("Cancelled before it started.")
-    scan.save()
-    return scan
+    return job_cancel(PrivacyScan, scan.pk)
 
 
 # --- running (in the task worker) ---------------------------------------------------------------
@@ -264,6 +254,11 @@ def _scanner(scan_id: Any, columns: int) -> Any:
     return scanner
 
 
+def privacy_scan_work(scan_id: Any) -> None:
+    """The work of a privacy scan, run by the job runner (in a child process)."""
+    privacy_scan_run(scan_id=scan_id)
+
+
 def privacy_scan_run(*, scan_id: Any) -> None:
     """Profile a queued scan's dataset and file the profile as evidence (the task worker)."""
     from tianping import privacy
@@ -276,14 +271,29 @@ def privacy_scan_run(*, scan_id: Any) -> None:
         return
     scanner = _scanner(scan_id, len(scan.data.columns))
     try:
-        path = _readable_path(scan.data)
-        profile = privacy.profile_table(path, scanner=scanner)
+        with inputs.readable(scan.data) as path:
+            inputs.check_budget(scan.data, path)
+            profile = privacy.profile_table(str(path), scanner=scanner)
     except _Cancelled:
+        return
+    except DataLimitError as exc:
+        _fail(
+            scan_id,
+            message=MSG_OVER_BUDGET,
+            error=datafiles.over_budget_texts(exc),
+        )
+        return
+    except KeyServiceError as exc:
+        _fail(scan_id, message=gettext_noop("The stored file could not be decrypted."))
+        logger.error("privacy scan %s: %s", scan_id, exc)
         return
     except privacy.PrivacyError as exc:
         error = None
-        if hasattr(exc, "localized"):
-            error = {"zh-Hans": exc.localized("zh-Hans"), "en": exc.localized("en")}
+        if isinstance(exc, LocalizedError):
+            # The library names the file by its path on the server; readers see its own name.
+            error = datafiles.localized_without_paths(
+                exc, path=scan.data.path(), name=scan.data.name
+            )
         _fail(scan_id, message=gettext_noop("The data could not be scanned."), error=error)
         return
     except ValidationError as exc:

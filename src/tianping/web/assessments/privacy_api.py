@@ -24,6 +24,11 @@ class PrivacyScanIn(Schema):
         "", description="A file on the server instead of an upload (inside TIANPING_DATA_DIRS)."
     )
     title: Annotated[str, StringConstraints(max_length=200)] = ""
+    keep: bool = Field(
+        False,
+        description="Keep an uploaded file (encrypted) after the job, until the retention "
+        "period (TIANPING_UPLOAD_RETENTION_DAYS) ends; by default it is deleted when the job ends.",
+    )
 
 
 class PrivacyScanOut(Schema):
@@ -71,6 +76,7 @@ def start_privacy_scan(
         upload=file,
         server_path=payload.path,
         title=payload.title,
+        keep=payload.keep,
     )
     scan.refresh_from_db()
     return Status(202, _out(scan, with_result=False))

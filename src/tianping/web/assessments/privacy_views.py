@@ -28,6 +28,9 @@ class PrivacyScanForm(forms.Form):
     server_path = forms.CharField(
         label=gettext_lazy("Or a file on the server"), max_length=1000, required=False
     )
+    keep = forms.BooleanField(
+        label=gettext_lazy("Keep the uploaded file (encrypted) after the scan"), required=False
+    )
 
     def __init__(self, *args: object, too_large: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -74,6 +77,7 @@ def _scan_new(request: HttpRequest, pk: int) -> HttpResponse:
                 upload=form.cleaned_data.get("file"),
                 server_path=form.cleaned_data.get("server_path") or "",
                 title=form.cleaned_data.get("title") or "",
+                keep=bool(form.cleaned_data.get("keep")),
             )
         except ValidationError as exc:
             apply_errors(form, exc)

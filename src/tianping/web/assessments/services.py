@@ -25,7 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from tianping import fairness
-from tianping.web.assessments import datafiles
+from tianping.datalimits import DataLimitError
+from tianping.web.assessments import datafiles, inputs
 from tianping.web.assessments.models import (
     BiasAssessment,
     Evidence,
@@ -34,9 +35,12 @@ from tianping.web.assessments.models import (
     PrivacyScan,
 )
 from tianping.web.assessments.selectors import can_cancel_assessment, can_run_assessment
+from tianping.web.core.jobs import job_cancel, job_fail, job_mark_cancelled, job_step
+from tianping.web.core.keys import KeyServiceError
 from tianping.web.systems.models import AISystem
 from tianping.web.systems.services import reject_nul
 
+MSG_OVER_BUDGET = gettext_noop("The data is larger than a job may read.")
 logger = logging.getLogger(__name__)
 
 # Which requirement items a bias assessment is filed as evidence for. The items
@@ -276,8 +280,12 @@ def bias_assessment_start(
     policy: str = fairness.DEFAULT_POLICY,
     replicates: int = fairness.DEFAULT_REPLICATES,
     min_group_size: int = fairness.DEFAULT_MIN_GROUP_SIZE,
+    keep: bool = False,
 ) -> BiasAssessment:
     """Attach a predictions file to ``system`` and queue its audit.
+
+    An upload is stored encrypted and deleted when the audit ends, unless
+    ``keep``: then at the end of the retention period.
 
     The file is an ``upload`` or a ``server_path`` inside a configured data
     folder (exactly one). Nothing is saved unless the file and every setting
@@ -319,7 +327,7 @@ def bias_assessment_start(
         _check_columns(checked, parameters)
         with transaction.atomic():
             if upload is not None:
-                location = datafiles.keep_upload(checked, system_id=system.pk)
+                location = inputs.store_upload(checked, system_id=system.pk)
                 kept = datafiles.predictions_dir() / location
             else:
                 location = str(checked.path)
@@ -335,6 +343,8 @@ def bias_assessment_start(
                 sha256=checked.sha256,
                 rows=checked.rows,
                 columns=[c.to_json() for c in checked.columns],
+                encrypted=upload is not None,
+                keep_until=inputs.keep_until(keep) if upload is not None else None,
                 uploaded_by=actor,
             )
             data.full_clean()
@@ -350,7 +360,7 @@ def bias_assessment_start(
             assessment.save()
             assessment_id = str(assessment.pk)
             # robust: a failing enqueue is logged; the saved assessment stays queued.
-            transaction.on_commit(lambda: _enqueue(assessment_id), robust=True)
+            transaction.on_commit(assessment.enqueue, robust=True)
     except BaseException:
         if upload is not None:
             checked.path.unlink(missing_ok=True)
@@ -361,32 +371,18 @@ def bias_assessment_start(
     return assessment
 
 
-def _enqueue(assessment_id: str) -> None:
-    from tianping.web.assessments.tasks import run_bias_assessment
-
-    run_bias_assessment.enqueue(assessment_id)
-
-
 # --- cancelling ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def bias_assessment_cancel(
     *, actor: AbstractBaseUser, assessment: BiasAssessment
 ) -> BiasAssessment:
     """Stop an assessment: at once if it is queued, at its next stage if it is running."""
     if not can_cancel_assessment(actor, assessment):
         raise PermissionDenied(_("You cannot cancel this assessment."))
-    assessment = BiasAssessment.objects.select_for_update().get(pk=assessment.pk)
-    if assessment.is_finished:
+    if BiasAssessment.objects.get(pk=assessment.pk).is_finished:
         raise ValidationError(_("This assessment has already finished."))
-    assessment.cancel_requested = True
-    if assessment.status == BiasAssessment.Status.QUEUED:
-        assessment.status = BiasAssessment.Status.CANCELLED
-        assessment.finished_at = timezone.now()
-        assessment.message = gettext_noop("Cancelled before it started.")
-    assessment.save()
-    return assessment
+    return job_cancel(BiasAssessment, assessment.pk)
 
 
 # --- running (in the task worker) ---------------------------------------------------------------
@@ -397,42 +393,6 @@ class _Cancelled(Exception):
 
 
 JobModel = type[BiasAssessment] | type[PrivacyScan]
-
-
-def job_step(model: JobModel, job_id: Any, *, progress: int, message: str) -> bool:
-    """Record a job's progress; False (and the job cancelled) if cancellation was requested.
-
-    Bias assessments and privacy scans share the job fields (status, progress,
-    message, cancel_requested, finished_at, error).
-    """
-    with transaction.atomic():
-        job = model.objects.select_for_update().get(pk=job_id)
-        if job.cancel_requested:
-            _cancelled(job)
-            return False
-        job.status = model.Status.RUNNING
-        job.progress = progress
-        job.message = message
-        job.save()
-    return True
-
-
-def job_fail(
-    model: JobModel, job_id: Any, *, message: str, error: Mapping[str, str] | None = None
-) -> None:
-    model.objects.filter(pk=job_id).update(
-        status=model.Status.FAILED,
-        message=message,
-        error=dict(error) if error else None,
-        finished_at=timezone.now(),
-    )
-
-
-def _cancelled(job: BiasAssessment | PrivacyScan) -> None:
-    job.status = job.Status.CANCELLED
-    job.finished_at = timezone.now()
-    job.message = gettext_noop("Cancelled.")
-    job.save()
 
 
 def job_file_evidence(
@@ -457,7 +417,7 @@ def job_file_evidence(
     with transaction.atomic():
         job = model.objects.select_for_update().select_related("system").get(pk=job_id)
         if job.cancel_requested:
-            _cancelled(job)
+            job_mark_cancelled(job)
             return False
         evidence = Evidence.objects.create(
             system=job.system,
@@ -506,11 +466,9 @@ def _has_nul(value: Any) -> bool:
     return False
 
 
-def _readable_path(data: PredictionsFile) -> str:
-    """The file's path, a server file checked against the data folders again (fail closed)."""
-    if data.source == PredictionsFile.Source.SERVER:
-        return str(datafiles.allowed_server_path(data.location))
-    return str(data.path())
+def bias_assessment_work(assessment_id: Any) -> None:
+    """The work of a bias assessment, run by the job runner (in a child process)."""
+    bias_assessment_run(assessment_id=assessment_id)
 
 
 def bias_assessment_run(*, assessment_id: Any) -> None:
@@ -529,15 +487,30 @@ def bias_assessment_run(*, assessment_id: Any) -> None:
     parameters = dict(assessment.parameters)
     parameters.pop("seed", None)
     try:
-        path = _readable_path(assessment.data)
-        result = fairness.audit(path, seed=SEED, progress=progress, **parameters)
+        with inputs.readable(assessment.data) as path:
+            inputs.check_budget(assessment.data, path)
+            result = fairness.audit(str(path), seed=SEED, progress=progress, **parameters)
     except _Cancelled:
         return
+    except DataLimitError as exc:
+        _fail(
+            assessment_id,
+            message=MSG_OVER_BUDGET,
+            error=datafiles.over_budget_texts(exc),
+        )
+        return
+    except KeyServiceError as exc:
+        _fail(assessment_id, message=gettext_noop("The stored file could not be decrypted."))
+        logger.error("bias assessment %s: %s", assessment_id, exc)
+        return
     except fairness.FairnessError as exc:
+        # The library names the file by its path on the server; readers see its own name.
         _fail(
             assessment_id,
             message=gettext_noop("The data could not be audited."),
-            error={"zh-Hans": exc.localized("zh-Hans"), "en": exc.localized("en")},
+            error=datafiles.localized_without_paths(
+                exc, path=assessment.data.path(), name=assessment.data.name
+            ),
         )
         return
     except ValidationError as exc:

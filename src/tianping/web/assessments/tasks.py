@@ -1,19 +1,22 @@
-"""Background tasks of bias assessments (run by ``tianping worker``)."""
+"""Background tasks of assessments (run by ``tianping worker``, through the job runner)."""
 
 from __future__ import annotations
 
 from django_tasks import task
 
-from tianping.web.assessments import services
+from tianping.web.assessments.models import BiasAssessment, PrivacyScan
+from tianping.web.core.jobs import job_run
 
 
 @task()
 def run_bias_assessment(assessment_id: str) -> None:
-    services.bias_assessment_run(assessment_id=assessment_id)
+    job_run(
+        BiasAssessment,
+        assessment_id,
+        work="tianping.web.assessments.services.bias_assessment_work",
+    )
 
 
 @task()
 def run_privacy_scan(scan_id: str) -> None:
-    from tianping.web.assessments import privacy
-
-    privacy.privacy_scan_run(scan_id=scan_id)
+    job_run(PrivacyScan, scan_id, work="tianping.web.assessments.privacy.privacy_scan_work")

@@ -9,13 +9,12 @@ one transaction.
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tianping.web.accounts.models import Organisation
+from tianping.web.core.jobs import BackgroundJob
 from tianping.web.systems.models import AISystem
 
 
@@ -981,17 +980,11 @@ class Notification(models.Model):
         return f"{self.user} · {self.message[:40]}"
 
 
-class DecisionLetterJob(models.Model):
+class DecisionLetterJob(BackgroundJob):
     """A decision letter rendered in the background, with progress and cancellation."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-        CANCELLED = "cancelled", _("Cancelled")
+    task = "tianping.web.reviews.tasks.render_decision_letter"
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     application = models.ForeignKey(
         Application,
         verbose_name=_("application"),
@@ -999,22 +992,7 @@ class DecisionLetterJob(models.Model):
         related_name="letter_jobs",
     )
     language = models.CharField(_("language"), max_length=8)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
-    )
-    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
-    message = models.CharField(_("message"), max_length=500, blank=True)
-    cancel_requested = models.BooleanField(_("cancellation requested"), default=False)
     pdf = models.BinaryField(_("PDF"), null=True, editable=False)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("decision letter")
@@ -1023,7 +1001,3 @@ class DecisionLetterJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} · {self.language} · {self.status}"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in {self.Status.DONE, self.Status.FAILED, self.Status.CANCELLED}

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from tianping.web.reviews.services import letters
+from tianping.web.core.jobs import job_run
+from tianping.web.reviews.models import DecisionLetterJob
 
 
 @task()
 def render_decision_letter(job_id: str) -> None:
-    letters.letter_job_run(job_id=job_id)
+    job_run(DecisionLetterJob, job_id, work="tianping.web.reviews.services.letters.letter_job_work")

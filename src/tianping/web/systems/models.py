@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tianping.web.accounts.models import Organisation
+from tianping.web.core.jobs import BackgroundJob
 
 
 class Sector(models.TextChoices):
@@ -197,17 +196,11 @@ class SystemEvent(models.Model):
         return f"{self.system} · {self.kind} · {self.at:%Y-%m-%d %H:%M}"
 
 
-class ReportJob(models.Model):
+class ReportJob(BackgroundJob):
     """A report rendered in the background, with progress and cancellation."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-        CANCELLED = "cancelled", _("Cancelled")
+    task = "tianping.web.systems.tasks.render_intake_report"
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     system = models.ForeignKey(
         AISystem, verbose_name=_("AI system"), on_delete=models.CASCADE, related_name="report_jobs"
     )
@@ -215,24 +208,7 @@ class ReportJob(models.Model):
         Intake, verbose_name=_("intake"), on_delete=models.CASCADE, related_name="+"
     )
     language = models.CharField(_("language"), max_length=8)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
-    )
-    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
-    # Stored untranslated (``gettext_noop``) and translated when shown, so each
-    # reader sees it in their own language.
-    message = models.CharField(_("message"), max_length=500, blank=True)
-    cancel_requested = models.BooleanField(_("cancellation requested"), default=False)
     pdf = models.BinaryField(_("PDF"), null=True, editable=False)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -241,7 +217,3 @@ class ReportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.system} · {self.language} · {self.status}"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in {self.Status.DONE, self.Status.FAILED, self.Status.CANCELLED}

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from tianping import tiering
 from tianping.text import normalise_language
 from tianping.web.accounts.models import REGULATOR_KINDS, Organisation
+from tianping.web.core.jobs import error_texts, job_cancel, job_fail, job_step
 from tianping.web.systems.models import AISystem, Intake, Market, ReportJob, SystemEvent
 from tianping.web.systems.selectors import (
     EDIT_ROLES,
@@ -331,8 +332,6 @@ def system_report_context(
 @transaction.atomic
 def report_job_start(*, actor: AbstractBaseUser, system: AISystem, language: str) -> ReportJob:
     """Queue the intake summary PDF of ``system`` for background rendering."""
-    from tianping.web.systems.tasks import render_intake_report
-
     if language not in {"zh-Hans", "en", "both"}:
         raise ValidationError({"language": [_("Choose Chinese, English or both.")]})
     if system.latest_intake is None:
@@ -340,47 +339,27 @@ def report_job_start(*, actor: AbstractBaseUser, system: AISystem, language: str
     job = ReportJob.objects.create(
         system=system, intake=system.latest_intake, language=language, requested_by=actor
     )
-    job_id = str(job.pk)
-    transaction.on_commit(lambda: render_intake_report.enqueue(job_id))
+    transaction.on_commit(job.enqueue)
     return job
 
 
-@transaction.atomic
 def report_job_cancel(*, actor: AbstractBaseUser, job: ReportJob) -> ReportJob:
     """Stop a report; only its requester or someone who may edit the system may."""
     if actor.pk != job.requested_by_id and not can_edit_system(actor, job.system):
         raise PermissionDenied(_("You cannot cancel this report."))
-    job = ReportJob.objects.select_for_update().get(pk=job.pk)
-    if job.is_finished:
+    if ReportJob.objects.get(pk=job.pk).is_finished:
         raise ValidationError(_("This report has already finished."))
-    job.cancel_requested = True
-    if job.status == ReportJob.Status.QUEUED:
-        job.status = ReportJob.Status.CANCELLED
-        job.finished_at = timezone.now()
-        job.message = gettext_noop("Cancelled before it started.")
-    job.save()
-    return job
+    return job_cancel(ReportJob, job.pk)
 
 
 def _job_step(job_id: Any, *, progress: int, message: str) -> bool:
-    """Record progress; return False if cancellation was requested.
+    """Record progress (``message`` untranslated: ``gettext_noop``); False once cancelled."""
+    return job_step(ReportJob, job_id, progress=progress, message=message)
 
-    ``message`` is stored untranslated (mark it with ``gettext_noop``); the job
-    page translates it for whoever reads it.
-    """
-    with transaction.atomic():
-        job = ReportJob.objects.select_for_update().get(pk=job_id)
-        if job.cancel_requested:
-            job.status = ReportJob.Status.CANCELLED
-            job.finished_at = timezone.now()
-            job.message = gettext_noop("Cancelled.")
-            job.save()
-            return False
-        job.status = ReportJob.Status.RUNNING
-        job.progress = progress
-        job.message = message
-        job.save()
-    return True
+
+def report_job_work(job_id: Any) -> None:
+    """The work of a report job, run by the job runner (in a child process)."""
+    report_job_run(job_id=job_id)
 
 
 def report_job_run(*, job_id: Any) -> None:
@@ -399,8 +378,11 @@ def report_job_run(*, job_id: Any) -> None:
     try:
         pdf = reports.intake_summary_pdf(system=system_data, result=result, language=job.language)
     except TianpingError as exc:
-        ReportJob.objects.filter(pk=job_id).update(
-            status=ReportJob.Status.FAILED, message=exc.message[:500], finished_at=timezone.now()
+        job_fail(
+            ReportJob,
+            job_id,
+            message=gettext_noop("The report could not be typeset."),
+            error=error_texts(exc),
         )
         return
     if not _job_step(job_id, progress=90, message=gettext_noop("Saving")):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from tianping.web.systems import services
+from tianping.web.core.jobs import job_run
+from tianping.web.systems.models import ReportJob
 
 
 @task()
 def render_intake_report(job_id: str) -> None:
-    services.report_job_run(job_id=job_id)
+    job_run(ReportJob, job_id, work="tianping.web.systems.services.report_job_work")

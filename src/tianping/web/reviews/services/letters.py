@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from tianping.web.core.jobs import error_texts, job_cancel, job_fail, job_step
 from tianping.web.reviews import selectors
 from tianping.web.reviews.models import Application, DecisionLetterJob
 from tianping.web.reviews.services import common, records
@@ -43,8 +44,6 @@ def letter_job_start(
     *, actor: AbstractBaseUser, application: Application, language: str
 ) -> DecisionLetterJob:
     """Queue the decision letter of ``application`` in ``language`` (zh-Hans, en, both)."""
-    from tianping.web.reviews.tasks import render_decision_letter
-
     records.check_can_request_letter(actor, application)
     if language not in LANGUAGES:
         raise ValidationError({"language": [_("Choose Chinese, English or both.")]})
@@ -61,43 +60,27 @@ def letter_job_start(
             kind="letter_requested",
             payload={"job": str(job.pk), "language": language},
         )
-        job_id = str(job.pk)
-        transaction.on_commit(lambda: render_decision_letter.enqueue(job_id))
+        transaction.on_commit(job.enqueue)
     return job
 
 
-@transaction.atomic
 def letter_job_cancel(*, actor: AbstractBaseUser, job: DecisionLetterJob) -> DecisionLetterJob:
     """Stop a letter; its requester, the applicant or the chair may."""
     if actor.pk != job.requested_by_id and not records.can_request_letter(actor, job.application):
         raise PermissionDenied(_("You cannot cancel this letter."))
-    job = DecisionLetterJob.objects.select_for_update().get(pk=job.pk)
-    if job.is_finished:
+    if DecisionLetterJob.objects.get(pk=job.pk).is_finished:
         raise ValidationError(_("This letter has already finished."))
-    job.cancel_requested = True
-    if job.status == DecisionLetterJob.Status.QUEUED:
-        job.status = DecisionLetterJob.Status.CANCELLED
-        job.finished_at = timezone.now()
-        job.message = gettext_noop("Cancelled before it started.")
-    job.save()
-    return job
+    return job_cancel(DecisionLetterJob, job.pk)
 
 
 def _job_step(job_id: Any, *, progress: int, message: str) -> bool:
-    """Record progress; return False if cancellation was requested."""
-    with transaction.atomic():
-        job = DecisionLetterJob.objects.select_for_update().get(pk=job_id)
-        if job.cancel_requested:
-            job.status = DecisionLetterJob.Status.CANCELLED
-            job.finished_at = timezone.now()
-            job.message = gettext_noop("Cancelled.")
-            job.save()
-            return False
-        job.status = DecisionLetterJob.Status.RUNNING
-        job.progress = progress
-        job.message = message
-        job.save()
-    return True
+    """Record progress (``message`` untranslated: ``gettext_noop``); False once cancelled."""
+    return job_step(DecisionLetterJob, job_id, progress=progress, message=message)
+
+
+def letter_job_work(job_id: Any) -> None:
+    """The work of a letter job, run by the job runner (in a child process)."""
+    letter_job_run(job_id=job_id)
 
 
 def letter_job_run(*, job_id: Any) -> None:
@@ -116,10 +99,11 @@ def letter_job_run(*, job_id: Any) -> None:
     try:
         pdf = reports.decision_letter_pdf(record=record, language=job.language)
     except TianpingError as exc:
-        DecisionLetterJob.objects.filter(pk=job_id).update(
-            status=DecisionLetterJob.Status.FAILED,
-            message=exc.message[:500],
-            finished_at=timezone.now(),
+        job_fail(
+            DecisionLetterJob,
+            job_id,
+            message=gettext_noop("The letter could not be typeset."),
+            error=error_texts(exc),
         )
         return
     if not _job_step(job_id, progress=90, message=gettext_noop("Saving")):

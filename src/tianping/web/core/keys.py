@@ -1,0 +1,167 @@
+"""Keys by purpose, from the environment or a 0600 file, and files encrypted at rest with them.
+
+Each purpose (``uploads`` …) has its own 256-bit keys:
+
+- ``TIANPING_KEY_<PURPOSE>``: base64 of 32 random bytes, or several separated by
+  commas, the newest first; else
+- ``TIANPING_HOME/keys/<purpose>.key``: one base64 key per line, newest first,
+  generated (0600, in a 0700 folder) on first use and refused when others may
+  read it.
+
+The newest key encrypts; every listed key still decrypts, so rotating a key is
+"add a new first line, keep the old ones until what they encrypted is gone".
+
+A file encrypted at rest (:func:`encrypt_file`) is ``TPENC1`` + the key's id
+(8 bytes of its SHA-256) + a 4-byte random file prefix, then chunks of at most
+1 MiB, each AES-256-GCM under a nonce of the prefix and the chunk's number, with
+the header and a last-chunk flag as associated data: a changed, reordered,
+truncated or extended file fails to decrypt.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import os
+import secrets
+import stat
+import struct
+from collections.abc import Iterator
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+
+from tianping.web.home import PRIVATE_FILE_MODE, private_dir
+
+KEY_BYTES = 32
+MAGIC = b"TPENC1"
+CHUNK = 1 << 20
+_HEADER = struct.Struct(">6s8s4s")
+_TAG = 16
+
+ERR_ENV_VALUE = "{name} must be base64 of 32 random bytes (several: comma-separated, newest first)"
+ERR_FILE_MODE = "{path} can be read by other users (mode {mode}); a key file must be 0600"
+ERR_FILE_CONTENT = "{path} must hold one base64 key of 32 bytes per line"
+ERR_PURPOSE = "a key purpose is lower-case letters, digits and '_': {purpose!r}"
+ERR_NOT_ENCRYPTED = "{path} is not a file encrypted at rest by the platform"
+ERR_UNKNOWN_KEY = "{path} was encrypted with a key that is no longer configured"
+ERR_TAMPERED = "{path} was changed, cut or extended after it was encrypted"
+
+
+class KeyServiceError(Exception):
+    """A key is missing, malformed or exposed, or an encrypted file does not decrypt."""
+
+
+def _decode(text: str) -> bytes | None:
+    try:
+        raw = base64.b64decode(text.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return raw if len(raw) == KEY_BYTES else None
+
+
+def key_id(key: bytes) -> bytes:
+    """The public name of a key: the first 8 bytes of its SHA-256."""
+    return hashlib.sha256(b"tianping-key-id\x00" + key).digest()[:8]
+
+
+def keys_for(purpose: str) -> list[bytes]:
+    """The keys of ``purpose``, newest first (at least one; generated on first use)."""
+    if not purpose.replace("_", "").isalnum() or purpose.lower() != purpose:
+        raise KeyServiceError(ERR_PURPOSE.format(purpose=purpose))
+    name = f"TIANPING_KEY_{purpose.upper()}"
+    configured = os.environ.get(name, "").strip()
+    if configured:
+        keys = [_decode(part) for part in configured.split(",")]
+        if not keys or any(k is None for k in keys):
+            raise KeyServiceError(ERR_ENV_VALUE.format(name=name))
+        return [k for k in keys if k is not None]
+    path = private_dir(Path(settings.HOME) / "keys") / f"{purpose}.key"
+    if not path.exists():
+        fresh = base64.b64encode(secrets.token_bytes(KEY_BYTES)) + b"\n"
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+        except FileExistsError:
+            pass  # another process made it first: read theirs
+        else:
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(fresh)
+                handle.flush()
+                os.fsync(handle.fileno())
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        raise KeyServiceError(ERR_FILE_MODE.format(path=path, mode=oct(mode)))
+    lines = [line for line in path.read_text("ascii").splitlines() if line.strip()]
+    keys = [_decode(line) for line in lines]
+    if not keys or any(k is None for k in keys):
+        raise KeyServiceError(ERR_FILE_CONTENT.format(path=path))
+    return [k for k in keys if k is not None]
+
+
+def _nonce(prefix: bytes, number: int) -> bytes:
+    return prefix + struct.pack(">Q", number)
+
+
+def encrypt_file(source: Path, target: Path, *, purpose: str) -> None:
+    """Encrypt ``source`` into ``target`` (created 0600) with the newest key of ``purpose``."""
+    key = keys_for(purpose)[0]
+    aead = AESGCM(key)
+    header = _HEADER.pack(MAGIC, key_id(key), secrets.token_bytes(4))
+    prefix = header[-4:]
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE_MODE)
+    with open(source, "rb") as plain, os.fdopen(descriptor, "wb") as out:
+        out.write(header)
+        number = 0
+        chunk = plain.read(CHUNK)
+        while True:
+            following = plain.read(CHUNK)
+            last = not following
+            aad = header + (b"\x01" if last else b"\x00")
+            out.write(aead.encrypt(_nonce(prefix, number), chunk, aad))
+            if last:
+                break
+            chunk, number = following, number + 1
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def decrypt_chunks(path: Path, *, purpose: str) -> Iterator[bytes]:
+    """The plain bytes of a file :func:`encrypt_file` wrote, chunk by chunk, each verified."""
+    with open(path, "rb") as handle:
+        header = handle.read(_HEADER.size)
+        if len(header) != _HEADER.size or not header.startswith(MAGIC):
+            raise KeyServiceError(ERR_NOT_ENCRYPTED.format(path=path.name))
+        _magic, kid, prefix = _HEADER.unpack(header)
+        key = next((k for k in keys_for(purpose) if key_id(k) == kid), None)
+        if key is None:
+            raise KeyServiceError(ERR_UNKNOWN_KEY.format(path=path.name))
+        aead = AESGCM(key)
+        number = 0
+        sealed = handle.read(CHUNK + _TAG)
+        while True:
+            following = handle.read(CHUNK + _TAG)
+            last = not following
+            try:
+                yield aead.decrypt(
+                    _nonce(prefix, number), sealed, header + (b"\x01" if last else b"\x00")
+                )
+            except InvalidTag:
+                raise KeyServiceError(ERR_TAMPERED.format(path=path.name)) from None
+            if last:
+                return
+            sealed, number = following, number + 1
+
+
+def decrypt_file(source: Path, target: Path, *, purpose: str) -> None:
+    """Decrypt ``source`` into ``target`` (created 0600); nothing is left of a failed one."""
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE_MODE)
+    try:
+        with os.fdopen(descriptor, "wb") as out:
+            for chunk in decrypt_chunks(source, purpose=purpose):
+                out.write(chunk)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
