@@ -15,6 +15,7 @@ the server set it from the proxy's header (waitress: ``trusted_proxy``).
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import math
 from dataclasses import dataclass
@@ -34,9 +35,18 @@ logger = logging.getLogger(__name__)
 CACHE = "throttle"
 
 
+UNKNOWN_ADDRESS = "0.0.0.0"  # noqa: S104 - a placeholder recorded, never bound
+"""Recorded for a request without a valid ``REMOTE_ADDR`` (an internal call, a test's
+``force_login``): PostgreSQL keeps addresses in an ``inet`` column, which refuses text."""
+
+
 def client_address(request: HttpRequest) -> str:
     """The address a request came from (``REMOTE_ADDR``; never a header the client sets)."""
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
+    raw = str(request.META.get("REMOTE_ADDR") or "")
+    try:
+        return str(ipaddress.ip_address(raw))
+    except ValueError:
+        return UNKNOWN_ADDRESS
 
 
 class TooManyAttempts(Exception):
