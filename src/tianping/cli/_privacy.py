@@ -401,7 +401,7 @@ def anonymity_command(
     language = lang or DEFAULT_LANGUAGE
     console = Console(stderr=json_out == "-")
     enforce(
-        data,
+        [data, *([population] if population else [])],
         max_rows=max_rows,
         max_cells=max_cells,
         max_decoded_bytes=max_decoded_bytes,

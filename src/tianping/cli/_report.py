@@ -18,6 +18,7 @@ import typer
 import yaml
 from rich.console import Console
 
+from tianping import yamlsafe
 from tianping.reports import (
     REPORT_LANGUAGES,
     ReportError,
@@ -72,7 +73,7 @@ def _read_system(path: Path) -> Mapping[str, Any]:
     if len(data) > MAX_SYSTEM_BYTES:
         raise ReportError(FILE_TOO_LARGE.format(path=path, limit=MAX_SYSTEM_BYTES))
     try:
-        document = yaml.safe_load(data.decode("utf-8-sig"))
+        document = yamlsafe.load(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise ReportError(
             FILE_UNREADABLE.format(what="the system file", path=path, detail=exc)

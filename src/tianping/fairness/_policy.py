@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 import yaml
 
+from tianping import yamlsafe
 from tianping.fairness._disparities import disparity_definition
 from tianping.fairness._errors import PolicyError
 from tianping.fairness._messages import ERR_INVALID_POLICY, ERR_UNKNOWN_POLICY, VERDICT_WORDS
@@ -237,7 +238,7 @@ def load_policy(policy: str | Path | Policy | Mapping[str, Any] = DEFAULT_POLICY
                 params={"name": name, "known": ", ".join(available_policies())},
             )
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yamlsafe.load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise _invalid(str(path), str(exc).splitlines()[0]) from exc
     return policy_from_mapping(data, source=str(path))

@@ -29,6 +29,7 @@ import numpy as np
 import yaml
 from scipy import stats  # type: ignore[import-untyped, unused-ignore]
 
+from tianping import yamlsafe
 from tianping.fairness._counts import CountTable, group_key, level_name
 from tianping.fairness._errors import PopulationError
 from tianping.fairness._io import json_number
@@ -135,7 +136,7 @@ def load_population(
         return population_from_mapping(population)
     path = Path(population)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yamlsafe.load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise PopulationError(
             ERR_INVALID_POPULATION,

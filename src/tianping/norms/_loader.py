@@ -13,6 +13,7 @@ import yaml
 from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode
 
+from tianping import yamlsafe
 from tianping.norms import _errors as msg
 from tianping.norms._catalogue import Catalogue
 from tianping.norms._checks import reference_problems
@@ -76,6 +77,7 @@ def _construct_mapping(loader: _CatalogueLoader, node: MappingNode) -> dict[Any,
 
 
 _CatalogueLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_CatalogueLoader.add_constructor(yamlsafe.INT_TAG, yamlsafe.construct_yaml_int)
 
 
 def load_catalogue(path: Path | None = None) -> Catalogue:

@@ -37,6 +37,7 @@ from referencing import Registry, Resource
 from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode
 
+from tianping import yamlsafe
 from tianping.norms import SCHEMA_DIR as NORMS_SCHEMA_DIR
 from tianping.norms import Confidence
 from tianping.review import _messages as msg
@@ -99,6 +100,7 @@ def _construct_mapping(loader: DataLoader, node: MappingNode) -> dict[Any, Any]:
 
 
 DataLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+DataLoader.add_constructor(yamlsafe.INT_TAG, yamlsafe.construct_yaml_int)
 
 
 def parse_yaml(text: str) -> Any:

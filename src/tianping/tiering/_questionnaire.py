@@ -19,6 +19,7 @@ from typing import cast
 
 import yaml
 
+from tianping import yamlsafe
 from tianping.text import LocalizedText
 from tianping.tiering._errors import QuestionnaireError
 from tianping.tiering._models import (
@@ -101,7 +102,7 @@ def _load_cached(path: str | None) -> Questionnaire:
         except (OSError, UnicodeDecodeError) as exc:
             raise QuestionnaireError(f"cannot read questionnaire {source}: {exc}") from exc
     try:
-        data = yaml.safe_load(text)
+        data = yamlsafe.load(text)
     except yaml.YAMLError as exc:
         raise QuestionnaireError(f"questionnaire {source} is not valid YAML: {exc}") from exc
     return parse_questionnaire(data, source=source)

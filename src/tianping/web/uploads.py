@@ -20,6 +20,7 @@ Three layers, so an oversized upload is never written to disk in full:
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -74,9 +75,37 @@ def request_limit() -> int:
     return int(settings.TIANPING_MAX_REQUEST_BYTES)
 
 
-def upload_limit(view_name: str | None) -> int:
-    """The limit on the files of one request to the endpoint named ``view_name``."""
-    return ENDPOINT_LIMITS.get(view_name or "", default_limit)()
+def upload_limit(view_name: str | None, route: str | None = None) -> int:
+    """The limit on the files of one request to the endpoint named ``view_name``.
+
+    Several API operations share one path (``GET`` and ``POST`` of
+    ``/api/reviews/entrustments``), and Django resolves the path to the name of
+    the first: an upload endpoint is therefore also found by its ``route``.
+    """
+    if view_name in ENDPOINT_LIMITS:
+        return ENDPOINT_LIMITS[view_name]()
+    by_route = _route_limits().get(route or "")
+    return (by_route or default_limit)()
+
+
+@functools.cache
+def _route_limits() -> dict[str, Callable[[], int]]:
+    """The route of every upload endpoint, and its limit."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found: dict[str, Callable[[], int]] = {}
+
+    def walk(resolver: URLResolver, prefix: str, route: str) -> None:
+        for pattern in resolver.url_patterns:
+            text = route + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                namespace = pattern.namespace
+                walk(pattern, prefix + (f"{namespace}:" if namespace else ""), text)
+            elif isinstance(pattern, URLPattern) and prefix + str(pattern.name) in ENDPOINT_LIMITS:
+                found[text] = ENDPOINT_LIMITS[prefix + str(pattern.name)]
+
+    walk(get_resolver(), "", "")
+    return found
 
 
 def megabytes(limit: int) -> str:
@@ -184,7 +213,7 @@ class UploadLimitMiddleware:
         if request.method != "POST" or request.content_type != "multipart/form-data":
             return None
         match = request.resolver_match
-        limit = upload_limit(match.view_name if match else None)
+        limit = upload_limit(match.view_name if match else None, match.route if match else None)
         if not _is_api(request):
             request.upload_handlers.insert(0, SizeLimitedUploadHandler(request, limit=limit))
             return None
@@ -238,7 +267,7 @@ def cut_off(request: HttpRequest) -> int | None:
     if not getattr(request, SizeLimitedUploadHandler.flag, False):
         return None
     match = request.resolver_match
-    return upload_limit(match.view_name if match else None)
+    return upload_limit(match.view_name if match else None, match.route if match else None)
 
 
 def server_options() -> dict[str, Any]:
