@@ -4,8 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+BENCH_VENV := .venv-bench
 
-.PHONY: setup system-deps demo test test-sqlite test-postgres lint messages clean
+.PHONY: setup system-deps demo test test-sqlite test-postgres lint messages bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,5 +40,14 @@ messages: setup
 	cd src/tianping/web && ../../../$(BIN)/django-admin makemessages -l zh_Hans -l en --settings=tianping.web.settings --no-obsolete --no-location
 	cd src/tianping/web && ../../../$(BIN)/django-admin compilemessages --settings=tianping.web.settings
 
+# Every benchmark, on a fresh virtualenv with the bench extra (Presidio, spaCy) and the
+# reference implementations; each prints its ratio against the reference and peak memory.
+bench: system-deps
+	rm -rf $(BENCH_VENV)
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install -q --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install -q -e '.[dev,postgres,bench]'
+	@set -e; for script in benchmarks/*.py; do echo "== $$script"; $(BENCH_VENV)/bin/python $$script; done
+
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(BENCH_VENV) var .pytest_cache .mypy_cache .ruff_cache
