@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 BENCH_VENV := .venv-bench
+PORT ?= 8000
 
 .PHONY: setup system-deps demo test test-sqlite test-postgres lint messages bench clean
 
@@ -20,7 +21,7 @@ system-deps:
 setup: system-deps $(STAMP)
 
 demo: setup
-	$(BIN)/tianping demo
+	$(BIN)/tianping demo --port $(PORT)
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks

@@ -6,14 +6,18 @@ This is the only bridge between the CLI and Django; the CLI imports it lazily.
 from __future__ import annotations
 
 import atexit
+import errno
 import os
 import signal
+import socket
 import subprocess
 import sys
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+
+from tianping.errors import TianpingError
 
 console = Console()
 DEMO_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
@@ -75,8 +79,33 @@ def _exit_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, _handler)
 
 
+ERR_PORT_BUSY = (
+    "Port {port} on {host} is already in use (another server is running there). "
+    "Choose another: tianping {command} --port {other}, or make demo PORT={other}."
+)
+
+
+class PortBusyError(TianpingError):
+    """The address to serve on is taken."""
+
+
+def check_port(host: str, port: int, *, command: str) -> None:
+    """Refuse to start on a port another process listens on, saying how to choose another."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as waitress binds
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            if error.errno != errno.EADDRINUSE:
+                raise
+            raise PortBusyError(
+                ERR_PORT_BUSY.format(host=host, port=port, command=command, other=port + 1)
+            ) from None
+
+
 def run_server(*, host: str, port: int, threads: int = 8, with_worker: bool = True) -> None:
-    """Migrate, then serve with waitress (and a task worker process)."""
+    """Migrate, then serve with waitress (and task worker processes)."""
+    check_port(host, port, command="serve")
     setup()
     migrate()
     from waitress import serve
@@ -131,6 +160,7 @@ def print_credentials(accounts: list[dict[str, str]]) -> None:
 
 def run_demo(*, host: str, port: int, reset: bool = False) -> None:
     """Prepare the embedded database with demo data, print the accounts, then serve."""
+    check_port(host, port, command="demo")
     # The demo's mail (password resets of its made-up addresses) is printed to the console.
     os.environ.setdefault("TIANPING_EMAIL_BACKEND", DEMO_EMAIL_BACKEND)
     # The demo's regulators, certifier and administrators sign in with the shared password
