@@ -48,3 +48,15 @@ def test_a_command_exit_status_reaches_the_shell() -> None:
         "2026-11-01",
     )
     assert passing.returncode == 0, passing.stderr
+
+
+def test_a_column_named_with_brackets_prints_literally_in_an_error(tmp_path: Path) -> None:
+    data = tmp_path / "scores.csv"
+    data.write_text("sex,y,score[v2]\nF,1,0.5\nM,0,0.2\n", encoding="utf-8")
+    result = run(
+        "fairness", "audit", str(data), "--protected", "sex", "--label", "y",
+        "--score", "score[v3]", "--lang", "en",
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "score[v2]" in result.stderr and "score[v3]" in result.stderr
+    assert "\\[" not in result.stderr

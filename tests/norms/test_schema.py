@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
+from tianping import yamlsafe
 from tianping.norms import (
     CATALOGUE_FILES,
     DATA_DIR,
@@ -319,10 +320,13 @@ def test_a_yaml_syntax_error_names_its_line(copy: Path) -> None:
 
 def test_a_duplicate_yaml_key_is_refused_rather_than_silently_overwritten(copy: Path) -> None:
     text = (copy / "norms.yaml").read_text(encoding="utf-8")
+    first = text[: text.index("confidence: V\n")].count("\n") + 1
     text = text.replace("confidence: V\n", "confidence: V\nconfidence: S\n", 1)
     (copy / "norms.yaml").write_text(text, encoding="utf-8")
     [problem] = problems_of(copy)
-    assert msg.DUPLICATE_KEY.format(key="confidence") in problem.message
+    duplicate = yamlsafe.ERR_DUPLICATE_KEY.format(key="confidence", first=first)
+    assert problem.message == msg.YAML_SYNTAX.format(error=duplicate)
+    assert problem.path == f"line {first + 1}, column 1"
 
 
 def test_the_error_message_names_the_file_the_place_and_the_problem(copy: Path) -> None:

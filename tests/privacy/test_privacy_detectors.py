@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from tianping.privacy import ENTITIES, DetectorError, Scanner, load_detectors
-from tianping.privacy._detectors import _read_yaml, detectors_from_mapping, load_pipl_classes
+from tianping.privacy._detectors import detectors_from_mapping, load_pipl_classes, read_data
 
 ISSUE_ENTITIES = [
     "cn_resident_id",
@@ -49,7 +49,7 @@ def test_every_entity_has_a_pipl_class_and_bilingual_label() -> None:
 
 
 def _data() -> dict:
-    return copy.deepcopy(_read_yaml(None, "detectors.yaml")[0])
+    return copy.deepcopy(read_data(None, "detectors.yaml")[0])
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,6 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
@@ -38,9 +37,9 @@ from tianping.fairness import (
     Stage,
     audit,
     available_policies,
+    file_format,
     load_policy,
 )
-from tianping.fairness._io import file_format
 from tianping.text import DEFAULT_LANGUAGE, LANGUAGES, LocalizedText, normalise_language
 
 app = typer.Typer(
@@ -146,10 +145,9 @@ LanguageOption = Annotated[
 
 
 def _fail(exc: FairnessError, language: str) -> NoReturn:
-    """Re-raise for the console: in ``language``, with Rich markup characters escaped."""
+    """Re-raise for the console in ``language``; ``main`` prints it as plain text, unescaped."""
     worded = exc.in_language(language)
-    hint = None if worded.hint is None else escape(worded.hint)
-    raise FairnessCommandError(escape(worded.message), hint=hint) from exc
+    raise FairnessCommandError(worded.message, hint=worded.hint) from exc
 
 
 def _parse_bins(values: list[str]) -> dict[str, list[float]]:
@@ -245,7 +243,7 @@ def _spark_frame(data: str, language: str) -> Iterator[Any]:
         spark_sql = importlib.import_module("pyspark.sql")
     except ImportError as exc:
         raise FairnessCommandError(
-            _ui("no_spark", language).format(reason=escape(_first_line(exc))),
+            _ui("no_spark", language).format(reason=_first_line(exc)),
             hint=_ui("no_spark_hint", language),
         ) from exc
     try:
@@ -268,9 +266,7 @@ def _spark_frame(data: str, language: str) -> Iterator[Any]:
         yield frame
     except spark_errors.PySparkException as exc:
         # Spark reads lazily: a file it cannot parse may fail only while counting.
-        message = _ui("spark_failed", language).format(
-            path=escape(data), reason=escape(_first_line(exc))
-        )
+        message = _ui("spark_failed", language).format(path=data, reason=_first_line(exc))
         raise FairnessCommandError(message) from exc
     finally:
         if active is None:

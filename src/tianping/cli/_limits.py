@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from tianping.datalimits import DataLimitError, DataLimits, check_file, kind_of
 from tianping.errors import TianpingError
@@ -61,4 +60,4 @@ def enforce(
         try:
             check_file(path, limits)
         except DataLimitError as exc:
-            raise DataLimitCommandError(escape(f"{path}: {exc.localized(language)}")) from exc
+            raise DataLimitCommandError(f"{path}: {exc.localized(language)}") from exc

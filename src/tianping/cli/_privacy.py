@@ -28,6 +28,7 @@ from tianping.errors import TianpingError
 from tianping.privacy import (
     ENTITIES,
     SKIP_REASONS,
+    Corpus,
     PrivacyError,
     ScanLimits,
     Scanner,
@@ -37,12 +38,11 @@ from tianping.privacy import (
     generate_corpus,
     load_detectors,
     load_policy,
+    pipl_label,
     profile_table,
     scan,
 )
 from tianping.privacy import Progress as ScanProgress
-from tianping.privacy._evaluation import Corpus
-from tianping.privacy._profile import pipl_label
 from tianping.text import DEFAULT_LANGUAGE, LANGUAGES, LocalizedText, normalise_language
 
 app = typer.Typer(
@@ -137,10 +137,9 @@ JsonOption = Annotated[
 
 
 def _fail(exc: PrivacyError, language: str) -> NoReturn:
-    """Re-raise for the console: in ``language``, with Rich markup characters escaped."""
+    """Re-raise for the console in ``language``; ``main`` prints it as plain text, unescaped."""
     worded = exc.in_language(language)
-    hint = None if worded.hint is None else escape(worded.hint)
-    raise PrivacyCommandError(escape(worded.message), hint=hint) from exc
+    raise PrivacyCommandError(worded.message, hint=worded.hint) from exc
 
 
 def _entities(value: str | None) -> list[str] | None:

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import yaml
 from rich.console import Console
 
 from tianping import yamlsafe
@@ -73,13 +72,13 @@ def _read_system(path: Path) -> Mapping[str, Any]:
     if len(data) > MAX_SYSTEM_BYTES:
         raise ReportError(FILE_TOO_LARGE.format(path=path, limit=MAX_SYSTEM_BYTES))
     try:
-        document = yamlsafe.load(data.decode("utf-8-sig"))
+        document = yamlsafe.load(data.decode("utf-8-sig"), source=str(path))
     except UnicodeDecodeError as exc:
         raise ReportError(
             FILE_UNREADABLE.format(what="the system file", path=path, detail=exc)
         ) from exc
-    except yaml.YAMLError as exc:
-        raise ReportError(FILE_NOT_YAML.format(path=path, detail=exc)) from exc
+    except yamlsafe.DataFileError as exc:
+        raise ReportError(FILE_NOT_YAML.format(path=path, detail=exc.detail)) from exc
     if not isinstance(document, Mapping):
         raise ReportError(FILE_NOT_MAPPING.format(path=path))
     return document

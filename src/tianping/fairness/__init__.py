@@ -91,6 +91,7 @@ from tianping.fairness._counts import (
     ScoreHistogram,
     bin_labels,
     count_table,
+    group_key,
     level_name,
 )
 from tianping.fairness._disparities import (
@@ -107,6 +108,7 @@ from tianping.fairness._errors import (
     PolicyError,
     PopulationError,
 )
+from tianping.fairness._io import file_format
 from tianping.fairness._metrics import (
     DEFAULT_CALIBRATION_BINS,
     DEFAULT_MIN_GROUP_SIZE,
@@ -197,6 +199,8 @@ __all__ = [
     "bootstrap_statistics",
     "count_table",
     "disparity_definition",
+    "file_format",
+    "group_key",
     "group_metrics",
     "independence_test",
     "level_name",

@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tianping.fairness._errors import FairnessDataError, FairnessError
-from tianping.fairness._io import Frame, open_frame
+from tianping.fairness._io import open_frame
 from tianping.fairness._messages import (
     ERR_BAD_BINS,
     ERR_BAD_PARAMETER,
@@ -512,10 +512,6 @@ def _binary_codes(
     is_positive = _positive_test(positive)
     codes = {name: int(is_positive(v)) for name, v in distinct.items()}
     return codes, any(codes.values())
-
-
-def _column_names(frame: Frame) -> list[str]:
-    return list(frame.collect_schema().names())
 
 
 def count_table(

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -367,15 +367,6 @@ def group_values(cells: FloatArray, rate_name: str) -> FloatArray:
         weight, benefit = benefits(cells)
         return safe_divide(benefit, weight)
     return _rate_values(cells, rate_name)
-
-
-def evaluation_to_floats(evaluation: Evaluation) -> dict[str, Any]:
-    """A scalar evaluation as floats (for one table, not replicates)."""
-    return {
-        "value": float(evaluation.value),
-        "vs_reference": None if evaluation.vs_reference is None else float(evaluation.vs_reference),
-        "rate": evaluation.rate,
-    }
 
 
 __all__ = [

@@ -249,7 +249,6 @@ DISPARITY_NAMES: dict[str, LocalizedText] = {
 
 DIFFERENCE_OF = LocalizedText(zh="{rate}差异", en="{rate} difference")
 RATIO_OF = LocalizedText(zh="{rate}比率", en="{rate} ratio")
-INTERSECTION = LocalizedText(zh=" × ", en=" × ")
 
 ROLE_NAMES: dict[str, LocalizedText] = {
     "label": LocalizedText(zh="标签", en="label"),

@@ -23,8 +23,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
 from tianping import yamlsafe
 from tianping.fairness._disparities import disparity_definition
 from tianping.fairness._errors import PolicyError
@@ -238,8 +236,10 @@ def load_policy(policy: str | Path | Policy | Mapping[str, Any] = DEFAULT_POLICY
                 params={"name": name, "known": ", ".join(available_policies())},
             )
     try:
-        data = yamlsafe.load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        data = yamlsafe.load_file(path)
+    except yamlsafe.DataFileError as exc:
+        raise _invalid(str(path), exc.detail) from exc
+    except (OSError, UnicodeDecodeError) as exc:
         raise _invalid(str(path), str(exc).splitlines()[0]) from exc
     return policy_from_mapping(data, source=str(path))
 

@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 from scipy import stats  # type: ignore[import-untyped, unused-ignore]
 
 from tianping import yamlsafe
@@ -136,11 +135,12 @@ def load_population(
         return population_from_mapping(population)
     path = Path(population)
     try:
-        data = yamlsafe.load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        data = yamlsafe.load_file(path)
+    except (OSError, UnicodeDecodeError, yamlsafe.DataFileError) as exc:
+        problem = exc.detail if isinstance(exc, yamlsafe.DataFileError) else str(exc)
         raise PopulationError(
             ERR_INVALID_POPULATION,
-            params={"source": str(path), "problem": str(exc).splitlines()[0]},
+            params={"source": str(path), "problem": problem.splitlines()[0]},
         ) from exc
     return population_from_mapping(data, source=str(path))
 

@@ -43,7 +43,12 @@ receipt
 store
     Where a ledger's bytes live (:class:`LedgerStore`): :class:`FileStore`
     (append-only files, for the command line), :class:`SQLiteStore` (group
-    commit), :class:`MemoryStore`.
+    commit), :class:`MemoryStore`. A store keeps every entry and every node
+    of a perfect subtree (a :data:`StoredNode`, ``(level, index, hash)`` at a
+    :data:`NodeAddress` ``(level, index)``) in post-order
+    (:func:`node_position`, :func:`stored_node_count`); a new store kind
+    checks its input with :func:`check_origin`, :func:`check_range`,
+    :func:`check_append` and :func:`check_checkpoint_size`.
 export, audit
     One JSON Lines file anyone can verify (:func:`export_store`,
     :func:`verify_export`); re-deriving a store's every hash
@@ -126,7 +131,16 @@ from tianping.ledger._proofs import (
 )
 from tianping.ledger._receipt import RECEIPT_FORMAT, Receipt, verify_receipt
 from tianping.ledger._sqlite import SQLiteStore
-from tianping.ledger._store import LedgerStore, MemoryStore
+from tianping.ledger._store import (
+    LedgerStore,
+    MemoryStore,
+    StoredNode,
+    check_append,
+    check_checkpoint_size,
+    check_origin,
+    check_range,
+)
+from tianping.ledger._tree import NodeAddress, node_position, stored_node_count
 
 __all__ = [
     "EMPTY_ROOT",
@@ -158,6 +172,7 @@ __all__ = [
     "LedgerError",
     "LedgerStore",
     "MemoryStore",
+    "NodeAddress",
     "Note",
     "NoteError",
     "NoteSignature",
@@ -171,10 +186,15 @@ __all__ = [
     "SQLiteStore",
     "SignedCheckpoint",
     "StoreError",
+    "StoredNode",
     "TamperError",
     "VerifierKey",
     "audit_store",
     "canonical_json",
+    "check_append",
+    "check_checkpoint_size",
+    "check_origin",
+    "check_range",
     "create_store",
     "export_store",
     "is_canonical",
@@ -182,6 +202,7 @@ __all__ = [
     "make_leaf",
     "matches_salted_hash",
     "node_hash",
+    "node_position",
     "open_note",
     "open_store",
     "parse_json",
@@ -191,6 +212,7 @@ __all__ = [
     "salted_hash",
     "sign_checkpoint",
     "sign_note",
+    "stored_node_count",
     "verify_checkpoint",
     "verify_consistency",
     "verify_export",

@@ -23,9 +23,12 @@ monitor
 reading
     A :class:`MonitorReading`: ``ok``, ``warn``, ``fail`` or
     ``insufficient_data`` — too few decisions is reported, never a silent pass.
+
+A monitors file that cannot be read or is invalid raises :class:`MonitorError`.
 """
 
 from tianping.monitoring._monitors import (
+    MonitorError,
     MonitorReading,
     MonitorSpec,
     evaluate,
@@ -36,6 +39,7 @@ from tianping.monitoring._records import count_decisions
 from tianping.monitoring._window import RollingCounts
 
 __all__ = [
+    "MonitorError",
     "MonitorReading",
     "MonitorSpec",
     "RollingCounts",

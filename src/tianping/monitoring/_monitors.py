@@ -10,8 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
+from tianping import yamlsafe
 from tianping.errors import TianpingError
 from tianping.fairness import CountTable, group_metrics
 from tianping.monitoring._window import RollingCounts
@@ -111,7 +110,10 @@ def load_monitors(path: Path | None = None) -> tuple[MonitorSpec, ...]:
 
 @cache
 def _load(path: Path) -> tuple[MonitorSpec, ...]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        data = yamlsafe.load_file(path)
+    except yamlsafe.DataFileError as exc:
+        raise MonitorError(f"{path.name}: {exc.detail}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("monitors"), list):
         raise MonitorError(f"{path.name}: expected a mapping with a 'monitors' list")
     specs = tuple(MonitorSpec.from_json(item) for item in data["monitors"])

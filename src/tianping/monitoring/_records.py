@@ -7,8 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 
 from tianping.errors import TianpingError
-from tianping.fairness import CountTable
-from tianping.fairness._counts import group_key, level_name
+from tianping.fairness import CountTable, group_key, level_name
 
 ERR_NO_ATTRIBUTES = "Monitoring needs at least one protected attribute."
 ERR_BAD_RECORD = "Decision record {index}: {problem}."

@@ -20,7 +20,6 @@ NOT_A_DIRECTORY = "not a directory: the catalogue is a folder of YAML files"
 MISSING_FILE = "file is missing"
 NOT_UTF8 = "file is not UTF-8 text: {error}"
 YAML_SYNTAX = "YAML syntax error: {error}"
-DUPLICATE_KEY = "duplicate key {key!r} in one mapping"
 BLANK_TEXT = "text is blank; write the text in this language"
 DUPLICATE_ID = "{what} {key!r} appears more than once (first at {first})"
 VERSION_MISMATCH = (

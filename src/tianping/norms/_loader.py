@@ -9,10 +9,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, cast
 
-import yaml
-from yaml.constructor import ConstructorError
-from yaml.nodes import MappingNode
-
 from tianping import yamlsafe
 from tianping.norms import _errors as msg
 from tianping.norms._catalogue import Catalogue
@@ -41,43 +37,6 @@ from tianping.text import LocalizedText
 
 #: The catalogue shipped with Tianping.
 DATA_DIR = Path(__file__).resolve().parent / "data"
-
-try:
-    from yaml import CSafeLoader as _BaseLoader
-except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
-
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
-
-
-class _CatalogueLoader(_BaseLoader):
-    """Safe YAML that keeps dates as text (the schema checks them) and refuses duplicate keys."""
-
-    yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
-        for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-    }
-
-
-def _construct_mapping(loader: _CatalogueLoader, node: MappingNode) -> dict[Any, Any]:
-    mapping = loader.construct_mapping(node)
-    if len(mapping) != len(node.value):
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = loader.construct_object(key_node)
-            if key in seen:
-                raise ConstructorError(
-                    "while reading a mapping",
-                    node.start_mark,
-                    msg.DUPLICATE_KEY.format(key=key),
-                    key_node.start_mark,
-                )
-            seen.add(key)
-    return mapping
-
-
-_CatalogueLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-_CatalogueLoader.add_constructor(yamlsafe.INT_TAG, yamlsafe.construct_yaml_int)
 
 
 def load_catalogue(path: Path | None = None) -> Catalogue:
@@ -169,18 +128,12 @@ def _read(directory: Path) -> tuple[dict[str, Any], list[CatalogueProblem]]:
             )
             continue
         try:
-            document = yaml.load(text, Loader=_CatalogueLoader)  # noqa: S506 - a safe loader
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-            error = " ".join(part for part in (exc.context, exc.problem) if part)
+            document = yamlsafe.load(text, source=name, dates_as_text=True)
+        except yamlsafe.DataFileError as exc:
             problems.append(
-                CatalogueProblem(file=name, path=where, message=msg.YAML_SYNTAX.format(error=error))
-            )
-            continue
-        except yaml.YAMLError as exc:
-            problems.append(
-                CatalogueProblem(file=name, path="", message=msg.YAML_SYNTAX.format(error=exc))
+                CatalogueProblem(
+                    file=name, path=exc.where, message=msg.YAML_SYNTAX.format(error=exc.problem)
+                )
             )
             continue
         file_problems = schema_problems(kind, document, name)

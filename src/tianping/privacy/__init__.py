@@ -32,7 +32,8 @@ salt, hash
 PIPL class
     ``sensitive`` (PIPL Art. 28: financial accounts, location, minors' data,
     health …), ``high-risk`` (identity-document numbers, GB/T 45574-2025),
-    ``ordinary``, or ``none`` (data: ``data/pipl.yaml``).
+    ``ordinary``, or ``none`` (data: ``data/pipl.yaml``); :func:`pipl_label`
+    gives its bilingual name.
 minor
     A person under 14 on the reference date, from a birth date or resident ID.
 quasi-identifiers, equivalence class
@@ -116,7 +117,7 @@ from tianping.privacy._evaluation import (
 from tianping.privacy._findings import Finding, keyed_hash, mask_value, new_salt, salt_id
 from tianping.privacy._inputs import ScanLimits, SourceReport, sniff_encoding
 from tianping.privacy._messages import SKIP_REASONS
-from tianping.privacy._profile import ColumnProfile, TableProfile, profile_table
+from tianping.privacy._profile import ColumnProfile, TableProfile, pipl_label, profile_table
 from tianping.privacy._scan import Progress, ScanReport, scan
 from tianping.privacy._scanner import DEFAULT_MIN_CONFIDENCE, MINOR_AGE, Scanner
 from tianping.privacy._screen import (
@@ -198,6 +199,7 @@ __all__ = [
     "merge_counts",
     "new_salt",
     "parse_date",
+    "pipl_label",
     "policy_from_mapping",
     "profile_table",
     "resident_id_birth_date",

@@ -45,7 +45,6 @@ import narwhals as nw
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.csv as pacsv  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
-import yaml
 
 from tianping import jsonsafe, yamlsafe
 from tianping.csvsafe import ArrowCSVWriter
@@ -185,8 +184,10 @@ def load_policy(path: str | Path) -> DeidentificationPolicy:
     """Read a policy file (YAML)."""
     file = Path(path)
     try:
-        data = yamlsafe.load(file.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        data = yamlsafe.load_file(file)
+    except yamlsafe.DataFileError as exc:
+        raise _fail(str(file), exc.detail) from exc
+    except (OSError, UnicodeDecodeError) as exc:
         raise _fail(str(file), str(exc).splitlines()[0]) from exc
     return policy_from_mapping(data, source=str(file))
 
@@ -233,9 +234,9 @@ def address_city(value: str) -> str | None:
     """The province and city an address starts with (``浙江省杭州市西湖区…`` → ``浙江省杭州市``)."""
     global _CITY
     if _CITY is None:
-        from tianping.privacy._detectors import _read_yaml
+        from tianping.privacy._detectors import read_data
 
-        lists = _read_yaml(None, "detectors.yaml")[0]["lists"]
+        lists = read_data(None, "detectors.yaml")[0]["lists"]
         provinces = "|".join(sorted(map(re.escape, lists["province"]), key=len, reverse=True))
         suffixes = "|".join(sorted(map(re.escape, lists["province_suffix"]), key=len, reverse=True))
         _CITY = re.compile(

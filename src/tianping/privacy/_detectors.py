@@ -18,8 +18,7 @@ from pathlib import Path
 from re import _parser as sre_parse  # type: ignore[attr-defined]  # Python 3.11+
 from typing import Any, Literal
 
-import yaml
-
+from tianping import yamlsafe
 from tianping.privacy._checksums import VALIDATORS
 from tianping.privacy._errors import DetectorError
 from tianping.privacy._messages import ERR_BAD_DETECTORS, ERR_UNKNOWN_ENTITY, HINT_ENTITIES
@@ -354,18 +353,33 @@ def _words(raw: Any) -> tuple[str, ...]:
     return tuple(str(w).lower() for lang in ("zh-Hans", "en") for w in raw.get(lang, []))
 
 
-def _read_yaml(path: Path | None, name: str) -> tuple[dict[str, Any], str]:
-    if path is None:
-        text = (
-            resources.files("tianping.privacy").joinpath("data").joinpath(name).read_text("utf-8")
-        )
-        return yaml.safe_load(text), f"tianping/privacy/data/{name}"
-    return yaml.safe_load(Path(path).read_text("utf-8")), str(path)
+def read_data(path: Path | None, name: str) -> tuple[dict[str, Any], str]:
+    """The YAML of ``path`` (the shipped ``data/<name>`` when ``None``) and its source name.
+
+    Read strictly (:func:`tianping.yamlsafe.load`); a duplicated key or a
+    syntax error is a :class:`DetectorError` (an unreadable file, an ``OSError``).
+    """
+    try:
+        if path is None:
+            source = f"tianping/privacy/data/{name}"
+            text = (
+                resources.files("tianping.privacy")
+                .joinpath("data")
+                .joinpath(name)
+                .read_text("utf-8")
+            )
+        else:
+            source = str(path)
+            text = Path(path).read_text("utf-8")
+        data: dict[str, Any] = yamlsafe.load(text, source=source)
+    except yamlsafe.DataFileError as exc:
+        raise _fail(exc.source, exc.detail) from exc
+    return data, source
 
 
 def load_pipl_classes(path: Path | None = None) -> dict[str, Any]:
     """The PIPL class data (``data/pipl.yaml``): classes, entity classes, minors, column hints."""
-    data, _source = _read_yaml(path, "pipl.yaml")
+    data, _source = read_data(path, "pipl.yaml")
     return data
 
 
@@ -429,7 +443,7 @@ def detectors_from_mapping(
 
 @functools.cache
 def _default_detectors() -> DetectorSet:
-    data, source = _read_yaml(None, "detectors.yaml")
+    data, source = read_data(None, "detectors.yaml")
     return detectors_from_mapping(data, pipl=load_pipl_classes(), source=source)
 
 
@@ -440,7 +454,7 @@ def load_detectors(path: str | Path | None = None) -> DetectorSet:
     """
     if path is None:
         return _default_detectors()
-    data, source = _read_yaml(Path(path), "detectors.yaml")
+    data, source = read_data(Path(path), "detectors.yaml")
     return detectors_from_mapping(data, pipl=load_pipl_classes(), source=source)
 
 

@@ -582,11 +582,6 @@ def expand(
                                detail="no such file or directory")  # fmt: skip
 
 
-def suffix_of(name: str) -> str:
-    """The last suffix of ``name``, lower-cased."""
-    return PurePath(name).suffix.lower()
-
-
 __all__ = [
     "OVERLAP_BYTES",
     "Chunk",

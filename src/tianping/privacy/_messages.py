@@ -1,6 +1,6 @@
 """The messages :mod:`tianping.privacy` gives, as bilingual ``str.format`` templates.
 
-Tests and callers compare against these constants (``ERR_NO_INPUT.en``), never
+Tests and callers compare against these constants (``ERR_PATH_NOT_FOUND.en``), never
 against copied text. Skip reasons (:data:`SKIP_REASONS`) are recorded in scan
 reports by their stable code, with these texts beside them.
 """
@@ -33,7 +33,6 @@ ERR_SCREEN_DEPTH = LocalizedText(
     zh="记录嵌套超过 {limit} 层，无法完整检查其中的个人信息",
     en="the record nests deeper than {limit} levels; it cannot be screened for personal data",
 )
-ERR_NO_INPUT = LocalizedText(zh="没有可扫描的输入", en="nothing to scan: give a path or -")
 ERR_PATH_NOT_FOUND = LocalizedText(zh="路径 {path} 不存在", en="{path} does not exist")
 ERR_UNSUPPORTED_DATA = LocalizedText(
     zh="无法处理 {kind} 类型的数据；请传入 pandas、polars 或 pyarrow 表、DuckDB 关系或文件路径",
@@ -97,11 +96,3 @@ SKIP_REASONS: dict[str, LocalizedText] = {
     "not_a_file": LocalizedText(zh="不是普通文件", en="not a regular file"),
     "worker_failed": LocalizedText(zh="扫描进程失败", en="the scanning process failed"),
 }
-
-NOTE_REPLACED = LocalizedText(
-    zh="有无法按 {encoding} 解码的字节，已替换为 U+FFFD 后继续扫描",
-    en="bytes that are not {encoding} were replaced with U+FFFD and the scan went on",
-)
-NOTE_BAD_ROWS = LocalizedText(
-    zh="跳过 {count} 个无法解析的行", en="skipped {count} row(s) that could not be parsed"
-)

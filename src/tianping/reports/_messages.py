@@ -17,14 +17,14 @@ from functools import lru_cache
 from importlib import resources
 from types import MappingProxyType
 
-import yaml
-
+from tianping import yamlsafe
 from tianping.reports._errors import ReportError
 from tianping.text import LANGUAGES, LocalizedText
 
 MESSAGES_FILE = "messages.yaml"
 MESSAGE_ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)*")
 
+CATALOGUE_NOT_YAML = "the report message catalogue {source} is not valid YAML: {problem}"
 CATALOGUE_NOT_MAPPING = "the report message catalogue {source} must be a mapping of message ids"
 BAD_MESSAGE_ID = "message id {message_id!r} in {source} must be dotted lower-case words"
 BAD_MESSAGE_ENTRY = (
@@ -137,7 +137,12 @@ def load_messages() -> MessageCatalogue:
     '高风险'
     """
     resource = resources.files("tianping.reports").joinpath(MESSAGES_FILE)
-    data = yaml.safe_load(resource.read_text(encoding="utf-8"))
+    try:
+        data = yamlsafe.load(resource.read_text(encoding="utf-8"), source=MESSAGES_FILE)
+    except yamlsafe.DataFileError as exc:
+        raise ReportError(
+            CATALOGUE_NOT_YAML.format(source=MESSAGES_FILE, problem=exc.detail)
+        ) from exc
     return parse_messages(data, source=MESSAGES_FILE)
 
 

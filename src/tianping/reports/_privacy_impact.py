@@ -73,7 +73,7 @@ def _percent(value: object) -> str:
 
 
 def _label(cls: str) -> LocalizedText:
-    from tianping.privacy._profile import pipl_label
+    from tianping.privacy import pipl_label
 
     return pipl_label(cls)
 

@@ -12,8 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from tianping import yamlsafe
 from tianping.review import _messages as msg
 from tianping.review._errors import ReviewInputError
 from tianping.review._loader import parse_yaml, schema_errors
@@ -117,11 +116,12 @@ def load_committee(path: str | Path) -> Committee:
         problem = f"larger than {MAX_COMMITTEE_BYTES:,} bytes"
     else:
         try:
-            data = parse_yaml(raw.decode("utf-8"))
+            data = parse_yaml(raw.decode("utf-8"), source=source)
         except UnicodeDecodeError as exc:
             problem = f"not UTF-8 text ({exc.reason})"
-        except yaml.YAMLError as exc:
-            problem = f"YAML syntax error: {exc}"
+        except yamlsafe.DataFileError as exc:
+            where = f" ({exc.where})" if exc.where else ""
+            problem = f"YAML syntax error{where}: {exc.problem}"
     if problem is not None:
         raise ReviewInputError(
             msg.ERR_UNREADABLE_DOCUMENT,

@@ -30,12 +30,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, cast
 
-import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
-from yaml.constructor import ConstructorError
-from yaml.nodes import MappingNode
 
 from tianping import yamlsafe
 from tianping.norms import SCHEMA_DIR as NORMS_SCHEMA_DIR
@@ -65,47 +62,13 @@ SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 #: The rule set used when no province is named.
 DEFAULT_RULE_SET = "national"
 
-try:
-    from yaml import CSafeLoader as _BaseLoader
-except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+def parse_yaml(text: str, *, source: str = "<string>") -> Any:
+    """Parse YAML with :func:`tianping.yamlsafe.load`: dates stay text, duplicate keys are refused.
 
-
-class DataLoader(_BaseLoader):
-    """Safe YAML that keeps dates as text (the schema checks them) and refuses duplicate keys."""
-
-    yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
-        for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-    }
-
-
-def _construct_mapping(loader: DataLoader, node: MappingNode) -> dict[Any, Any]:
-    mapping = loader.construct_mapping(node)
-    if len(mapping) != len(node.value):
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = loader.construct_object(key_node)
-            if key in seen:
-                raise ConstructorError(
-                    "while reading a mapping",
-                    node.start_mark,
-                    msg.PROBLEM_DUPLICATE_KEY.format(key=key),
-                    key_node.start_mark,
-                )
-            seen.add(key)
-    return mapping
-
-
-DataLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-DataLoader.add_constructor(yamlsafe.INT_TAG, yamlsafe.construct_yaml_int)
-
-
-def parse_yaml(text: str) -> Any:
-    """Parse YAML safely: dates stay text, duplicate keys are refused."""
-    return yaml.load(text, Loader=DataLoader)  # noqa: S506 - DataLoader is a SafeLoader
+    Raises :class:`tianping.yamlsafe.DataFileError` naming ``source``, the line and the column.
+    """
+    return yamlsafe.load(text, source=source, dates_as_text=True)
 
 
 # --- schemas ---------------------------------------------------------------------------------
@@ -222,9 +185,9 @@ def _read_file(path: Path) -> tuple[Any, list[RuleProblem]]:
     except OSError as exc:
         return None, [RuleProblem(file, "", exc.strerror or type(exc).__name__)]
     try:
-        document = parse_yaml(text)
-    except yaml.YAMLError as exc:
-        return None, [RuleProblem(file, "", msg.PROBLEM_YAML.format(error=exc))]
+        document = parse_yaml(text, source=file)
+    except yamlsafe.DataFileError as exc:
+        return None, [RuleProblem(file, exc.where, msg.PROBLEM_YAML.format(error=exc.problem))]
     problems = [
         RuleProblem(file, where, text) for where, text in schema_errors("ruleset", document)
     ]
@@ -622,7 +585,6 @@ __all__ = [
     "DEFAULT_RULE_SET",
     "RULES_DIR",
     "SCHEMA_DIR",
-    "DataLoader",
     "available_rule_sets",
     "check_rule_files",
     "load_rules",

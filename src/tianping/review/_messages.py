@@ -75,19 +75,6 @@ ESCALATION_LABELS: Mapping[str, LocalizedText] = {
     "disagreement": L(zh="委员之间意见不一致", en="the reviewers disagree"),
     "meeting_requested": L(zh="委员提出需要会议审查", en="a reviewer asks for a meeting"),
 }
-CONFLICT_GROUND_LABELS: Mapping[str, LocalizedText] = {
-    "declared_interest": L(zh="申报的利益关系", en="a declared interest"),
-    "same_organisation": L(zh="与申请单位同属一个单位", en="the applicant's organisation"),
-    "participant": L(zh="参与该科技活动", en="taking part in the activity"),
-}
-REMINDER_KIND_LABELS: Mapping[str, LocalizedText] = {
-    "registration": L(zh="委员会登记", en="committee registration"),
-    "annual_report": L(zh="年度工作报告", en="annual report"),
-}
-EXPERT_VIEW_LABELS: Mapping[str, LocalizedText] = {
-    "agree": L(zh="同意", en="agree"),
-    "disagree": L(zh="不同意", en="disagree"),
-}
 
 # --- citations ----------------------------------------------------------------------------------
 
@@ -122,10 +109,8 @@ ERR_RULE_ABSENT = L(
     en="rule set {ruleset} has no rule {rule}",
 )
 # Problems inside rule files (English: they sit beside the schema's messages).
-PROBLEM_MISSING_FILE = "file is missing"
 PROBLEM_NOT_UTF8 = "file is not UTF-8 text: {error}"
 PROBLEM_YAML = "YAML syntax error: {error}"
-PROBLEM_DUPLICATE_KEY = "duplicate key {key!r} in one mapping"
 PROBLEM_ID_MISMATCH = "id {found!r} differs from the file name; name the file {expected}.yaml"
 PROBLEM_UNKNOWN_PARENT = "extends {parent!r}, which is not in the rules folder; known: {known}"
 PROBLEM_CYCLE = "the rule sets extend each other in a cycle: {chain}"
@@ -140,7 +125,6 @@ PROBLEM_LOOSENED = (
 PROBLEM_WAIVER_LOOSENED = (
     "bundle item {item!r} is not waivable in {parent}; an overlay may not make it waivable"
 )
-PROBLEM_REQUIRED_RULE = "a base rule set must define {rule}"
 
 # --- input errors (ReviewInputError) ------------------------------------------------------------
 
@@ -382,7 +366,6 @@ SIMPLIFIED_REQUEST = L(
     zh="{member} 提出需要会议审查：转入会议审查",
     en="{member} asks for a meeting: move to a meeting",
 )
-SIMPLIFIED_AWAITING = L(zh="尚待 {members} 提交意见", en="waiting for the opinion of {members}")
 
 # --- conflicts of interest ------------------------------------------------------------------------
 

@@ -6,12 +6,9 @@ bad input gets a clear :class:`IntakeDocumentError`, never a traceback.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 
-import yaml
-
-from tianping import jsonsafe
+from tianping import yamlsafe
 from tianping.text import LocalizedText
 from tianping.tiering._errors import IntakeDocumentError
 from tianping.tiering.messages import (
@@ -72,19 +69,11 @@ def read_answers(
         raise _error(ERR_DOCUMENT_ENCODING, source=source, position=exc.start) from exc
     try:
         if text.lstrip().startswith("{"):
-            document: object = jsonsafe.loads(text)
+            document: object = yamlsafe.load_json(text, source=source)
         else:
-            document = yaml.load(text, Loader=_BoundedLoader)  # noqa: S506 - a SafeLoader
-    except jsonsafe.JSONLimitError as exc:
-        raise _error(ERR_DOCUMENT_SYNTAX, source=source, problem=exc.message) from exc
-    except json.JSONDecodeError as exc:
-        problem = f"{exc.msg} (line {exc.lineno}, column {exc.colno})"
-        raise _error(ERR_DOCUMENT_SYNTAX, source=source, problem=problem) from exc
-    except yaml.YAMLError as exc:
-        raise _error(ERR_DOCUMENT_SYNTAX, source=source, problem=_yaml_problem(exc)) from exc
-    except ValueError as exc:  # a YAML integer of more than 4,300 digits
-        problem = (str(exc).splitlines() or [type(exc).__name__])[0]
-        raise _error(ERR_DOCUMENT_SYNTAX, source=source, problem=problem) from exc
+            document = yamlsafe.load(text, source=source)
+    except yamlsafe.DataFileError as exc:
+        raise _error(ERR_DOCUMENT_SYNTAX, source=source, problem=_problem(exc)) from exc
     if document is None:
         raise _error(ERR_DOCUMENT_EMPTY, source=source)
     if not isinstance(document, Mapping):
@@ -92,46 +81,13 @@ def read_answers(
     return dict(document)
 
 
-class _BoundedLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, refusing sequences and mappings nested past ``jsonsafe.MAX_DEPTH``.
-
-    The composer recurses once per level in Python; without a bound a
-    document of a few thousand ``[`` ends in :class:`RecursionError`.
-    """
-
-    _depth = 0
-
-    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
-        opens = self.check_event(yaml.SequenceStartEvent, yaml.MappingStartEvent)
-        if opens:
-            if self._depth >= jsonsafe.MAX_DEPTH:
-                raise yaml.composer.ComposerError(
-                    None,
-                    None,
-                    jsonsafe.ERR_TOO_DEEP.format(limit=jsonsafe.MAX_DEPTH),
-                    self.peek_event().start_mark,  # type: ignore[no-untyped-call]
-                )
-            self._depth += 1
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            if opens:
-                self._depth -= 1
-
-
 def _error(template: LocalizedText, **params: object) -> IntakeDocumentError:
     return IntakeDocumentError(template, hint=DOCUMENT_HINT, params=params)
 
 
-def _yaml_problem(exc: yaml.YAMLError) -> str:
-    """The problem and where, without the echoed source snippet PyYAML adds."""
-    if isinstance(exc, yaml.MarkedYAMLError):
-        mark = exc.problem_mark or exc.context_mark
-        what = exc.problem or exc.context or "syntax error"
-        if mark is not None:
-            return f"{what} (line {mark.line + 1}, column {mark.column + 1})"
-        return what
-    return str(exc).splitlines()[0]
+def _problem(exc: yamlsafe.DataFileError) -> str:
+    """The problem and where (line and column), without the file the message names already."""
+    return f"{exc.problem} ({exc.where})" if exc.where else exc.problem
 
 
 def _kind(value: object) -> LocalizedText:

@@ -17,8 +17,6 @@ from importlib import resources
 from pathlib import Path
 from typing import cast
 
-import yaml
-
 from tianping import yamlsafe
 from tianping.text import LocalizedText
 from tianping.tiering._errors import QuestionnaireError
@@ -102,9 +100,9 @@ def _load_cached(path: str | None) -> Questionnaire:
         except (OSError, UnicodeDecodeError) as exc:
             raise QuestionnaireError(f"cannot read questionnaire {source}: {exc}") from exc
     try:
-        data = yamlsafe.load(text)
-    except yaml.YAMLError as exc:
-        raise QuestionnaireError(f"questionnaire {source} is not valid YAML: {exc}") from exc
+        data = yamlsafe.load(text, source=source)
+    except yamlsafe.DataFileError as exc:
+        raise QuestionnaireError(f"questionnaire {source} is not valid YAML: {exc.detail}") from exc
     return parse_questionnaire(data, source=source)
 
 
@@ -114,7 +112,7 @@ def parse_questionnaire(data: object, *, source: str = "<data>") -> Questionnair
     Parameters
     ----------
     data
-        The document, e.g. from ``yaml.safe_load``.
+        The document, e.g. from :func:`tianping.yamlsafe.load`.
     source
         Where it came from, for error messages.
 
@@ -125,11 +123,11 @@ def parse_questionnaire(data: object, *, source: str = "<data>") -> Questionnair
 
     Examples
     --------
-    >>> import yaml
     >>> from importlib import resources
+    >>> from tianping import yamlsafe
     >>> from tianping.tiering import parse_questionnaire
     >>> text = resources.files("tianping.tiering").joinpath("data/questionnaire.yaml").read_text()
-    >>> parse_questionnaire(yaml.safe_load(text)).version
+    >>> parse_questionnaire(yamlsafe.load(text)).version
     '2026.1'
     """
     return _Parser(source).questionnaire(data)
