@@ -148,9 +148,9 @@ def _register(name: str, answers: dict[str, Any]) -> Any:
 
 
 def _bundle(body: Any) -> list[Any]:
-    from tianping.web.reviews.services import common
+    from tianping.web.reviews.library import rules_for
 
-    return [i for i in common.rules_for(body).bundle() if i.id != "risk_self_assessment"]
+    return [i for i in rules_for(body).bundle() if i.id != "risk_self_assessment"]
 
 
 def _success(page: Page, text: str | re.Pattern[str]) -> None:
@@ -415,7 +415,8 @@ def _committee_approves_in_services(system: Any) -> Any:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
-    from tianping.web.reviews.services import applications, meetings
+    from tianping.web.reviews.applications import services as applications
+    from tianping.web.reviews.meetings import services as meetings
 
     user = {u.username: u for u in get_user_model().objects.all()}
     applicant, chair = user["applicant"], user["chair"]

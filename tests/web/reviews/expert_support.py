@@ -16,10 +16,10 @@ from django.db import transaction
 from tests.web.factories import make_user
 from tests.web.reviews.factories import ReviewNetwork, make_application
 from tianping.web.accounts.models import Role
+from tianping.web.reviews.applications.services import decision_record
+from tianping.web.reviews.bodies.selectors import competent_authority
+from tianping.web.reviews.expert import services as expert_services
 from tianping.web.reviews.models import Application, ExpertReview, PanelExpert
-from tianping.web.reviews.selectors import competent_authority
-from tianping.web.reviews.services import expert
-from tianping.web.reviews.services.decisions import decision_record
 
 PANEL_DISCIPLINES = [["domain"], ["ethics"], ["law"], ["ai_technology"], ["domain"], ["ethics"]]
 
@@ -76,7 +76,7 @@ def seat_experts(
     seats = []
     for i in range(count):
         user = reviews.experts[i]
-        seat = expert.panel_add(
+        seat = expert_services.panel_add(
             actor=authority,
             review=review,
             user=user,
@@ -85,7 +85,7 @@ def seat_experts(
             affiliation="Institute of AI Ethics",
         )
         if declare:
-            expert.interests_declare(actor=user, seat=seat, interests=[])
+            expert_services.interests_declare(actor=user, seat=seat, interests=[])
         seats.append(seat)
     return seats
 
@@ -97,7 +97,7 @@ def formed_panel(
     authority = authority_user(reviews)
     review = app.expert_review
     seats = seat_experts(reviews, review, authority, size)
-    expert.panel_form(actor=authority, review=review)
+    expert_services.panel_form(actor=authority, review=review)
     review.refresh_from_db()
     return app, review, authority, seats
 
@@ -105,4 +105,6 @@ def formed_panel(
 def vote(reviews: ReviewNetwork, seats: list[PanelExpert], views: Sequence[str]) -> None:
     for seat, view in zip(seats, views, strict=False):
         if view:
-            expert.expert_vote(actor=reviews.experts[seats.index(seat)], seat=seat, view=view)
+            expert_services.expert_vote(
+                actor=reviews.experts[seats.index(seat)], seat=seat, view=view
+            )

@@ -28,6 +28,8 @@ from tests.web.factories import Network, make_user
 from tianping.web.accounts.models import Organisation, OrganisationKind, Role
 from tianping.web.accounts.services import organisation_create
 from tianping.web.assessments.models import Evidence
+from tianping.web.core.models import Notification
+from tianping.web.reviews.applications.services import new_reference
 from tianping.web.reviews.models import (
     AgendaItem,
     Appeal,
@@ -39,11 +41,9 @@ from tianping.web.reviews.models import (
     FollowUp,
     Meeting,
     Member,
-    Notification,
     PanelExpert,
     ReviewBody,
 )
-from tianping.web.reviews.services.common import new_reference
 from tianping.web.systems.models import AISystem
 
 TERM_START = date(2024, 1, 1)
@@ -282,7 +282,7 @@ def build_review_objects(net: Network) -> ReviewObjects:
     Enterprise A has also entrusted the review centre of province B, system A has
     one piece of evidence, and applicant_a has a notification.
     """
-    from tianping.web.reviews.services.letters import letter_job_start
+    from tianping.web.reviews.records.services import letter_job_start
 
     rn = build_review_network(net)
     evidence = Evidence.objects.create(
@@ -342,7 +342,7 @@ def build_review_objects(net: Network) -> ReviewObjects:
         signed_on=timezone.localdate(),
     )
     notification = Notification.objects.create(
-        user=net.applicant_a, application=submitted, message="matrix"
+        user=net.applicant_a, target=submitted, message="matrix"
     )
     return ReviewObjects(
         reviews=rn,

@@ -13,14 +13,16 @@ from django.utils import timezone, translation
 
 from tests.web.reviews.factories import ReviewNetwork, make_application
 from tianping import review as lib
+from tianping.web.core.models import Notification
+from tianping.web.reviews import library, timeline
+from tianping.web.reviews.aftercare import selectors as aftercare_selectors
+from tianping.web.reviews.aftercare import services as aftercare_services
+from tianping.web.reviews.applications.services import decision_record
 from tianping.web.reviews.models import (
     Application,
     Attachment,
     FollowUp,
-    Notification,
 )
-from tianping.web.reviews.services import aftercare, common
-from tianping.web.reviews.services.decisions import decision_record
 
 
 @pytest.fixture(autouse=True)
@@ -33,7 +35,7 @@ def decide(
     reviews: ReviewNetwork, app: Application, decision: str = "approve", **kw: object
 ) -> Application:
     with transaction.atomic():
-        locked = common.locked(app.pk)
+        locked = timeline.locked(app.pk)
         decision_record(locked, actor=reviews.net.chair_a, decision=decision, basis="meeting", **kw)  # type: ignore[arg-type]
     app.refresh_from_db()
     return app
@@ -58,7 +60,7 @@ def test_follow_up_due_twelve_months_after_approval(reviews: ReviewNetwork) -> N
     """follow_up.interval_months: at most 12 months (Measures 2023 Art. 18)."""
     app = approved(reviews)
     follow_up = FollowUp.objects.get(application=app)
-    rules = common.rules_for(reviews.committee)
+    rules = library.rules_for(reviews.committee)
     expected = lib.follow_up_due(app.decided_at.date(), listed_activity=False, rules=rules).due
     assert follow_up.due_on == expected == app.follow_up_due
     months = (expected.year - app.decided_at.year) * 12 + expected.month - app.decided_at.month
@@ -75,12 +77,14 @@ def test_follow_up_due_six_months_for_a_listed_activity(reviews: ReviewNetwork) 
         listed_activity=True,
     )
     with transaction.atomic():
-        decision_record(common.locked(app.pk), actor=None, decision="approve", basis="expert")
+        decision_record(timeline.locked(app.pk), actor=None, decision="approve", basis="expert")
     app.refresh_from_db()
     due = FollowUp.objects.get(application=app).due_on
     months = (due.year - app.decided_at.year) * 12 + due.month - app.decided_at.month
     assert (
-        months == common.rules_for(reviews.committee).count("follow_up.listed_interval_months") == 6
+        months
+        == library.rules_for(reviews.committee).count("follow_up.listed_interval_months")
+        == 6
     )
 
 
@@ -93,34 +97,38 @@ def test_reminders_at_most_once_a_week(reviews: ReviewNetwork) -> None:
     today = timezone.localdate()
     follow_up.due_on = today + timedelta(days=10)
     follow_up.save()
-    assert aftercare.follow_up_remind(today - timedelta(days=30)) == 0  # not yet in the window
-    assert aftercare.follow_up_remind(today) == 1
-    notes = Notification.objects.filter(application=app, message__contains="is due on")
+    assert (
+        aftercare_services.follow_up_remind(today - timedelta(days=30)) == 0
+    )  # not yet in the window
+    assert aftercare_services.follow_up_remind(today) == 1
+    notes = Notification.objects.about(app).filter(message__contains="is due on")
     assert {n.user.username for n in notes} >= {"applicant_a", "chair_a"}
-    assert aftercare.follow_up_remind(today) == 0
-    assert aftercare.follow_up_remind(today + timedelta(days=6)) == 0
-    assert aftercare.follow_up_remind(today + timedelta(days=7)) == 1
+    assert aftercare_services.follow_up_remind(today) == 0
+    assert aftercare_services.follow_up_remind(today + timedelta(days=6)) == 0
+    assert aftercare_services.follow_up_remind(today + timedelta(days=7)) == 1
     assert app.events.filter(kind="follow_up_reminded").count() == 2
 
 
 def test_overdue_follow_up_is_reminded_as_overdue(reviews: ReviewNetwork) -> None:
     app = approved(reviews)
     FollowUp.objects.filter(application=app).update(due_on=timezone.localdate() - timedelta(days=3))
-    assert aftercare.follow_up_remind() == 1
-    assert Notification.objects.filter(application=app, message__contains="overdue").exists()
+    assert aftercare_services.follow_up_remind() == 1
+    assert Notification.objects.about(app).filter(message__contains="overdue").exists()
 
 
 def test_terminated_or_reported_follow_ups_are_not_reminded(reviews: ReviewNetwork) -> None:
     app = approved(reviews)
     FollowUp.objects.filter(application=app).update(due_on=timezone.localdate())
-    aftercare.follow_up_report(
+    aftercare_services.follow_up_report(
         actor=reviews.net.applicant_a, follow_up=FollowUp.objects.get(application=app), report="ok"
     )
     other = approved(reviews)
     FollowUp.objects.filter(application=other).update(due_on=timezone.localdate())
-    aftercare.activity_terminate(actor=reviews.net.chair_a, application=other, reason="Stopped")
-    assert list(aftercare.follow_ups_due()) == []
-    assert aftercare.follow_up_remind() == 0
+    aftercare_services.activity_terminate(
+        actor=reviews.net.chair_a, application=other, reason="Stopped"
+    )
+    assert list(aftercare_selectors.follow_ups_due()) == []
+    assert aftercare_services.follow_up_remind() == 0
 
 
 def test_management_command_prints_the_count(reviews: ReviewNetwork) -> None:
@@ -138,7 +146,7 @@ def test_follow_up_report_opens_a_follow_up_review(reviews: ReviewNetwork) -> No
     app = approved(reviews, team=["Li Lei"], parties=["Fund X"], self_assessment={"a": 1})
     Attachment.objects.create(application=app, kind="plan", name="plan.pdf", size=3, data=b"abc")
     follow_up = FollowUp.objects.get(application=app)
-    later = aftercare.follow_up_report(
+    later = aftercare_services.follow_up_report(
         actor=reviews.net.applicant_a, follow_up=follow_up, report="All controls in place."
     )
     assert later.kind == Application.Kind.FOLLOW_UP
@@ -155,16 +163,16 @@ def test_follow_up_report_opens_a_follow_up_review(reviews: ReviewNetwork) -> No
     assert follow_up.review == later and follow_up.report == "All controls in place."
     assert app.events.filter(kind="follow_up_reported").exists()
     assert later.events.filter(kind="submitted").exists()
-    assert Notification.objects.filter(user=reviews.net.chair_a, application=later).exists()
+    assert Notification.objects.about(later).filter(user=reviews.net.chair_a).exists()
     with pytest.raises(ValidationError):  # reported twice
-        aftercare.follow_up_report(
+        aftercare_services.follow_up_report(
             actor=reviews.net.applicant_a, follow_up=follow_up, report="Again"
         )
 
 
 def test_approved_follow_up_review_schedules_the_next(reviews: ReviewNetwork) -> None:
     app = approved(reviews)
-    later = aftercare.follow_up_report(
+    later = aftercare_services.follow_up_report(
         actor=reviews.net.applicant_a,
         follow_up=FollowUp.objects.get(application=app),
         report="Fine",
@@ -181,16 +189,16 @@ def test_follow_up_report_permissions_and_input(reviews: ReviewNetwork) -> None:
     follow_up = FollowUp.objects.get(application=app)
     for intruder in (reviews.net.chair_a, reviews.net.applicant_b, reviews.net.outsider):
         with pytest.raises(PermissionDenied):
-            aftercare.follow_up_report(actor=intruder, follow_up=follow_up, report="x")
+            aftercare_services.follow_up_report(actor=intruder, follow_up=follow_up, report="x")
     for bad in ("", "  ", "a\x00b", "x" * 10001, 42):
         with pytest.raises(ValidationError):
-            aftercare.follow_up_report(
+            aftercare_services.follow_up_report(
                 actor=reviews.net.applicant_a,
                 follow_up=follow_up,
                 report=bad,  # type: ignore[arg-type]
             )
     with pytest.raises(ValidationError):  # stale page
-        aftercare.follow_up_report(
+        aftercare_services.follow_up_report(
             actor=reviews.net.applicant_a,
             follow_up=follow_up,
             report="ok",
@@ -204,7 +212,7 @@ def test_follow_up_report_permissions_and_input(reviews: ReviewNetwork) -> None:
 
 def test_risk_change_reopens_review(reviews: ReviewNetwork) -> None:
     app = approved(reviews)
-    later = aftercare.risk_change_report(
+    later = aftercare_services.risk_change_report(
         actor=reviews.net.applicant_a, application=app, report="Now used on minors."
     )
     assert later.kind == Application.Kind.RISK_CHANGE
@@ -212,9 +220,11 @@ def test_risk_change_reopens_review(reviews: ReviewNetwork) -> None:
     assert later.previous == app
     fu = FollowUp.objects.get(application=app, kind="risk_change")
     assert fu.review == later and fu.report == "Now used on minors."
-    assert Notification.objects.filter(user=reviews.net.chair_a, application=later).exists()
+    assert Notification.objects.about(later).filter(user=reviews.net.chair_a).exists()
     with pytest.raises(ValidationError, match="already open"):  # double submit
-        aftercare.risk_change_report(actor=reviews.net.applicant_a, application=app, report="x")
+        aftercare_services.risk_change_report(
+            actor=reviews.net.applicant_a, application=app, report="x"
+        )
     assert app.later.count() == 1
 
 
@@ -228,9 +238,13 @@ def test_risk_change_only_for_an_approved_activity(reviews: ReviewNetwork) -> No
     )
     refused = decide(reviews, refused, "not_approve", reasons=["Unsafe"])
     with pytest.raises(ValidationError):
-        aftercare.risk_change_report(actor=reviews.net.applicant_a, application=refused, report="x")
+        aftercare_services.risk_change_report(
+            actor=reviews.net.applicant_a, application=refused, report="x"
+        )
     with pytest.raises(PermissionDenied):
-        aftercare.risk_change_report(actor=reviews.net.chair_a, application=refused, report="x")
+        aftercare_services.risk_change_report(
+            actor=reviews.net.chair_a, application=refused, report="x"
+        )
 
 
 # --- resubmission --------------------------------------------------------------------------
@@ -252,9 +266,9 @@ def test_resubmission_copies_the_application(reviews: ReviewNetwork) -> None:
         application=app, kind="plan", name="p.pdf", size=4, sha256="d" * 64, data=b"\x00\x01ab"
     )
     with pytest.raises(ValidationError):  # not decided yet
-        aftercare.resubmission_create(actor=reviews.net.applicant_a, application=app)
+        aftercare_services.resubmission_create(actor=reviews.net.applicant_a, application=app)
     app = decide(reviews, app, "re_review_after_modification", required_changes=["Fix consent"])
-    draft = aftercare.resubmission_create(actor=reviews.net.applicant_a, application=app)
+    draft = aftercare_services.resubmission_create(actor=reviews.net.applicant_a, application=app)
     assert draft.kind == Application.Kind.RESUBMISSION and draft.status == "draft"
     assert draft.previous == app
     assert (draft.title, draft.summary, draft.team, draft.parties, draft.self_assessment) == (
@@ -267,14 +281,16 @@ def test_resubmission_copies_the_application(reviews: ReviewNetwork) -> None:
     copy = draft.attachments.get()
     assert bytes(copy.data) == b"\x00\x01ab" and copy.sha256 == "d" * 64
     with pytest.raises(ValidationError, match="already exists"):
-        aftercare.resubmission_create(actor=reviews.net.applicant_a, application=app)
+        aftercare_services.resubmission_create(actor=reviews.net.applicant_a, application=app)
     with pytest.raises(PermissionDenied):
-        aftercare.resubmission_create(actor=reviews.net.chair_a, application=app)
+        aftercare_services.resubmission_create(actor=reviews.net.chair_a, application=app)
 
 
 def test_no_resubmission_of_an_approval(reviews: ReviewNetwork) -> None:
     with pytest.raises(ValidationError):
-        aftercare.resubmission_create(actor=reviews.net.applicant_a, application=approved(reviews))
+        aftercare_services.resubmission_create(
+            actor=reviews.net.applicant_a, application=approved(reviews)
+        )
 
 
 # --- suspension and termination ------------------------------------------------------------
@@ -284,10 +300,12 @@ def test_suspend_needs_a_reason_and_the_chair(reviews: ReviewNetwork) -> None:
     app = approved(reviews)
     for bad in ("", "   ", None, "\x00", "r" * 2001):
         with pytest.raises(ValidationError):
-            aftercare.activity_suspend(actor=reviews.net.chair_a, application=app, reason=bad)  # type: ignore[arg-type]
+            aftercare_services.activity_suspend(
+                actor=reviews.net.chair_a, application=app, reason=bad
+            )  # type: ignore[arg-type]
     for intruder in (reviews.net.applicant_a, reviews.user("member_ai"), reviews.chair_c):
         with pytest.raises(PermissionDenied):
-            aftercare.activity_suspend(actor=intruder, application=app, reason="Incident")
+            aftercare_services.activity_suspend(actor=intruder, application=app, reason="Incident")
     app.refresh_from_db()
     assert app.status == Application.Status.DECIDED
 
@@ -295,38 +313,50 @@ def test_suspend_needs_a_reason_and_the_chair(reviews: ReviewNetwork) -> None:
 def test_suspend_resume_terminate(reviews: ReviewNetwork) -> None:
     app = approved(reviews)
     with pytest.raises(ValidationError):
-        aftercare.activity_resume(actor=reviews.net.chair_a, application=app, reason="x")
-    app = aftercare.activity_suspend(
+        aftercare_services.activity_resume(actor=reviews.net.chair_a, application=app, reason="x")
+    app = aftercare_services.activity_suspend(
         actor=reviews.net.chair_a, application=app, reason="Incident under investigation"
     )
     assert app.status == Application.Status.SUSPENDED
-    assert aftercare.status_reason(app)["reason"] == "Incident under investigation"
+    assert aftercare_selectors.status_reason(app)["reason"] == "Incident under investigation"
     event = app.events.get(kind="activity_suspended")
     assert "Incident" not in str(event.payload)  # the ledger holds a digest, not the text
     assert Notification.objects.filter(
         user=reviews.net.applicant_a, message__contains="suspended"
     ).exists()
     with pytest.raises(ValidationError):
-        aftercare.activity_suspend(actor=reviews.net.chair_a, application=app, reason="again")
-    app = aftercare.activity_resume(actor=reviews.net.chair_a, application=app, reason="Fixed")
+        aftercare_services.activity_suspend(
+            actor=reviews.net.chair_a, application=app, reason="again"
+        )
+    app = aftercare_services.activity_resume(
+        actor=reviews.net.chair_a, application=app, reason="Fixed"
+    )
     assert app.status == Application.Status.DECIDED
-    app = aftercare.activity_terminate(actor=reviews.net.chair_a, application=app, reason="End")
+    app = aftercare_services.activity_terminate(
+        actor=reviews.net.chair_a, application=app, reason="End"
+    )
     assert app.status == Application.Status.TERMINATED
 
 
 def test_terminate_is_final(reviews: ReviewNetwork) -> None:
     app = approved(reviews)
-    app = aftercare.activity_suspend(actor=reviews.net.chair_a, application=app, reason="A")
-    app = aftercare.activity_terminate(actor=reviews.net.chair_a, application=app, reason="B")
+    app = aftercare_services.activity_suspend(
+        actor=reviews.net.chair_a, application=app, reason="A"
+    )
+    app = aftercare_services.activity_terminate(
+        actor=reviews.net.chair_a, application=app, reason="B"
+    )
     for action in (
-        aftercare.activity_suspend,
-        aftercare.activity_resume,
-        aftercare.activity_terminate,
+        aftercare_services.activity_suspend,
+        aftercare_services.activity_resume,
+        aftercare_services.activity_terminate,
     ):
         with pytest.raises(ValidationError):
             action(actor=reviews.net.chair_a, application=app, reason="C")
     with pytest.raises(ValidationError):
-        aftercare.risk_change_report(actor=reviews.net.applicant_a, application=app, report="x")
+        aftercare_services.risk_change_report(
+            actor=reviews.net.applicant_a, application=app, report="x"
+        )
     app.refresh_from_db()
     assert app.status == Application.Status.TERMINATED
 
@@ -340,16 +370,18 @@ def test_only_approved_activities_are_suspended(reviews: ReviewNetwork) -> None:
         listed_activity=False,
     )
     with pytest.raises(ValidationError):
-        aftercare.activity_suspend(actor=reviews.net.chair_a, application=app, reason="x")
+        aftercare_services.activity_suspend(actor=reviews.net.chair_a, application=app, reason="x")
     app = decide(reviews, app, "not_approve", reasons=["No"])
     with pytest.raises(ValidationError):
-        aftercare.activity_terminate(actor=reviews.net.chair_a, application=app, reason="x")
+        aftercare_services.activity_terminate(
+            actor=reviews.net.chair_a, application=app, reason="x"
+        )
 
 
 def test_suspend_with_a_stale_version_changes_nothing(reviews: ReviewNetwork) -> None:
     app = approved(reviews)
     with pytest.raises(ValidationError, match="changed this application"):
-        aftercare.activity_suspend(
+        aftercare_services.activity_suspend(
             actor=reviews.net.chair_a,
             application=app,
             reason="x",

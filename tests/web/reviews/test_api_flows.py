@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from tests.web.factories import bearer_client
 from tests.web.reviews.factories import ReviewNetwork
+from tianping.web.reviews import library
 from tianping.web.reviews.models import ReviewBody
-from tianping.web.reviews.services import common
 
 API = "/api/reviews"
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
@@ -50,7 +50,7 @@ def _ok(response: Any, status: int = 200) -> Any:
 
 
 def _bundle_ids(body: ReviewBody) -> list[str]:
-    return [item.id for item in common.rules_for(body).bundle()]
+    return [item.id for item in library.rules_for(body).bundle()]
 
 
 def _draft_and_submit(applicant: Client, system_id: int, body: ReviewBody) -> dict[str, Any]:

@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
 from tests.web.reviews.factories import ReviewNetwork, make_application
+from tianping.web.reviews.meetings import services as meetings_services
 from tianping.web.reviews.models import Appeal, Application, ReviewEvent
-from tianping.web.reviews.services import appeals
 
 
 @pytest.fixture(autouse=True)
@@ -34,7 +34,7 @@ def _decided(reviews: ReviewNetwork, decision: str = "not_approve") -> Applicati
 
 
 def _file(reviews: ReviewNetwork, app: Application) -> Appeal:
-    return appeals.appeal_file(
+    return meetings_services.appeal_file(
         actor=reviews.net.applicant_a, application=app, grounds="New audit evidence."
     )
 
@@ -70,10 +70,12 @@ def test_only_the_applicant_appeals_and_bad_grounds(reviews: ReviewNetwork) -> N
     app = _decided(reviews)
     for actor in (reviews.net.chair_a, reviews.net.outsider, reviews.net.applicant_b):
         with pytest.raises(PermissionDenied):
-            appeals.appeal_file(actor=actor, application=app, grounds="x")
+            meetings_services.appeal_file(actor=actor, application=app, grounds="x")
     for grounds in ("", "a\x00", "x" * 10001, None, 7):
         with pytest.raises(ValidationError):
-            appeals.appeal_file(actor=reviews.net.applicant_a, application=app, grounds=grounds)
+            meetings_services.appeal_file(
+                actor=reviews.net.applicant_a, application=app, grounds=grounds
+            )
     assert not Appeal.objects.exists()
 
 
@@ -81,10 +83,10 @@ def test_upheld_appeal_reopens_the_review(reviews: ReviewNetwork) -> None:
     app = _decided(reviews)
     appeal = _file(reviews, app)
     with pytest.raises(PermissionDenied):
-        appeals.appeal_decide(
+        meetings_services.appeal_decide(
             actor=reviews.members["member_ai"].user, appeal=appeal, outcome="upheld", response="x"
         )
-    appeals.appeal_decide(
+    meetings_services.appeal_decide(
         actor=reviews.net.chair_a, appeal=appeal, outcome="upheld", response="New evidence."
     )
     app.refresh_from_db()
@@ -93,7 +95,7 @@ def test_upheld_appeal_reopens_the_review(reviews: ReviewNetwork) -> None:
     event = ReviewEvent.objects.get(application=app, kind="appeal_decided")
     assert event.payload["previous_decision"] == "not_approve"
     with pytest.raises(ValidationError, match="already decided"):
-        appeals.appeal_decide(
+        meetings_services.appeal_decide(
             actor=reviews.net.chair_a, appeal=appeal, outcome="dismissed", response="x"
         )
 
@@ -102,7 +104,7 @@ def test_dismissed_appeal_changes_nothing_else(reviews: ReviewNetwork) -> None:
     app = _decided(reviews)
     version = app.version
     appeal = _file(reviews, app)
-    appeals.appeal_decide(
+    meetings_services.appeal_decide(
         actor=reviews.net.chair_a, appeal=appeal, outcome="dismissed", response="No new facts."
     )
     app.refresh_from_db()
@@ -124,7 +126,7 @@ def test_decide_bad_input(reviews: ReviewNetwork) -> None:
         {"outcome": "upheld", "response": "a\x00"},
     ):
         with pytest.raises(ValidationError):
-            appeals.appeal_decide(actor=reviews.net.chair_a, appeal=appeal, **kw)  # type: ignore[arg-type]
+            meetings_services.appeal_decide(actor=reviews.net.chair_a, appeal=appeal, **kw)  # type: ignore[arg-type]
     appeal.refresh_from_db()
     assert appeal.outcome == "pending"
 
@@ -134,7 +136,7 @@ def test_decide_on_a_stale_page_changes_nothing(reviews: ReviewNetwork) -> None:
     appeal = _file(reviews, app)
     app.refresh_from_db()
     with pytest.raises(ValidationError, match="meanwhile"):
-        appeals.appeal_decide(
+        meetings_services.appeal_decide(
             actor=reviews.net.chair_a,
             appeal=appeal,
             outcome="upheld",

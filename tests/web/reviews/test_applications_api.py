@@ -8,8 +8,8 @@ from django.test import override_settings
 from tests.web.factories import bearer_client
 from tests.web.reviews.factories import ReviewNetwork
 from tests.web.reviews.test_applications_services import PDF
+from tianping.web.reviews import library
 from tianping.web.reviews.models import Application
-from tianping.web.reviews.services import common
 
 API = "/api/reviews"
 
@@ -53,7 +53,7 @@ def test_full_flow_draft_notice_submit_accept_extend(reviews: ReviewNetwork) -> 
         content_type="application/json",
     )
     assert response.status_code == 200
-    rules = common.rules_for(reviews.committee)
+    rules = library.rules_for(reviews.committee)
     for item in rules.bundle():
         if item.id == "risk_self_assessment":
             continue

@@ -12,10 +12,12 @@ from django.utils import timezone
 
 from tests.web.factories import make_system
 from tests.web.reviews.factories import ReviewNetwork, make_application
+from tianping.web.core.models import Notification
 from tianping.web.operations.models import PlatformAction
-from tianping.web.reviews.models import Application, Declaration, Notification, ReviewEvent
-from tianping.web.reviews.services import applications as svc
-from tianping.web.reviews.services import common
+from tianping.web.reviews import library
+from tianping.web.reviews.applications import selectors as applications_selectors
+from tianping.web.reviews.applications import services as applications_services
+from tianping.web.reviews.models import Application, Declaration, ReviewEvent
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
@@ -26,7 +28,7 @@ def pdf(name: str = "doc.pdf", content: bytes = PDF) -> SimpleUploadedFile:
 
 def draft(reviews: ReviewNetwork, **kw: object) -> Application:
     net = reviews.net
-    return svc.application_create(
+    return applications_services.application_create(
         actor=net.applicant_a, system=net.system_a, title="Credit scoring pilot", **kw
     )
 
@@ -34,19 +36,21 @@ def draft(reviews: ReviewNetwork, **kw: object) -> Application:
 def complete_bundle(app: Application, actor: object, *, skip: tuple[str, ...] = ()) -> Application:
     """Attach every bundle item (waive the consent form, fill the self-assessment)."""
     app.refresh_from_db()
-    rules = common.rules_for(app.body)
+    rules = library.rules_for(app.body)
     for item in rules.bundle():
-        if item.id in skip or item.id == svc.SELF_ASSESSMENT_ITEM:
+        if item.id in skip or item.id == applications_selectors.SELF_ASSESSMENT_ITEM:
             continue
         if item.waivable:
-            svc.attachment_waive(
+            applications_services.attachment_waive(
                 actor=actor, application=app, kind=item.id, reason="No human participants."
             )
         else:
-            svc.attachment_add(actor=actor, application=app, kind=item.id, upload=pdf())
+            applications_services.attachment_add(
+                actor=actor, application=app, kind=item.id, upload=pdf()
+            )
     app.refresh_from_db()
-    if svc.SELF_ASSESSMENT_ITEM not in skip:
-        svc.self_assessment_update(
+    if applications_selectors.SELF_ASSESSMENT_ITEM not in skip:
+        applications_services.self_assessment_update(
             actor=actor,
             application=app,
             expected_version=app.version,
@@ -79,7 +83,9 @@ def test_create_routes_to_own_committee_and_prefills_self_assessment(
 
 def test_enterprise_b_is_routed_to_its_entrusted_centre(reviews: ReviewNetwork) -> None:
     net = reviews.net
-    app = svc.application_create(actor=net.applicant_b, system=net.system_b, title="Screening")
+    app = applications_services.application_create(
+        actor=net.applicant_b, system=net.system_b, title="Screening"
+    )
     assert app.body == reviews.centre and app.entrustment == reviews.entrustment
     # intake.expert_review_required → a listed activity, high tier
     assert app.listed_activity is True and app.tier == "high"
@@ -90,7 +96,9 @@ def test_no_committee_and_no_entrustment_is_a_clear_error(reviews: ReviewNetwork
     reviews.entrustment.revoked_at = timezone.now()
     reviews.entrustment.save()
     with pytest.raises(ValidationError) as err:
-        svc.application_create(actor=net.applicant_b, system=net.system_b, title="x")
+        applications_services.application_create(
+            actor=net.applicant_b, system=net.system_b, title="x"
+        )
     assert "entrust" in " ".join(err.value.messages).lower() or "委托" in " ".join(
         err.value.messages
     )
@@ -101,7 +109,7 @@ def test_system_without_intake_is_refused(reviews: ReviewNetwork) -> None:
     net = reviews.net
     system = make_system(actor=net.applicant_a, organisation=net.enterprise_a, name="No intake")
     with pytest.raises(ValidationError) as err:
-        svc.application_create(actor=net.applicant_a, system=system, title="x")
+        applications_services.application_create(actor=net.applicant_a, system=system, title="x")
     assert "system" in err.value.message_dict
 
 
@@ -109,7 +117,7 @@ def test_only_applicants_of_the_organisation_may_apply(reviews: ReviewNetwork) -
     net = reviews.net
     for user in (net.applicant_b, net.chair_a, net.outsider):
         with pytest.raises(PermissionDenied):
-            svc.application_create(actor=user, system=net.system_a, title="x")
+            applications_services.application_create(actor=user, system=net.system_a, title="x")
 
 
 @pytest.mark.parametrize("title", ["", "   ", "a\x00b", "x" * 301, 42])
@@ -121,16 +129,18 @@ def test_bad_titles_change_nothing(reviews: ReviewNetwork, title: object) -> Non
 
 def draft_title(reviews: ReviewNetwork, title: object) -> Application:
     net = reviews.net
-    return svc.application_create(actor=net.applicant_a, system=net.system_a, title=title)  # type: ignore[arg-type]
+    return applications_services.application_create(
+        actor=net.applicant_a, system=net.system_a, title=title
+    )  # type: ignore[arg-type]
 
 
 def test_update_needs_the_current_version(reviews: ReviewNetwork) -> None:
     app = draft(reviews)
-    svc.application_update(
+    applications_services.application_update(
         actor=reviews.net.applicant_a, application=app, expected_version=0, title="New"
     )
     with pytest.raises(ValidationError) as err:
-        svc.application_update(
+        applications_services.application_update(
             actor=reviews.net.applicant_a, application=app, expected_version=0, title="Stale"
         )
     assert "reload" in " ".join(err.value.messages) or "刷新" in " ".join(err.value.messages)
@@ -143,7 +153,7 @@ def test_update_needs_the_current_version(reviews: ReviewNetwork) -> None:
 
 def test_attachment_is_stored_with_size_and_digest(reviews: ReviewNetwork) -> None:
     app = draft(reviews)
-    att = svc.attachment_add(
+    att = applications_services.attachment_add(
         actor=reviews.net.applicant_a, application=app, kind="plan", upload=pdf("计划.pdf")
     )
     assert att.content_type == "application/pdf" and att.size == len(PDF)
@@ -168,7 +178,7 @@ def test_wrong_attachment_types_are_refused(
 ) -> None:
     app = draft(reviews)
     with pytest.raises(ValidationError) as err:
-        svc.attachment_add(
+        applications_services.attachment_add(
             actor=reviews.net.applicant_a,
             application=app,
             kind="plan",
@@ -194,7 +204,7 @@ def test_office_text_and_images_are_accepted(reviews: ReviewNetwork) -> None:
         ("chart.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, "image/png"),
         ("photo.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 20, "image/jpeg"),
     ]:
-        att = svc.attachment_add(
+        att = applications_services.attachment_add(
             actor=actor,
             application=app,
             kind="other",
@@ -207,7 +217,7 @@ def test_office_text_and_images_are_accepted(reviews: ReviewNetwork) -> None:
 def test_too_large_attachment_is_refused(reviews: ReviewNetwork) -> None:
     app = draft(reviews)
     with pytest.raises(ValidationError) as err:
-        svc.attachment_add(
+        applications_services.attachment_add(
             actor=reviews.net.applicant_a,
             application=app,
             kind="plan",
@@ -220,7 +230,7 @@ def test_unknown_kind_and_self_assessment_upload_are_refused(reviews: ReviewNetw
     app = draft(reviews)
     for kind in ("nonsense", "risk_self_assessment", ""):
         with pytest.raises(ValidationError):
-            svc.attachment_add(
+            applications_services.attachment_add(
                 actor=reviews.net.applicant_a, application=app, kind=kind, upload=pdf()
             )
 
@@ -230,10 +240,14 @@ def test_only_waivable_items_may_be_waived_and_need_a_reason(reviews: ReviewNetw
     app = draft(reviews)
     actor = reviews.net.applicant_a
     with pytest.raises(ValidationError):
-        svc.attachment_waive(actor=actor, application=app, kind="plan", reason="n/a")
+        applications_services.attachment_waive(
+            actor=actor, application=app, kind="plan", reason="n/a"
+        )
     with pytest.raises(ValidationError):
-        svc.attachment_waive(actor=actor, application=app, kind="consent_form", reason="  ")
-    att = svc.attachment_waive(
+        applications_services.attachment_waive(
+            actor=actor, application=app, kind="consent_form", reason="  "
+        )
+    att = applications_services.attachment_waive(
         actor=actor, application=app, kind="consent_form", reason="No participants."
     )
     assert att.waived_reason == "No participants."
@@ -250,12 +264,16 @@ def test_evidence_must_be_of_the_same_system(reviews: ReviewNetwork) -> None:
     other = Evidence.objects.create(
         system=net.system_b, kind="bias_assessment", title="B audit", content={}, sha256="b" * 64
     )
-    att = svc.evidence_attach(actor=net.applicant_a, application=app, evidence=own)
+    att = applications_services.evidence_attach(
+        actor=net.applicant_a, application=app, evidence=own
+    )
     assert att.kind == "evidence" and att.evidence == own
     with pytest.raises(ValidationError):
-        svc.evidence_attach(actor=net.applicant_a, application=app, evidence=other)
+        applications_services.evidence_attach(
+            actor=net.applicant_a, application=app, evidence=other
+        )
     with pytest.raises(ValidationError):
-        svc.evidence_attach(actor=net.applicant_a, application=app, evidence=own)
+        applications_services.evidence_attach(actor=net.applicant_a, application=app, evidence=own)
 
 
 # --- submission and the one notice --------------------------------------------------------------
@@ -268,7 +286,7 @@ def test_incomplete_first_submission_gets_one_notice_listing_everything(
     net = reviews.net
     app = draft(reviews)
     app = complete_bundle(app, net.applicant_a, skip=("emergency_plan", "funding_source"))
-    app = svc.application_submit(
+    app = applications_services.application_submit(
         actor=net.applicant_a, application=app, expected_version=app.version
     )
     assert app.status == Application.Status.INCOMPLETE and app.notice_sent_at is not None
@@ -276,33 +294,37 @@ def test_incomplete_first_submission_gets_one_notice_listing_everything(
     assert ids == ["emergency_plan", "funding_source"]
     assert all({"zh-Hans", "en"} <= set(i["label"]) for i in app.notice["items"])
     assert "emergency plan" in app.notice["text"]["en"]
-    notices = Notification.objects.filter(application=app, user=net.applicant_a)
+    notices = Notification.objects.about(app).filter(user=net.applicant_a)
     assert notices.count() == 1
 
     # Still incomplete: refused with the list, no second notice, nothing changes.
     version = app.version
     with pytest.raises(ValidationError) as err:
-        svc.application_submit(actor=net.applicant_a, application=app, expected_version=version)
+        applications_services.application_submit(
+            actor=net.applicant_a, application=app, expected_version=version
+        )
     assert "attachments" in err.value.message_dict
     app.refresh_from_db()
     assert app.version == version and app.status == Application.Status.INCOMPLETE
-    assert Notification.objects.filter(application=app, user=net.applicant_a).count() == 1
+    assert Notification.objects.about(app).filter(user=net.applicant_a).count() == 1
 
     # Supplied: submitted, the chairs are told.
     for kind in ("emergency_plan", "funding_source"):
-        svc.attachment_add(actor=net.applicant_a, application=app, kind=kind, upload=pdf())
+        applications_services.attachment_add(
+            actor=net.applicant_a, application=app, kind=kind, upload=pdf()
+        )
     app.refresh_from_db()
-    app = svc.application_submit(
+    app = applications_services.application_submit(
         actor=net.applicant_a, application=app, expected_version=app.version
     )
     assert app.status == Application.Status.SUBMITTED
-    assert Notification.objects.filter(application=app, user=net.chair_a).exists()
+    assert Notification.objects.about(app).filter(user=net.chair_a).exists()
 
 
 def test_missing_self_assessment_counts_as_a_missing_item(reviews: ReviewNetwork) -> None:
     net = reviews.net
     app = complete_bundle(draft(reviews), net.applicant_a, skip=("risk_self_assessment",))
-    app = svc.application_submit(
+    app = applications_services.application_submit(
         actor=net.applicant_a, application=app, expected_version=app.version
     )
     assert [i["id"] for i in app.notice["items"]] == ["risk_self_assessment"]
@@ -312,11 +334,15 @@ def test_double_submission_is_a_clear_error(reviews: ReviewNetwork) -> None:
     net = reviews.net
     app = complete_bundle(draft(reviews), net.applicant_a)
     version = app.version
-    app = svc.application_submit(actor=net.applicant_a, application=app, expected_version=version)
+    app = applications_services.application_submit(
+        actor=net.applicant_a, application=app, expected_version=version
+    )
     assert app.status == Application.Status.SUBMITTED
     events = ReviewEvent.objects.filter(application=app).count()
     with pytest.raises(ValidationError) as err:
-        svc.application_submit(actor=net.applicant_a, application=app, expected_version=version)
+        applications_services.application_submit(
+            actor=net.applicant_a, application=app, expected_version=version
+        )
     assert "submitted" in " ".join(err.value.messages) or "提交" in " ".join(err.value.messages)
     assert ReviewEvent.objects.filter(application=app).count() == events
 
@@ -325,7 +351,7 @@ def test_stale_submission_is_refused(reviews: ReviewNetwork) -> None:
     net = reviews.net
     app = complete_bundle(draft(reviews), net.applicant_a)
     with pytest.raises(ValidationError):
-        svc.application_submit(
+        applications_services.application_submit(
             actor=net.applicant_a, application=app, expected_version=app.version - 1
         )
     app.refresh_from_db()
@@ -335,17 +361,19 @@ def test_stale_submission_is_refused(reviews: ReviewNetwork) -> None:
 def test_withdraw_and_no_changes_after_submission(reviews: ReviewNetwork) -> None:
     net = reviews.net
     app = complete_bundle(draft(reviews), net.applicant_a)
-    app = svc.application_submit(
+    app = applications_services.application_submit(
         actor=net.applicant_a, application=app, expected_version=app.version
     )
     with pytest.raises(ValidationError):
-        svc.attachment_add(actor=net.applicant_a, application=app, kind="plan", upload=pdf())
-    app = svc.application_withdraw(
+        applications_services.attachment_add(
+            actor=net.applicant_a, application=app, kind="plan", upload=pdf()
+        )
+    app = applications_services.application_withdraw(
         actor=net.applicant_a, application=app, expected_version=app.version
     )
     assert app.status == Application.Status.WITHDRAWN
     with pytest.raises(ValidationError):
-        svc.application_withdraw(
+        applications_services.application_withdraw(
             actor=net.applicant_a, application=app, expected_version=app.version
         )
 
@@ -359,7 +387,7 @@ def test_follow_up_is_created_submitted_without_bundle_check(reviews: ReviewNetw
         status=Application.Status.DECIDED,
         decision="approve",
     )
-    later = svc.application_create(
+    later = applications_services.application_create(
         actor=net.applicant_a,
         system=net.system_a,
         title="Risk change",
@@ -391,7 +419,7 @@ def test_accept_general_sets_30_day_deadline_and_recuses_conflicts(
     law.interests = [{"party": "Fund A", "description": "paid adviser"}]
     law.save()
     app = submitted(reviews, team=["member_ai"], parties=["Fund A"])
-    app = svc.application_accept(
+    app = applications_services.application_accept(
         actor=net.chair_a, application=app, procedure="general", expected_version=app.version
     )
     assert app.status == Application.Status.UNDER_REVIEW
@@ -403,21 +431,21 @@ def test_accept_general_sets_30_day_deadline_and_recuses_conflicts(
     assert set(recused) == {law.name, reviews.members["member_ai"].name}
     assert recused[law.name].detected_grounds == ["declared_interest"]
     assert recused[law.name].recused and not recused[law.name].has_conflict
-    assert Notification.objects.filter(application=app, user=net.applicant_a).exists()
-    assert Notification.objects.filter(application=app, user=law.user).exists()
+    assert Notification.objects.about(app).filter(user=net.applicant_a).exists()
+    assert Notification.objects.about(app).filter(user=law.user).exists()
 
 
 def test_emergency_deadline_runs_in_hours(reviews: ReviewNetwork) -> None:
     """emergency.deadline_hours (Measures 2023, emergency procedure): 72 hours."""
     app = submitted(reviews)
-    app = svc.application_accept(
+    app = applications_services.application_accept(
         actor=reviews.net.chair_a,
         application=app,
         procedure="emergency",
         expected_version=app.version,
     )
     assert app.due_at - app.accepted_at == timedelta(hours=72)
-    ext = svc.deadline_extend(
+    ext = applications_services.deadline_extend(
         actor=reviews.net.chair_a,
         application=app,
         length=12,
@@ -431,21 +459,21 @@ def test_simplified_needs_a_ground_from_the_rules(reviews: ReviewNetwork) -> Non
     """procedure.simplified_grounds (Measures 2023 Art. 19)."""
     app = submitted(reviews)
     with pytest.raises(ValidationError):
-        svc.application_accept(
+        applications_services.application_accept(
             actor=reviews.net.chair_a,
             application=app,
             procedure="simplified",
             expected_version=app.version,
         )
     with pytest.raises(ValidationError):
-        svc.application_accept(
+        applications_services.application_accept(
             actor=reviews.net.chair_a,
             application=app,
             procedure="general",
             ground="minimal_risk",
             expected_version=app.version,
         )
-    app = svc.application_accept(
+    app = applications_services.application_accept(
         actor=reviews.net.chair_a,
         application=app,
         procedure="simplified",
@@ -458,7 +486,7 @@ def test_simplified_needs_a_ground_from_the_rules(reviews: ReviewNetwork) -> Non
 def test_accept_by_member_who_is_not_chair_is_forbidden(reviews: ReviewNetwork) -> None:
     app = submitted(reviews)
     with pytest.raises(PermissionDenied):
-        svc.application_accept(
+        applications_services.application_accept(
             actor=reviews.user("member_ai"),
             application=app,
             procedure="general",
@@ -469,7 +497,7 @@ def test_accept_by_member_who_is_not_chair_is_forbidden(reviews: ReviewNetwork) 
 def test_accept_only_from_submitted(reviews: ReviewNetwork) -> None:
     app = draft(reviews)
     with pytest.raises(ValidationError):
-        svc.application_accept(
+        applications_services.application_accept(
             actor=reviews.net.chair_a,
             application=app,
             procedure="general",
@@ -480,7 +508,7 @@ def test_accept_only_from_submitted(reviews: ReviewNetwork) -> None:
 def test_extension_without_reason_is_refused(reviews: ReviewNetwork) -> None:
     """decision.extension_reason (Measures 2023 Art. 17): an extension states its reason."""
     app = submitted(reviews)
-    app = svc.application_accept(
+    app = applications_services.application_accept(
         actor=reviews.net.chair_a,
         application=app,
         procedure="general",
@@ -488,11 +516,13 @@ def test_extension_without_reason_is_refused(reviews: ReviewNetwork) -> None:
     )
     due = app.due_at
     with pytest.raises(ValidationError) as err:
-        svc.deadline_extend(actor=reviews.net.chair_a, application=app, length=10, reason="  ")
+        applications_services.deadline_extend(
+            actor=reviews.net.chair_a, application=app, length=10, reason="  "
+        )
     assert "reason" in err.value.message_dict
     for bad in (0, -1, True, "5", 10**9):
         with pytest.raises(ValidationError):
-            svc.deadline_extend(
+            applications_services.deadline_extend(
                 actor=reviews.net.chair_a,
                 application=app,
                 length=bad,
@@ -500,7 +530,9 @@ def test_extension_without_reason_is_refused(reviews: ReviewNetwork) -> None:
             )
     app.refresh_from_db()
     assert app.due_at == due and not app.extensions.exists()
-    svc.deadline_extend(actor=reviews.net.chair_a, application=app, length=10, reason="Experts")
+    applications_services.deadline_extend(
+        actor=reviews.net.chair_a, application=app, length=10, reason="Experts"
+    )
     app.refresh_from_db()
     assert timezone.localtime(app.due_at).date() == timezone.localtime(due).date() + timedelta(
         days=10
@@ -511,10 +543,10 @@ def test_chair_materials_request_is_the_one_notice(reviews: ReviewNetwork) -> No
     """application.single_notice (Measures 2023 Art. 10): the chair's notice is the only one."""
     net = reviews.net
     app = complete_bundle(draft(reviews), net.applicant_a)
-    app = svc.application_submit(
+    app = applications_services.application_submit(
         actor=net.applicant_a, application=app, expected_version=app.version
     )
-    app = svc.materials_request(
+    app = applications_services.materials_request(
         actor=net.chair_a,
         application=app,
         kinds=["plan", "other"],
@@ -525,15 +557,19 @@ def test_chair_materials_request_is_the_one_notice(reviews: ReviewNetwork) -> No
     assert [i["id"] for i in app.notice["items"]] == ["plan", "other"]
     # Resubmitting without the requested items is refused; no second notice.
     with pytest.raises(ValidationError):
-        svc.application_submit(actor=net.applicant_a, application=app, expected_version=app.version)
+        applications_services.application_submit(
+            actor=net.applicant_a, application=app, expected_version=app.version
+        )
     for kind in ("plan", "other"):
-        svc.attachment_add(actor=net.applicant_a, application=app, kind=kind, upload=pdf())
+        applications_services.attachment_add(
+            actor=net.applicant_a, application=app, kind=kind, upload=pdf()
+        )
     app.refresh_from_db()
-    app = svc.application_submit(
+    app = applications_services.application_submit(
         actor=net.applicant_a, application=app, expected_version=app.version
     )
     assert app.status == Application.Status.SUBMITTED
     with pytest.raises(ValidationError):
-        svc.materials_request(
+        applications_services.materials_request(
             actor=net.chair_a, application=app, kinds=["plan"], expected_version=app.version
         )

@@ -9,20 +9,25 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils import translation
 
 from tests.web.reviews.factories import ReviewNetwork, make_application
 from tianping import review as lib
+from tianping.web.core import notifications
+from tianping.web.core.models import Notification
 from tianping.web.operations.models import PlatformAction
-from tianping.web.reviews.models import Application, ExpertReview, FollowUp, Notification
-from tianping.web.reviews.selectors import application_get, competent_authority, route
-from tianping.web.reviews.services import common
-from tianping.web.reviews.services.decisions import decision_record
+from tianping.web.reviews import library, timeline
+from tianping.web.reviews.applications.selectors import application_get
+from tianping.web.reviews.applications.services import decision_record
+from tianping.web.reviews.bodies.selectors import competent_authority, route
+from tianping.web.reviews.models import Application, ExpertReview, FollowUp
+from tianping.web.reviews.notifications import services as notifications_services
 
 
 def test_fixture_committee_composition_passes_the_national_rules(reviews: ReviewNetwork) -> None:
-    committee = common.library_committee(reviews.committee)
+    committee = library.library_committee(reviews.committee)
     result = lib.check_composition(
-        committee, rules=common.rules_for(reviews.committee), on=date(2026, 11, 22)
+        committee, rules=library.rules_for(reviews.committee), on=date(2026, 11, 22)
     )
     assert result.ok, [f.describe("en") for f in result.findings]
     consultant = committee.member(reviews.members["consultant_a"].ref)
@@ -49,7 +54,7 @@ def test_record_appends_to_timeline_and_ledger(reviews: ReviewNetwork) -> None:
         system=reviews.net.system_a, body=reviews.committee, applicant=reviews.net.applicant_a
     )
     with transaction.atomic():
-        event = common.record(
+        event = timeline.record(
             app, actor=reviews.net.applicant_a, kind="submitted", payload={"n": 1}
         )
     action = PlatformAction.objects.get(idx=event.ledger_index)
@@ -61,21 +66,28 @@ def test_record_appends_to_timeline_and_ledger(reviews: ReviewNetwork) -> None:
 def test_notify_in_app_and_by_mail_after_commit(reviews: ReviewNetwork) -> None:
     user = reviews.net.applicant_a
     with transaction.atomic():
-        count = common.notify(
+        count = notifications_services.notify(
             [user, user, None],
             message="Decision on {reference}: {decision}.",
             params={"reference": "ER-1", "decision": "approve"},
         )
     assert count == 1
     note = Notification.objects.get(user=user)
-    assert common.render_notification(note.message, note.params) == "Decision on ER-1: approve."
+    assert note.target is None
+    with translation.override("en"):
+        text = notifications.render_notification(note.message, note.params)
+    assert text == "Decision on ER-1: approve."
+    with translation.override("zh-hans"):
+        assert notifications.notification_text(note) == "ER-1 的审查决定：approve。"
 
 
 @pytest.mark.django_db(transaction=True)
 def test_notification_mail_is_sent_on_commit(reviews: ReviewNetwork) -> None:
     mail.outbox.clear()
     with transaction.atomic():
-        common.notify([reviews.net.applicant_a], message="Hello {x}", params={"x": "1"})
+        notifications_services.notify(
+            [reviews.net.applicant_a], message="Hello {x}", params={"x": "1"}
+        )
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["applicant_a@example.invalid"]
 
 
@@ -84,7 +96,7 @@ def test_locked_refuses_a_stale_version(reviews: ReviewNetwork) -> None:
         system=reviews.net.system_a, body=reviews.committee, applicant=reviews.net.applicant_a
     )
     with pytest.raises(ValidationError), transaction.atomic():
-        common.locked(app.pk, expected_version=app.version + 1)
+        timeline.locked(app.pk, expected_version=app.version + 1)
 
 
 def _under_review(reviews: ReviewNetwork, **extra: object) -> Application:
@@ -101,7 +113,7 @@ def test_decision_approve_schedules_follow_up_within_twelve_months(reviews: Revi
     app = _under_review(reviews)
     with transaction.atomic():
         decision_record(
-            common.locked(app.pk), actor=reviews.net.chair_a, decision="approve", basis="meeting"
+            timeline.locked(app.pk), actor=reviews.net.chair_a, decision="approve", basis="meeting"
         )
     app.refresh_from_db()
     assert app.status == "decided" and app.decision == "approve"
@@ -113,14 +125,14 @@ def test_decision_approve_schedules_follow_up_within_twelve_months(reviews: Revi
     assert months == 12  # follow_up.interval_months (Measures 2023 Art. 24)
     assert FollowUp.objects.filter(application=app, kind="scheduled").count() == 1
     assert app.events.filter(kind="decided").count() == 1
-    assert Notification.objects.filter(application=app, user=reviews.net.applicant_a).exists()
+    assert Notification.objects.about(app).filter(user=reviews.net.applicant_a).exists()
 
 
 def test_decision_not_approve_needs_reasons_and_changes_nothing(reviews: ReviewNetwork) -> None:
     app = _under_review(reviews)
     with pytest.raises(ValidationError) as info, transaction.atomic():
         decision_record(
-            common.locked(app.pk),
+            timeline.locked(app.pk),
             actor=reviews.net.chair_a,
             decision="not_approve",
             basis="meeting",
@@ -133,9 +145,9 @@ def test_decision_not_approve_needs_reasons_and_changes_nothing(reviews: ReviewN
 def test_decision_twice_is_refused(reviews: ReviewNetwork) -> None:
     app = _under_review(reviews)
     with transaction.atomic():
-        decision_record(common.locked(app.pk), actor=None, decision="approve", basis="meeting")
+        decision_record(timeline.locked(app.pk), actor=None, decision="approve", basis="meeting")
     with pytest.raises(ValidationError), transaction.atomic():
-        decision_record(common.locked(app.pk), actor=None, decision="approve", basis="meeting")
+        decision_record(timeline.locked(app.pk), actor=None, decision="approve", basis="meeting")
     assert Application.objects.get(pk=app.pk).events.filter(kind="decided").count() == 1
 
 
@@ -143,7 +155,7 @@ def test_listed_activity_approval_goes_to_expert_review(reviews: ReviewNetwork) 
     app = _under_review(reviews, listed_activity=True)
     with transaction.atomic():
         decision_record(
-            common.locked(app.pk), actor=reviews.net.chair_a, decision="approve", basis="meeting"
+            timeline.locked(app.pk), actor=reviews.net.chair_a, decision="approve", basis="meeting"
         )
     app.refresh_from_db()
     assert app.status == "expert_review" and app.decision == ""

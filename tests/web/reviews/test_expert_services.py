@@ -17,15 +17,16 @@ from tests.web.reviews.expert_support import (
 )
 from tests.web.reviews.factories import ReviewNetwork
 from tianping.web.accounts.models import Role
+from tianping.web.core.models import Notification
+from tianping.web.reviews.bodies.selectors import competent_authority
+from tianping.web.reviews.expert import selectors as expert_selectors
+from tianping.web.reviews.expert import services as expert_services
 from tianping.web.reviews.models import (
     Application,
     ExpertReview,
     FollowUp,
-    Notification,
     PanelExpert,
 )
-from tianping.web.reviews.selectors import competent_authority
-from tianping.web.reviews.services import expert
 
 
 @pytest.fixture(autouse=True)
@@ -51,7 +52,7 @@ def test_panel_add_needs_the_authority(reviews: ReviewNetwork) -> None:
     app = in_expert_review(reviews)
     for intruder in (other_regulator(reviews), reviews.net.chair_a, reviews.experts[0]):
         with pytest.raises(PermissionDenied):
-            expert.panel_add(
+            expert_services.panel_add(
                 actor=intruder,
                 review=app.expert_review,
                 name="X",
@@ -65,7 +66,7 @@ def test_panel_add_refuses_a_user_without_the_expert_role(reviews: ReviewNetwork
     app = in_expert_review(reviews)
     authority = authority_user(reviews)
     with pytest.raises(ValidationError) as err:
-        expert.panel_add(
+        expert_services.panel_add(
             actor=authority,
             review=app.expert_review,
             user=reviews.net.applicant_b,
@@ -79,9 +80,9 @@ def test_panel_add_twice_the_same_account_is_a_clear_error(reviews: ReviewNetwor
     app = in_expert_review(reviews)
     authority = authority_user(reviews)
     kwargs = {"disciplines": ["law"], "affiliation": "Inst", "user": reviews.experts[0]}
-    expert.panel_add(actor=authority, review=app.expert_review, **kwargs)
+    expert_services.panel_add(actor=authority, review=app.expert_review, **kwargs)
     with pytest.raises(ValidationError, match="already on the panel"):
-        expert.panel_add(actor=authority, review=app.expert_review, **kwargs)
+        expert_services.panel_add(actor=authority, review=app.expert_review, **kwargs)
     assert app.expert_review.panel.count() == 1
 
 
@@ -104,7 +105,7 @@ def test_panel_add_bad_input_changes_nothing(
     kwargs: dict[str, object] = {"name": "Named", "disciplines": ["law"], "affiliation": "Inst"}
     kwargs[field] = value
     with pytest.raises(ValidationError) as err:
-        expert.panel_add(actor=authority, review=app.expert_review, **kwargs)  # type: ignore[arg-type]
+        expert_services.panel_add(actor=authority, review=app.expert_review, **kwargs)  # type: ignore[arg-type]
     assert field in err.value.message_dict
     assert not PanelExpert.objects.exists()
 
@@ -114,14 +115,14 @@ def test_interests_declared_by_the_expert_or_by_the_authority_for_a_named_one(
 ) -> None:
     app = in_expert_review(reviews)
     authority = authority_user(reviews)
-    seat = expert.panel_add(
+    seat = expert_services.panel_add(
         actor=authority,
         review=app.expert_review,
         user=reviews.experts[0],
         disciplines=["law"],
         affiliation="Inst",
     )
-    named = expert.panel_add(
+    named = expert_services.panel_add(
         actor=authority,
         review=app.expert_review,
         name="Prof. Wang",
@@ -129,21 +130,25 @@ def test_interests_declared_by_the_expert_or_by_the_authority_for_a_named_one(
         affiliation="Uni",
     )
     with pytest.raises(PermissionDenied):
-        expert.interests_declare(actor=reviews.experts[1], seat=seat, interests=[])
+        expert_services.interests_declare(actor=reviews.experts[1], seat=seat, interests=[])
     with pytest.raises(PermissionDenied):  # the authority does not speak for an account holder
-        expert.interests_declare(actor=authority, seat=seat, interests=[])
-    declared = expert.interests_declare(
+        expert_services.interests_declare(actor=authority, seat=seat, interests=[])
+    declared = expert_services.interests_declare(
         actor=reviews.experts[0],
         seat=seat,
         interests=[{"party": "Acme", "description": "Consulting 2024"}],
     )
     assert declared.interests_declared
     assert declared.interests == [{"party": "Acme", "description": "Consulting 2024"}]
-    assert expert.interests_declare(actor=authority, seat=named, interests=[]).interests_declared
+    assert expert_services.interests_declare(
+        actor=authority, seat=named, interests=[]
+    ).interests_declared
     with pytest.raises(ValidationError):
-        expert.interests_declare(actor=reviews.experts[0], seat=seat, interests=[{"party": "x"}])
+        expert_services.interests_declare(
+            actor=reviews.experts[0], seat=seat, interests=[{"party": "x"}]
+        )
     with pytest.raises(ValidationError):
-        expert.interests_declare(actor=reviews.experts[0], seat=seat, interests="none")
+        expert_services.interests_declare(actor=reviews.experts[0], seat=seat, interests="none")
 
 
 # --- panel_form: Measures 2023 Art. 28 ----------------------------------------------------
@@ -155,7 +160,7 @@ def test_panel_of_four_is_refused(reviews: ReviewNetwork) -> None:
     authority = authority_user(reviews)
     seat_experts(reviews, app.expert_review, authority, 4)
     with pytest.raises(ValidationError) as err:
-        expert.panel_form(actor=authority, review=app.expert_review)
+        expert_services.panel_form(actor=authority, review=app.expert_review)
     text = " ".join(err.value.messages)
     assert "5" in text and "Art. 28" in text
     app.expert_review.refresh_from_db()
@@ -169,7 +174,7 @@ def test_panel_of_five_with_all_disciplines_is_formed_and_experts_notified(
     app = in_expert_review(reviews)
     authority = authority_user(reviews)
     seat_experts(reviews, app.expert_review, authority, 5)
-    review = expert.panel_form(actor=authority, review=app.expert_review)
+    review = expert_services.panel_form(actor=authority, review=app.expert_review)
     assert review.status == ExpertReview.Status.PANEL_FORMED
     assert Notification.objects.filter(
         user=reviews.experts[0], message__contains="panel on {reference} is formed"
@@ -182,16 +187,16 @@ def test_panel_missing_law_is_refused(reviews: ReviewNetwork) -> None:
     app = in_expert_review(reviews)
     authority = authority_user(reviews)
     for i in range(5):
-        seat = expert.panel_add(
+        seat = expert_services.panel_add(
             actor=authority,
             review=app.expert_review,
             user=reviews.experts[i],
             disciplines=["domain"] if i % 2 else ["ethics"],
             affiliation="Inst",
         )
-        expert.interests_declare(actor=reviews.experts[i], seat=seat, interests=[])
+        expert_services.interests_declare(actor=reviews.experts[i], seat=seat, interests=[])
     with pytest.raises(ValidationError) as err:
-        expert.panel_form(actor=authority, review=app.expert_review)
+        expert_services.panel_form(actor=authority, review=app.expert_review)
     assert any("law" in m for m in err.value.messages)
 
 
@@ -205,16 +210,16 @@ def test_panel_including_a_first_committee_member_is_refused(reviews: ReviewNetw
     from tianping.web.accounts.services import membership_grant
 
     membership_grant(user=member_user, organisation=reviews.net.central, role=Role.EXPERT)
-    seat = expert.panel_add(
+    seat = expert_services.panel_add(
         actor=authority,
         review=app.expert_review,
         user=member_user,
         disciplines=["law"],
         affiliation="Elsewhere",
     )
-    expert.interests_declare(actor=member_user, seat=seat, interests=[])
+    expert_services.interests_declare(actor=member_user, seat=seat, interests=[])
     with pytest.raises(ValidationError) as err:
-        expert.panel_form(actor=authority, review=app.expert_review)
+        expert_services.panel_form(actor=authority, review=app.expert_review)
     messages = err.value.messages
     assert len(messages) == 1 and "Art. 28" in messages[0]
 
@@ -224,16 +229,16 @@ def test_named_expert_matching_a_named_roster_member_is_refused(reviews: ReviewN
     app = in_expert_review(reviews)
     authority = authority_user(reviews)
     seat_experts(reviews, app.expert_review, authority, 5)
-    seat = expert.panel_add(
+    seat = expert_services.panel_add(
         actor=authority,
         review=app.expert_review,
         name=reviews.members["consultant_a"].name,
         disciplines=["law"],
         affiliation="Uni",
     )
-    expert.interests_declare(actor=authority, seat=seat, interests=[])
+    expert_services.interests_declare(actor=authority, seat=seat, interests=[])
     with pytest.raises(ValidationError):
-        expert.panel_form(actor=authority, review=app.expert_review)
+        expert_services.panel_form(actor=authority, review=app.expert_review)
 
 
 def test_undeclared_interests_are_refused_and_every_finding_listed(
@@ -244,7 +249,7 @@ def test_undeclared_interests_are_refused_and_every_finding_listed(
     authority = authority_user(reviews)
     seat_experts(reviews, app.expert_review, authority, 3, declare=False)
     with pytest.raises(ValidationError) as err:
-        expert.panel_form(actor=authority, review=app.expert_review)
+        expert_services.panel_form(actor=authority, review=app.expert_review)
     messages = err.value.messages
     # too small (1) + law? no: disciplines domain, ethics, law covered + 3 undeclared
     assert len(messages) == 4
@@ -258,21 +263,21 @@ def test_expert_with_an_interest_in_the_applicant_is_refused(reviews: ReviewNetw
     seats = seat_experts(reviews, app.expert_review, authority, 5, declare=False)
     for i, seat in enumerate(seats):
         interests = [{"party": app.organisation.name, "description": "Adviser"}] if i == 0 else []
-        expert.interests_declare(actor=reviews.experts[i], seat=seat, interests=interests)
+        expert_services.interests_declare(actor=reviews.experts[i], seat=seat, interests=interests)
     with pytest.raises(ValidationError):
-        expert.panel_form(actor=authority, review=app.expert_review)
+        expert_services.panel_form(actor=authority, review=app.expert_review)
 
 
 def test_panel_form_twice_or_adding_after_forming_is_refused(reviews: ReviewNetwork) -> None:
     _app, review, authority, _seats = formed_panel(reviews, 5)
     with pytest.raises(ValidationError):
-        expert.panel_form(actor=authority, review=review)
+        expert_services.panel_form(actor=authority, review=review)
     with pytest.raises(ValidationError):
-        expert.panel_add(
+        expert_services.panel_add(
             actor=authority, review=review, name="Late", disciplines=["law"], affiliation="U"
         )
     with pytest.raises(ValidationError):
-        expert.interests_declare(actor=reviews.experts[0], seat=_seats[0], interests=[])
+        expert_services.interests_declare(actor=reviews.experts[0], seat=_seats[0], interests=[])
 
 
 # --- votes ---------------------------------------------------------------------------------
@@ -283,14 +288,16 @@ def test_vote_before_the_panel_is_formed_is_refused(reviews: ReviewNetwork) -> N
     authority = authority_user(reviews)
     seats = seat_experts(reviews, app.expert_review, authority, 5)
     with pytest.raises(ValidationError, match="only while the panel sits"):
-        expert.expert_vote(actor=reviews.experts[0], seat=seats[0], view="agree")
+        expert_services.expert_vote(actor=reviews.experts[0], seat=seats[0], view="agree")
 
 
 def test_expert_voting_twice_is_refused(reviews: ReviewNetwork) -> None:
     _app, _review, _authority, seats = formed_panel(reviews, 5)
-    expert.expert_vote(actor=reviews.experts[0], seat=seats[0], view="agree", comment="Fine")
+    expert_services.expert_vote(
+        actor=reviews.experts[0], seat=seats[0], view="agree", comment="Fine"
+    )
     with pytest.raises(ValidationError, match="already voted"):
-        expert.expert_vote(actor=reviews.experts[0], seat=seats[0], view="disagree")
+        expert_services.expert_vote(actor=reviews.experts[0], seat=seats[0], view="disagree")
     seats[0].refresh_from_db()
     assert seats[0].view == "agree"
 
@@ -298,14 +305,16 @@ def test_expert_voting_twice_is_refused(reviews: ReviewNetwork) -> None:
 def test_only_the_seated_expert_votes_with_a_valid_view(reviews: ReviewNetwork) -> None:
     _app, _review, authority, seats = formed_panel(reviews, 5)
     with pytest.raises(PermissionDenied):
-        expert.expert_vote(actor=reviews.experts[1], seat=seats[0], view="agree")
+        expert_services.expert_vote(actor=reviews.experts[1], seat=seats[0], view="agree")
     with pytest.raises(PermissionDenied):
-        expert.expert_vote(actor=authority, seat=seats[0], view="agree")
+        expert_services.expert_vote(actor=authority, seat=seats[0], view="agree")
     for bad in ("abstain", "", None, 1):
         with pytest.raises(ValidationError):
-            expert.expert_vote(actor=reviews.experts[0], seat=seats[0], view=bad)  # type: ignore[arg-type]
+            expert_services.expert_vote(actor=reviews.experts[0], seat=seats[0], view=bad)  # type: ignore[arg-type]
     with pytest.raises(ValidationError):
-        expert.expert_vote(actor=reviews.experts[0], seat=seats[0], view="agree", comment="\x00")
+        expert_services.expert_vote(
+            actor=reviews.experts[0], seat=seats[0], view="agree", comment="\x00"
+        )
 
 
 # --- conclusion: Measures 2023 Art. 30 ----------------------------------------------------
@@ -315,7 +324,7 @@ def test_exactly_two_thirds_of_the_whole_panel_agree(reviews: ReviewNetwork) -> 
     """expert_panel.threshold (Art. 30): 4 of 6 is exactly 2/3 → agree; approval is final."""
     app, review, authority, seats = formed_panel(reviews, 6)
     vote(reviews, seats, ["agree", "agree", "agree", "agree", "disagree", ""])
-    review = expert.panel_conclude(actor=authority, review=review)
+    review = expert_services.panel_conclude(actor=authority, review=review)
     assert review.status == ExpertReview.Status.CONCLUDED
     assert review.opinion == "agree"
     assert review.outcome["agree"] == 4 and review.outcome["needed"] == 4
@@ -331,7 +340,7 @@ def test_three_of_six_agree_is_no_opinion(reviews: ReviewNetwork) -> None:
     app, review, authority, seats = formed_panel(reviews, 6)
     vote(reviews, seats, ["agree", "agree", "agree", "disagree", "disagree", "disagree"])
     with pytest.raises(ValidationError) as err:
-        expert.panel_conclude(actor=authority, review=review)
+        expert_services.panel_conclude(actor=authority, review=review)
     assert "Art. 30" in " ".join(err.value.messages)
     app.refresh_from_db()
     assert app.status == Application.Status.EXPERT_REVIEW
@@ -341,33 +350,33 @@ def test_three_of_five_agree_two_disagree_is_no_opinion(reviews: ReviewNetwork) 
     """expert_panel.threshold (Art. 30): 3/5 < 2/3 → no opinion; 4/5 ≥ 2/3 → agree."""
     _app, review, authority, seats = formed_panel(reviews, 5)
     vote(reviews, seats, ["agree", "agree", "agree", "disagree", "disagree"])
-    outcome = expert.panel_outcome(review)
+    outcome = expert_selectors.panel_outcome(review)
     assert outcome.opinion is None and outcome.needed == 4
     with pytest.raises(ValidationError):
-        expert.panel_conclude(actor=authority, review=review)
+        expert_services.panel_conclude(actor=authority, review=review)
 
 
 def test_four_of_five_agree_is_an_opinion(reviews: ReviewNetwork) -> None:
     """expert_panel.threshold (Art. 30): 4/5 ≥ 2/3 → agree."""
     _app, review, authority, seats = formed_panel(reviews, 5)
     vote(reviews, seats, ["agree", "agree", "agree", "agree", "disagree"])
-    assert expert.panel_conclude(actor=authority, review=review).opinion == "agree"
+    assert expert_services.panel_conclude(actor=authority, review=review).opinion == "agree"
 
 
 def test_absent_experts_count_against(reviews: ReviewNetwork) -> None:
     """expert_panel.threshold (Art. 30): 3 agree, none against, 3 absent of 6 → no opinion."""
     _app, review, authority, seats = formed_panel(reviews, 6)
     vote(reviews, seats, ["agree", "agree", "agree"])
-    outcome = expert.panel_outcome(review)
+    outcome = expert_selectors.panel_outcome(review)
     assert (outcome.opinion, outcome.absent, outcome.needed) == (None, 3, 4)
     with pytest.raises(ValidationError):
-        expert.panel_conclude(actor=authority, review=review)
+        expert_services.panel_conclude(actor=authority, review=review)
 
 
 def test_no_votes_yet_is_a_clear_error(reviews: ReviewNetwork) -> None:
     _app, review, authority, _seats = formed_panel(reviews, 5)
     with pytest.raises(ValidationError) as err:
-        expert.panel_conclude(actor=authority, review=review)
+        expert_services.panel_conclude(actor=authority, review=review)
     assert "0" in " ".join(err.value.messages)
 
 
@@ -376,11 +385,11 @@ def test_disagreement_refuses_the_activity_and_needs_reasons(reviews: ReviewNetw
     app, review, authority, seats = formed_panel(reviews, 6)
     vote(reviews, seats, ["disagree", "disagree", "disagree", "disagree", "agree", "agree"])
     with pytest.raises(ValidationError) as err:
-        expert.panel_conclude(actor=authority, review=review)
+        expert_services.panel_conclude(actor=authority, review=review)
     assert "reasons" in err.value.message_dict
     review.refresh_from_db()
     assert review.status == ExpertReview.Status.PANEL_FORMED
-    review = expert.panel_conclude(
+    review = expert_services.panel_conclude(
         actor=authority, review=review, reasons="Risks to minors not controlled"
     )
     assert review.opinion == "disagree"
@@ -397,7 +406,7 @@ def test_agreement_with_approval_after_modification_keeps_the_changes(
         reviews, 5, decision="approve_after_modification", changes=["Add human review"]
     )
     vote(reviews, seats, ["agree"] * 5)
-    expert.panel_conclude(actor=authority, review=review)
+    expert_services.panel_conclude(actor=authority, review=review)
     app.refresh_from_db()
     assert app.decision == "approve_after_modification"
     assert app.required_changes == ["Add human review"]
@@ -414,7 +423,7 @@ def test_conclude_by_non_authority_is_refused(reviews: ReviewNetwork) -> None:
         reviews.experts[0],
     ):
         with pytest.raises(PermissionDenied):
-            expert.panel_conclude(actor=intruder, review=review)
+            expert_services.panel_conclude(actor=intruder, review=review)
     review.refresh_from_db()
     assert review.status == ExpertReview.Status.PANEL_FORMED
 
@@ -422,24 +431,26 @@ def test_conclude_by_non_authority_is_refused(reviews: ReviewNetwork) -> None:
 def test_conclude_twice_is_refused(reviews: ReviewNetwork) -> None:
     _app, review, authority, seats = formed_panel(reviews, 5)
     vote(reviews, seats, ["agree"] * 5)
-    expert.panel_conclude(actor=authority, review=review)
+    expert_services.panel_conclude(actor=authority, review=review)
     with pytest.raises(ValidationError):
-        expert.panel_conclude(actor=authority, review=review)
+        expert_services.panel_conclude(actor=authority, review=review)
     with pytest.raises(ValidationError):
-        expert.expert_vote(actor=reviews.experts[0], seat=seats[0], view="agree")
+        expert_services.expert_vote(actor=reviews.experts[0], seat=seats[0], view="agree")
 
 
 def test_list_update_proposal_after_conclusion(reviews: ReviewNetwork) -> None:
     _app, review, authority, seats = formed_panel(reviews, 5)
     with pytest.raises(ValidationError):
-        expert.list_update_propose(actor=authority, review=review, proposal="Add X")
+        expert_services.list_update_propose(actor=authority, review=review, proposal="Add X")
     vote(reviews, seats, ["agree"] * 5)
-    expert.panel_conclude(actor=authority, review=review)
+    expert_services.panel_conclude(actor=authority, review=review)
     with pytest.raises(PermissionDenied):
-        expert.list_update_propose(actor=reviews.net.chair_a, review=review, proposal="Add X")
+        expert_services.list_update_propose(
+            actor=reviews.net.chair_a, review=review, proposal="Add X"
+        )
     with pytest.raises(ValidationError):
-        expert.list_update_propose(actor=authority, review=review, proposal="")
-    review = expert.list_update_propose(
+        expert_services.list_update_propose(actor=authority, review=review, proposal="")
+    review = expert_services.list_update_propose(
         actor=authority, review=review, proposal="Add emotion recognition in schools"
     )
     assert review.list_update_proposal == "Add emotion recognition in schools"
@@ -448,18 +459,18 @@ def test_list_update_proposal_after_conclusion(reviews: ReviewNetwork) -> None:
 def test_authority_statistics_cover_the_jurisdiction(reviews: ReviewNetwork) -> None:
     _app, review, authority, seats = formed_panel(reviews, 5)
     vote(reviews, seats, ["agree"] * 5)
-    expert.panel_conclude(actor=authority, review=review)
-    expert.list_update_propose(actor=authority, review=review, proposal="Tighten item 3")
-    stats = expert.authority_statistics(authority)
+    expert_services.panel_conclude(actor=authority, review=review)
+    expert_services.list_update_propose(actor=authority, review=review, proposal="Tighten item 3")
+    stats = expert_selectors.authority_statistics(authority)
     assert stats["applications"] == 1
     assert stats["by_status"] == {"decided": 1}
     assert stats["by_decision"] == {"approve": 1}
     assert stats["re_reviews"]["by_opinion"] == {"agree": 1}
     assert stats["proposals"][0]["proposal"] == "Tighten item 3"
     assert stats["average_days_to_decision"] is not None
-    other = expert.authority_statistics(reviews.net.regulator_province_b)
+    other = expert_selectors.authority_statistics(reviews.net.regulator_province_b)
     assert other["applications"] == 0 and other["re_reviews"]["total"] == 0
     with pytest.raises(PermissionDenied):
-        expert.authority_statistics(reviews.net.applicant_a)
+        expert_selectors.authority_statistics(reviews.net.applicant_a)
     with pytest.raises(PermissionDenied):
-        expert.authority_statistics(make_user("lonely"))
+        expert_selectors.authority_statistics(make_user("lonely"))

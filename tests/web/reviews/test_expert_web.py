@@ -17,7 +17,8 @@ from tests.web.reviews.expert_support import (
     vote,
 )
 from tests.web.reviews.factories import ReviewNetwork
-from tianping.web.reviews import panel_expert
+from tianping.web.reviews.expert import panels as expert_panels
+from tianping.web.reviews.expert import services as expert_services
 from tianping.web.reviews.models import Application, ExpertReview, FollowUp
 
 
@@ -177,9 +178,8 @@ def test_api_bad_input(reviews: ReviewNetwork) -> None:
 def test_api_aftercare(reviews: ReviewNetwork) -> None:
     app, review, authority, seats = formed_panel(reviews, 5)
     vote(reviews, seats, ["agree"] * 5)
-    from tianping.web.reviews.services import expert
 
-    expert.panel_conclude(actor=authority, review=review)
+    expert_services.panel_conclude(actor=authority, review=review)
     app.refresh_from_db()
     applicant = bearer_client(reviews.net.applicant_a)
     chair = bearer_client(reviews.net.chair_a)
@@ -290,16 +290,15 @@ def test_expert_pages_declare_and_vote(reviews: ReviewNetwork) -> None:
 def test_aftercare_pages_and_panel_section(reviews: ReviewNetwork) -> None:
     app, review, authority, seats = formed_panel(reviews, 5)
     vote(reviews, seats, ["agree"] * 5)
-    from tianping.web.reviews.services import expert
 
-    expert.panel_conclude(actor=authority, review=review)
+    expert_services.panel_conclude(actor=authority, review=review)
     app.refresh_from_db()
     request = RequestFactory().get("/")
     request.user = reviews.net.applicant_a
-    html = panel_expert.panel(request, app)
+    html = expert_panels.panel(request, app)
     assert "aftercare-panel" in html and "risk-change" in html and "suspend" not in html
     request.user = reviews.net.chair_a
-    html = panel_expert.panel(request, app)
+    html = expert_panels.panel(request, app)
     assert "/aftercare/suspend/" in html and "risk-change" not in html
 
     chair = english(logged_in_client(reviews.net.chair_a))

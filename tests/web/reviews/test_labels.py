@@ -10,13 +10,13 @@ from django.utils import translation
 from tianping.web.reviews.labels import EVENTS, code_label, event_label
 from tianping.web.reviews.models import Comment
 
-SERVICES = Path(__file__).resolve().parents[3] / "src/tianping/web/reviews/services"
+REVIEWS = Path(__file__).resolve().parents[3] / "src/tianping/web/reviews"
 
 
 def _recorded_kinds() -> set[str]:
     """Literal ``kind=`` arguments of ``record(...)`` calls, and ``kind = "…"`` assignments."""
     kinds: set[str] = set()
-    for path in SERVICES.glob("*.py"):
+    for path in REVIEWS.glob("*/services.py"):
         tree = ast.parse(path.read_text("utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "record":

@@ -11,6 +11,8 @@ from django.db import IntegrityError
 from django.utils import timezone, translation
 
 from tests.web.reviews.factories import ReviewNetwork, make_application
+from tianping.web.reviews.meetings import selectors as meetings_selectors
+from tianping.web.reviews.meetings import services as meetings_services
 from tianping.web.reviews.models import (
     AgendaItem,
     Application,
@@ -19,7 +21,6 @@ from tianping.web.reviews.models import (
     ReviewEvent,
     Vote,
 )
-from tianping.web.reviews.services import meetings
 
 VOTERS = [
     "chair_a",
@@ -51,7 +52,7 @@ def _app(reviews: ReviewNetwork, **extra: object) -> Application:
 
 
 def _meeting(reviews: ReviewNetwork, **extra: object) -> Meeting:
-    return meetings.meeting_create(
+    return meetings_services.meeting_create(
         actor=reviews.net.chair_a,
         body=reviews.committee,
         scheduled_for=timezone.now() + timedelta(hours=1),
@@ -61,7 +62,7 @@ def _meeting(reviews: ReviewNetwork, **extra: object) -> Meeting:
 
 
 def _present(reviews: ReviewNetwork, meeting: Meeting, usernames: list[str]) -> None:
-    meetings.attendance_set(
+    meetings_services.attendance_set(
         actor=reviews.net.chair_a,
         meeting=meeting,
         present_member_ids=[reviews.members[u].pk for u in usernames],
@@ -73,19 +74,19 @@ def _ready(
 ) -> tuple[Application, Meeting, AgendaItem]:
     app = _app(reviews, **extra)
     meeting = _meeting(reviews)
-    item = meetings.agenda_add(actor=reviews.net.chair_a, meeting=meeting, application=app)
+    item = meetings_services.agenda_add(actor=reviews.net.chair_a, meeting=meeting, application=app)
     _present(reviews, meeting, present if present is not None else VOTERS)
     return app, meeting, item
 
 
 def _vote(reviews: ReviewNetwork, item: AgendaItem, username: str, choice: str) -> Vote:
-    return meetings.vote_cast(actor=reviews.user(username), item=item, choice=choice)
+    return meetings_services.vote_cast(actor=reviews.user(username), item=item, choice=choice)
 
 
 def test_quorum_met_with_every_category(reviews: ReviewNetwork) -> None:
     """quorum.min_present + quorum.categories, Measures 2023 Art. 14."""
     app, meeting, _item = _ready(reviews)
-    result = meetings.quorum(meeting, app)
+    result = meetings_selectors.quorum(meeting, app)
     assert result.met
     assert len(result.counted) == 7
 
@@ -94,11 +95,11 @@ def test_quorum_missing_external_member_lists_the_category(reviews: ReviewNetwor
     """quorum.categories, Measures 2023 Art. 14: no external member present → no quorum."""
     present = ["chair_a", "member_ai", "member_domain", "member_other", "member_f"]
     app, meeting, item = _ready(reviews, present=present)
-    result = meetings.quorum(meeting, app)
+    result = meetings_selectors.quorum(meeting, app)
     assert not result.met
     assert "external" in result.missing_categories
     with pytest.raises(ValidationError) as exc:
-        meetings.voting_open(actor=reviews.net.chair_a, item=item)
+        meetings_services.voting_open(actor=reviews.net.chair_a, item=item)
     assert "quorum" in exc.value.message_dict
     item.refresh_from_db()
     assert not item.voting_open
@@ -108,12 +109,12 @@ def test_quorum_only_one_gender_and_too_few_lists_everything(reviews: ReviewNetw
     """quorum.min_present + quorum.categories, Measures 2023 Art. 14: every shortfall listed."""
     present = ["member_ai", "member_domain", "member_ext", "member_other"]
     app, meeting, item = _ready(reviews, present=present)
-    result = meetings.quorum(meeting, app)
+    result = meetings_selectors.quorum(meeting, app)
     assert result.rule_ids() == ("quorum.min_present", "quorum.categories")
     assert "both_genders" in result.missing_categories
     assert "law" in result.missing_categories
     with pytest.raises(ValidationError) as exc:
-        meetings.voting_open(actor=reviews.net.chair_a, item=item)
+        meetings_services.voting_open(actor=reviews.net.chair_a, item=item)
     messages = exc.value.message_dict["quorum"]
     assert len(messages) == len(result.findings)
 
@@ -122,7 +123,7 @@ def test_consultant_present_is_not_counted(reviews: ReviewNetwork) -> None:
     """quorum.consultants_excluded, Measures 2023 Art. 14: a consultant never counts."""
     present = ["chair_a", "member_ai", "member_law", "member_ext", "consultant_a"]
     app, meeting, _item = _ready(reviews, present=present)
-    result = meetings.quorum(meeting, app)
+    result = meetings_selectors.quorum(meeting, app)
     assert reviews.members["consultant_a"].ref not in result.counted
     assert len(result.counted) == 4
     assert "quorum.min_present" in result.rule_ids()
@@ -138,7 +139,7 @@ def test_recused_member_is_not_counted_and_cannot_vote(reviews: ReviewNetwork) -
         statement="Adviser to the applicant",
         recused=True,
     )
-    result = meetings.quorum(meeting, app)
+    result = meetings_selectors.quorum(meeting, app)
     assert reviews.members["member_law"].ref not in result.counted
     # member_law was the only law member present: the category is now missing.
     assert "law" in result.missing_categories
@@ -147,7 +148,7 @@ def test_recused_member_is_not_counted_and_cannot_vote(reviews: ReviewNetwork) -
 def test_recused_member_cannot_vote(reviews: ReviewNetwork) -> None:
     """conflict.recusal_grounds (Measures 2023): a recused member does not vote."""
     app, _m, item = _ready(reviews)
-    meetings.voting_open(actor=reviews.net.chair_a, item=item)
+    meetings_services.voting_open(actor=reviews.net.chair_a, item=item)
     Declaration.objects.create(
         application=app,
         member=reviews.members["member_domain"],
@@ -164,7 +165,7 @@ def test_detected_conflict_recuses_without_declaration(reviews: ReviewNetwork) -
     """conflict.recusal_grounds: a member on the team is recused though nothing was declared."""
     member = reviews.members["member_f"]
     app, meeting, _item = _ready(reviews, team=[member.ref])
-    result = meetings.quorum(meeting, app)
+    result = meetings_selectors.quorum(meeting, app)
     assert member.ref not in result.counted
 
 
@@ -172,7 +173,7 @@ def _open_with_votes(
     reviews: ReviewNetwork, choices: dict[str, str], present: list[str] | None = None
 ) -> tuple[Application, AgendaItem]:
     app, _m, item = _ready(reviews, present=present)
-    meetings.voting_open(actor=reviews.net.chair_a, item=item)
+    meetings_services.voting_open(actor=reviews.net.chair_a, item=item)
     for username, choice in choices.items():
         _vote(reviews, item, username, choice)
     return app, item
@@ -190,7 +191,7 @@ def test_exactly_two_thirds_approves(reviews: ReviewNetwork) -> None:
         "member_f": "abstain",
     }
     app, item = _open_with_votes(reviews, choices, present=present)
-    meetings.voting_close(actor=reviews.net.chair_a, item=item)
+    meetings_services.voting_close(actor=reviews.net.chair_a, item=item)
     app.refresh_from_db()
     item.refresh_from_db()
     assert app.status == Application.Status.DECIDED
@@ -212,7 +213,7 @@ def test_one_short_of_two_thirds_does_not_decide(reviews: ReviewNetwork) -> None
         "member_other": "abstain",
     }
     app, item = _open_with_votes(reviews, choices)
-    meetings.voting_close(actor=reviews.net.chair_a, item=item)
+    meetings_services.voting_close(actor=reviews.net.chair_a, item=item)
     app.refresh_from_db()
     item.refresh_from_db()
     assert app.status == Application.Status.UNDER_REVIEW and app.decision == ""
@@ -221,21 +222,21 @@ def test_one_short_of_two_thirds_does_not_decide(reviews: ReviewNetwork) -> None
     assert ReviewEvent.objects.filter(application=app, kind="vote_closed_no_decision").exists()
     # The application can go on another meeting's agenda.
     other = _meeting(reviews)
-    assert meetings.agenda_add(actor=reviews.net.chair_a, meeting=other, application=app)
+    assert meetings_services.agenda_add(actor=reviews.net.chair_a, meeting=other, application=app)
 
 
 def test_member_not_present_cannot_vote(reviews: ReviewNetwork) -> None:
     """The vote is of the members present (Measures 2023 Art. 16)."""
     present = ["chair_a", "member_ai", "member_domain", "member_law", "member_ext", "member_f"]
     _a, _m, item = _ready(reviews, present=present)
-    meetings.voting_open(actor=reviews.net.chair_a, item=item)
+    meetings_services.voting_open(actor=reviews.net.chair_a, item=item)
     with pytest.raises(ValidationError, match="present"):
         _vote(reviews, item, "member_other", "approve")
 
 
 def test_member_voting_twice_is_refused(reviews: ReviewNetwork) -> None:
     _a, _m, item = _ready(reviews)
-    meetings.voting_open(actor=reviews.net.chair_a, item=item)
+    meetings_services.voting_open(actor=reviews.net.chair_a, item=item)
     _vote(reviews, item, "member_ai", "approve")
     with pytest.raises(ValidationError, match="already voted"):
         _vote(reviews, item, "member_ai", "not_approve")
@@ -247,7 +248,7 @@ def test_concurrent_double_vote_gives_a_clear_error(
 ) -> None:
     """Two simultaneous calls: the second passes the check, then the unique constraint fires."""
     _a, _m, item = _ready(reviews)
-    meetings.voting_open(actor=reviews.net.chair_a, item=item)
+    meetings_services.voting_open(actor=reviews.net.chair_a, item=item)
     _vote(reviews, item, "member_ai", "approve")
     real_filter = Vote.objects.filter
 
@@ -276,36 +277,36 @@ def test_unique_vote_constraint_exists(reviews: ReviewNetwork) -> None:
 def test_vote_after_closing_and_after_decision_refused(reviews: ReviewNetwork) -> None:
     choices = {u: "approve" for u in VOTERS[:5]}
     app, item = _open_with_votes(reviews, choices)
-    meetings.voting_close(actor=reviews.net.chair_a, item=item)
+    meetings_services.voting_close(actor=reviews.net.chair_a, item=item)
     app.refresh_from_db()
     assert app.status == Application.Status.DECIDED
     with pytest.raises(ValidationError):
         _vote(reviews, item, "member_f", "approve")
     with pytest.raises(ValidationError):
-        meetings.voting_open(actor=reviews.net.chair_a, item=item)
+        meetings_services.voting_open(actor=reviews.net.chair_a, item=item)
 
 
 def test_consultant_cannot_vote_and_outsider_cannot_vote(reviews: ReviewNetwork) -> None:
     _a, _m, item = _ready(reviews)
-    meetings.voting_open(actor=reviews.net.chair_a, item=item)
+    meetings_services.voting_open(actor=reviews.net.chair_a, item=item)
     with pytest.raises(PermissionDenied):
-        meetings.vote_cast(actor=reviews.net.outsider, item=item, choice="approve")
+        meetings_services.vote_cast(actor=reviews.net.outsider, item=item, choice="approve")
     with pytest.raises(PermissionDenied):
-        meetings.vote_cast(actor=reviews.net.applicant_a, item=item, choice="approve")
+        meetings_services.vote_cast(actor=reviews.net.applicant_a, item=item, choice="approve")
 
 
 def test_bad_vote_input(reviews: ReviewNetwork) -> None:
     _a, _m, item = _ready(reviews)
-    meetings.voting_open(actor=reviews.net.chair_a, item=item)
+    meetings_services.voting_open(actor=reviews.net.chair_a, item=item)
     for bad in ["maybe", None, 3, "approve\x00"]:
         with pytest.raises(ValidationError):
             _vote(reviews, item, "member_ai", bad)  # type: ignore[arg-type]
     with pytest.raises(ValidationError):
-        meetings.vote_cast(
+        meetings_services.vote_cast(
             actor=reviews.user("member_ai"), item=item, choice="approve", comment="x\x00"
         )
     with pytest.raises(ValidationError):
-        meetings.vote_cast(
+        meetings_services.vote_cast(
             actor=reviews.user("member_ai"), item=item, choice="approve", comment="x" * 2001
         )
     assert not Vote.objects.filter(item=item).exists()
@@ -321,10 +322,10 @@ def test_listed_activity_decision_goes_to_expert_review(reviews: ReviewNetwork) 
     """A listed activity's approving decision is preliminary: expert re-review."""
     choices = {u: "approve" for u in VOTERS}
     app, _m, item = _ready(reviews, listed_activity=True)
-    meetings.voting_open(actor=reviews.net.chair_a, item=item)
+    meetings_services.voting_open(actor=reviews.net.chair_a, item=item)
     for username, choice in choices.items():
         _vote(reviews, item, username, choice)
-    meetings.voting_close(actor=reviews.net.chair_a, item=item)
+    meetings_services.voting_close(actor=reviews.net.chair_a, item=item)
     app.refresh_from_db()
     assert app.status == Application.Status.EXPERT_REVIEW
     assert app.expert_review.preliminary_decision == "approve"
@@ -335,10 +336,10 @@ def test_decision_needing_changes_without_them_changes_nothing(reviews: ReviewNe
     choices = {u: "approve_after_modification" for u in VOTERS}
     app, item = _open_with_votes(reviews, choices)
     with pytest.raises(ValidationError):
-        meetings.voting_close(actor=reviews.net.chair_a, item=item)
+        meetings_services.voting_close(actor=reviews.net.chair_a, item=item)
     item.refresh_from_db()
     assert item.voting_open and item.tally is None
-    meetings.voting_close(
+    meetings_services.voting_close(
         actor=reviews.net.chair_a, item=item, required_changes=["Add a human review step"]
     )
     app.refresh_from_db()
@@ -349,14 +350,18 @@ def test_decision_needing_changes_without_them_changes_nothing(reviews: ReviewNe
 def test_only_the_chair_convenes_and_runs_votes(reviews: ReviewNetwork) -> None:
     member = reviews.user("member_ai")
     with pytest.raises(PermissionDenied):
-        meetings.meeting_create(actor=member, body=reviews.committee, scheduled_for=timezone.now())
+        meetings_services.meeting_create(
+            actor=member, body=reviews.committee, scheduled_for=timezone.now()
+        )
     app, meeting, item = _ready(reviews)
     for call in (
-        lambda: meetings.agenda_add(actor=member, meeting=meeting, application=app),
-        lambda: meetings.attendance_set(actor=member, meeting=meeting, present_member_ids=[]),
-        lambda: meetings.voting_open(actor=member, item=item),
-        lambda: meetings.voting_close(actor=member, item=item),
-        lambda: meetings.meeting_close(actor=member, meeting=meeting),
+        lambda: meetings_services.agenda_add(actor=member, meeting=meeting, application=app),
+        lambda: meetings_services.attendance_set(
+            actor=member, meeting=meeting, present_member_ids=[]
+        ),
+        lambda: meetings_services.voting_open(actor=member, item=item),
+        lambda: meetings_services.voting_close(actor=member, item=item),
+        lambda: meetings_services.meeting_close(actor=member, meeting=meeting),
     ):
         with pytest.raises(PermissionDenied):
             call()
@@ -367,18 +372,18 @@ def test_agenda_refuses_wrong_state_and_procedure(reviews: ReviewNetwork) -> Non
     chair = reviews.net.chair_a
     simplified = _app(reviews, procedure="simplified")
     with pytest.raises(ValidationError):
-        meetings.agenda_add(actor=chair, meeting=meeting, application=simplified)
+        meetings_services.agenda_add(actor=chair, meeting=meeting, application=simplified)
     draft = make_application(
         system=reviews.net.system_a, body=reviews.committee, applicant=reviews.net.applicant_a
     )
     with pytest.raises(ValidationError):
-        meetings.agenda_add(actor=chair, meeting=meeting, application=draft)
+        meetings_services.agenda_add(actor=chair, meeting=meeting, application=draft)
     emergency = _app(reviews, procedure="emergency")
-    meetings.agenda_add(actor=chair, meeting=meeting, application=emergency)
+    meetings_services.agenda_add(actor=chair, meeting=meeting, application=emergency)
     with pytest.raises(ValidationError):
-        meetings.agenda_add(actor=chair, meeting=meeting, application=emergency)
+        meetings_services.agenda_add(actor=chair, meeting=meeting, application=emergency)
     with pytest.raises(ValidationError):
-        meetings.agenda_add(actor=chair, meeting=_meeting(reviews), application=emergency)
+        meetings_services.agenda_add(actor=chair, meeting=_meeting(reviews), application=emergency)
     other = make_application(
         system=reviews.net.system_b,
         body=reviews.centre,
@@ -386,7 +391,7 @@ def test_agenda_refuses_wrong_state_and_procedure(reviews: ReviewNetwork) -> Non
         status="under_review",
     )
     with pytest.raises(ValidationError):
-        meetings.agenda_add(actor=chair, meeting=meeting, application=other)
+        meetings_services.agenda_add(actor=chair, meeting=meeting, application=other)
 
 
 def test_attendance_input_and_locked_while_voting(reviews: ReviewNetwork) -> None:
@@ -394,24 +399,26 @@ def test_attendance_input_and_locked_while_voting(reviews: ReviewNetwork) -> Non
     chair = reviews.net.chair_a
     for bad in ["1,2", [True], ["1"], [reviews.centre_members["centre_1"].pk]]:
         with pytest.raises(ValidationError):
-            meetings.attendance_set(actor=chair, meeting=meeting, present_member_ids=bad)
-    meetings.voting_open(actor=chair, item=item)
+            meetings_services.attendance_set(actor=chair, meeting=meeting, present_member_ids=bad)
+    meetings_services.voting_open(actor=chair, item=item)
     with pytest.raises(ValidationError, match="vote is open"):
         _present(reviews, meeting, VOTERS[:5])
     with pytest.raises(ValidationError):
-        meetings.meeting_close(actor=chair, meeting=meeting)
+        meetings_services.meeting_close(actor=chair, meeting=meeting)
 
 
 def test_meeting_create_input(reviews: ReviewNetwork) -> None:
     chair = reviews.net.chair_a
     with pytest.raises(ValidationError):
-        meetings.meeting_create(actor=chair, body=reviews.committee, scheduled_for="tomorrow")
+        meetings_services.meeting_create(
+            actor=chair, body=reviews.committee, scheduled_for="tomorrow"
+        )
     with pytest.raises(ValidationError):
-        meetings.meeting_create(
+        meetings_services.meeting_create(
             actor=chair, body=reviews.committee, scheduled_for=timezone.now(), location="a\x00"
         )
     with pytest.raises(ValidationError):
-        meetings.meeting_create(
+        meetings_services.meeting_create(
             actor=chair,
             body=reviews.committee,
             scheduled_for=timezone.now(),
@@ -422,23 +429,25 @@ def test_meeting_create_input(reviews: ReviewNetwork) -> None:
 
 def test_meeting_close_then_nothing_more(reviews: ReviewNetwork) -> None:
     app, meeting, item = _ready(reviews)
-    meetings.meeting_close(actor=reviews.net.chair_a, meeting=meeting, minutes="Adjourned.")
+    meetings_services.meeting_close(
+        actor=reviews.net.chair_a, meeting=meeting, minutes="Adjourned."
+    )
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.CLOSED
     with pytest.raises(ValidationError):
-        meetings.voting_open(actor=reviews.net.chair_a, item=item)
+        meetings_services.voting_open(actor=reviews.net.chair_a, item=item)
     # The item never voted on: the application may go on the next meeting's agenda.
-    assert meetings.agenda_add(
+    assert meetings_services.agenda_add(
         actor=reviews.net.chair_a, meeting=_meeting(reviews), application=app
     )
 
 
 def test_declaring_a_conflict_during_a_vote_withdraws_the_vote(reviews: ReviewNetwork) -> None:
     """conflict.recusal_grounds: a member who becomes recused takes no part in the vote."""
-    from tianping.web.reviews.services.workspace import declaration_submit
+    from tianping.web.reviews.meetings.services import declaration_submit
 
     app, _m, item = _ready(reviews)
-    meetings.voting_open(actor=reviews.net.chair_a, item=item)
+    meetings_services.voting_open(actor=reviews.net.chair_a, item=item)
     _vote(reviews, item, "member_ai", "approve")
     declaration_submit(
         actor=reviews.user("member_ai"),
@@ -456,19 +465,19 @@ def test_close_on_a_stale_page_changes_nothing(reviews: ReviewNetwork) -> None:
     stale = app.version
     Application.objects.filter(pk=app.pk).update(version=stale + 1)
     with pytest.raises(ValidationError, match="meanwhile"):
-        meetings.voting_close(actor=reviews.net.chair_a, item=item, expected_version=stale)
+        meetings_services.voting_close(actor=reviews.net.chair_a, item=item, expected_version=stale)
     item.refresh_from_db()
     assert item.voting_open and item.tally is None
-    meetings.voting_close(actor=reviews.net.chair_a, item=item, expected_version=stale + 1)
+    meetings_services.voting_close(actor=reviews.net.chair_a, item=item, expected_version=stale + 1)
     app.refresh_from_db()
     assert app.decision == "approve"
 
 
 def test_hostile_strings_are_stored_as_text(reviews: ReviewNetwork) -> None:
     _a, _m, item = _ready(reviews)
-    meetings.voting_open(actor=reviews.net.chair_a, item=item)
+    meetings_services.voting_open(actor=reviews.net.chair_a, item=item)
     hostile = "<script>alert(1)</script>'; DROP TABLE reviews_vote; --"
-    vote = meetings.vote_cast(
+    vote = meetings_services.vote_cast(
         actor=reviews.user("member_ai"), item=item, choice="abstain", comment=hostile
     )
     vote.refresh_from_db()

@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from tests.web.factories import logged_in_client
 from tests.web.reviews.factories import ReviewNetwork, make_application
-from tianping.web.reviews import panel_meetings
+from tianping.web.reviews.meetings import panels as meetings_panels
+from tianping.web.reviews.meetings import selectors as meetings_selectors
+from tianping.web.reviews.meetings import services as meetings_services
 from tianping.web.reviews.models import Appeal, Application, Comment, Declaration, Meeting, Vote
-from tianping.web.reviews.services import meetings, workspace
 
 VOTERS = [
     "chair_a",
@@ -47,8 +48,8 @@ def test_workspace_member_sees_notes_applicant_only_questions(
 ) -> None:
     app = _app(reviews)
     member = reviews.user("member_ai")
-    workspace.comment_add(actor=member, application=app, kind="note", body="SECRET-NOTE")
-    workspace.comment_add(actor=member, application=app, kind="question", body="PUBLIC-Q")
+    meetings_services.comment_add(actor=member, application=app, kind="note", body="SECRET-NOTE")
+    meetings_services.comment_add(actor=member, application=app, kind="question", body="PUBLIC-Q")
     url = reverse("reviews:workspace", args=[app.pk])
     page = _client(member).get(url)
     assert page.status_code == 200
@@ -63,7 +64,7 @@ def test_workspace_member_sees_notes_applicant_only_questions(
 
 def test_finding_and_comment_posts(reviews: ReviewNetwork, catalogue: None) -> None:
     app = _app(reviews)
-    code = workspace.applicable_items(app)[0].item.code
+    code = meetings_selectors.applicable_items(app)[0].item.code
     member = _client(reviews.user("member_ai"))
     r = member.post(
         reverse("reviews:finding_set", args=[app.pk]),
@@ -215,23 +216,23 @@ def test_appeal_pages(reviews: ReviewNetwork) -> None:
 
 def test_panel_summarises_with_links(reviews: ReviewNetwork) -> None:
     app = _app(reviews, procedure="general")
-    meeting = meetings.meeting_create(
+    meeting = meetings_services.meeting_create(
         actor=reviews.net.chair_a, body=reviews.committee, scheduled_for=timezone.now()
     )
-    meetings.agenda_add(actor=reviews.net.chair_a, meeting=meeting, application=app)
+    meetings_services.agenda_add(actor=reviews.net.chair_a, meeting=meeting, application=app)
     request = RequestFactory().get("/")
     request.user = reviews.net.chair_a
-    html = panel_meetings.panel(request, app)
+    html = meetings_panels.panel(request, app)
     assert reverse("reviews:workspace", args=[app.pk]) in html
     assert reverse("reviews:meeting_detail", args=[meeting.pk]) in html
     request.user = reviews.net.applicant_a
-    html = panel_meetings.panel(request, app)
+    html = meetings_panels.panel(request, app)
     assert reverse("reviews:meeting_detail", args=[meeting.pk]) not in html
     decided = _app(
         reviews, status="decided", decision="not_approve", reasons=["x"], decided_at=timezone.now()
     )
-    assert reverse("reviews:appeal_file", args=[decided.pk]) in panel_meetings.panel(
+    assert reverse("reviews:appeal_file", args=[decided.pk]) in meetings_panels.panel(
         request, decided
     )
     draft = _app(reviews, status="draft")
-    assert panel_meetings.panel(request, draft) == ""
+    assert meetings_panels.panel(request, draft) == ""

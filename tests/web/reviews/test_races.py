@@ -18,8 +18,9 @@ from django.utils import timezone
 
 from tests.web.reviews.factories import ReviewNetwork, make_application
 from tests.web.reviews.test_applications_services import complete_bundle, draft
+from tianping.web.reviews.applications import services as applications_services
+from tianping.web.reviews.meetings import services as meetings_services
 from tianping.web.reviews.models import Application, ReviewEvent, Vote
-from tianping.web.reviews.services import applications, meetings
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -67,19 +68,19 @@ def test_two_simultaneous_votes_of_one_member_leave_one_vote(reviews: ReviewNetw
         procedure="general",
     )
     chair = reviews.net.chair_a
-    meeting = meetings.meeting_create(
+    meeting = meetings_services.meeting_create(
         actor=chair, body=reviews.committee, scheduled_for=timezone.now() + timedelta(hours=1)
     )
-    item = meetings.agenda_add(actor=chair, meeting=meeting, application=app)
-    meetings.attendance_set(
+    item = meetings_services.agenda_add(actor=chair, meeting=meeting, application=app)
+    meetings_services.attendance_set(
         actor=chair, meeting=meeting, present_member_ids=[m.pk for m in reviews.members.values()]
     )
-    item = meetings.voting_open(actor=chair, item=item)
+    item = meetings_services.voting_open(actor=chair, item=item)
     voter = reviews.user("member_law")
 
     outcomes = _together(
-        lambda: meetings.vote_cast(actor=voter, item=item, choice="approve"),
-        lambda: meetings.vote_cast(actor=voter, item=item, choice="not_approve"),
+        lambda: meetings_services.vote_cast(actor=voter, item=item, choice="approve"),
+        lambda: meetings_services.vote_cast(actor=voter, item=item, choice="not_approve"),
     )
 
     assert outcomes == ["ok", "refused"]
@@ -94,7 +95,7 @@ def test_two_simultaneous_submissions_submit_once(reviews: ReviewNetwork) -> Non
     applicant = reviews.net.applicant_a
 
     def submit() -> object:
-        return applications.application_submit(
+        return applications_services.application_submit(
             actor=applicant, application=app, expected_version=version
         )
 

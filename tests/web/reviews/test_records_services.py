@@ -12,6 +12,10 @@ from django.utils import timezone
 
 from tests.web.reviews.factories import ReviewNetwork, make_application
 from tianping.web.operations.selectors import ledger_entries, platform_log_find
+from tianping.web.reviews import timeline
+from tianping.web.reviews.applications import selectors as applications_selectors
+from tianping.web.reviews.applications import services as applications_services
+from tianping.web.reviews.dashboards import selectors as dashboards_selectors
 from tianping.web.reviews.models import (
     AgendaItem,
     Application,
@@ -24,7 +28,8 @@ from tianping.web.reviews.models import (
     ReviewEvent,
     Vote,
 )
-from tianping.web.reviews.services import common, decisions, records
+from tianping.web.reviews.records import selectors as records_selectors
+from tianping.web.reviews.records import services as records_services
 
 
 def _attach(app: Application, kind: str, content: bytes = b"%PDF-1.4 test") -> Attachment:
@@ -68,8 +73,8 @@ def decided_application(reviews: ReviewNetwork, **extra: object) -> Application:
         if username != "consultant_a":
             Vote.objects.create(item=item, member=m, choice="approve_after_modification")
     with transaction.atomic():
-        locked = common.locked(app.pk)
-        decisions.decision_record(
+        locked = timeline.locked(app.pk)
+        applications_services.decision_record(
             locked,
             actor=net.chair_a,
             decision="approve_after_modification",
@@ -82,7 +87,7 @@ def decided_application(reviews: ReviewNetwork, **extra: object) -> Application:
 
 def test_record_holds_every_part_and_serialises(reviews: ReviewNetwork) -> None:
     app = decided_application(reviews)
-    record = records.application_record(app)
+    record = records_selectors.application_record(app)
     text = json.dumps(record, ensure_ascii=False)
     assert json.loads(text) == record
     assert list(record) == [
@@ -129,7 +134,7 @@ def test_record_holds_every_part_and_serialises(reviews: ReviewNetwork) -> None:
 def test_ledger_entries_of_the_record_carry_no_personal_data(reviews: ReviewNetwork) -> None:
     app = decided_application(reviews)
     with transaction.atomic():
-        records.records_purge(today=date.today() + timedelta(days=365 * 7))
+        records_services.records_purge(today=date.today() + timedelta(days=365 * 7))
     indices = set(
         ReviewEvent.objects.filter(application=app).values_list("ledger_index", flat=True)
     )
@@ -147,7 +152,7 @@ def test_purge_dry_run_changes_nothing(reviews: ReviewNetwork) -> None:
         decided_at=timezone.now() - timedelta(days=6 * 366)
     )
     events = ReviewEvent.objects.count()
-    report = records.records_purge(dry_run=True)
+    report = records_services.records_purge(dry_run=True)
     assert report.applications == [app.reference] and report.attachments == 1
     assert Attachment.objects.get(application=app).data is not None
     assert ReviewEvent.objects.count() == events
@@ -160,7 +165,7 @@ def test_purge_keeps_names_sizes_hashes_and_records_it(reviews: ReviewNetwork) -
     Application.objects.filter(pk=app.pk).update(
         decided_at=timezone.now() - timedelta(days=6 * 366)
     )
-    report = records.records_purge()
+    report = records_services.records_purge()
     assert report.applications == [app.reference] and report.letters == 1
     attachment = Attachment.objects.get(application=app)
     assert attachment.data is None
@@ -169,9 +174,9 @@ def test_purge_keeps_names_sizes_hashes_and_records_it(reviews: ReviewNetwork) -
     assert DecisionLetterJob.objects.get(application=app).pdf is None
     event = ReviewEvent.objects.get(application=app, kind="records_purged")
     assert event.ledger_index is not None and event.payload["attachments"] == 1
-    assert records.application_record(app)["bundle"][0]["content_retained"] is False
+    assert records_selectors.application_record(app)["bundle"][0]["content_retained"] is False
     # a second run finds nothing left
-    assert records.records_purge().applications == []
+    assert records_services.records_purge().applications == []
 
 
 def test_purge_spares_recent_and_open_applications(reviews: ReviewNetwork) -> None:
@@ -186,7 +191,7 @@ def test_purge_spares_recent_and_open_applications(reviews: ReviewNetwork) -> No
     Application.objects.filter(pk=open_app.pk).update(
         updated_at=timezone.now() - timedelta(days=4000)
     )
-    assert records.records_purge().applications == []
+    assert records_services.records_purge().applications == []
 
 
 @override_settings(TIANPING_REVIEW_RETENTION_YEARS=10)
@@ -195,16 +200,16 @@ def test_retention_years_is_configurable(reviews: ReviewNetwork) -> None:
     Application.objects.filter(pk=app.pk).update(
         decided_at=timezone.now() - timedelta(days=6 * 366)
     )
-    assert records.retention_years() == 10
-    assert records.records_purge().applications == []
+    assert records_selectors.retention_years() == 10
+    assert records_services.records_purge().applications == []
 
 
 def test_application_find_by_id_or_reference(reviews: ReviewNetwork) -> None:
     app = decided_application(reviews)
-    assert records.application_find(str(app.pk)) == app
-    assert records.application_find(app.reference.lower()) == app
-    assert records.application_find("ER-0000-000000") is None
-    assert records.application_find("9" * 40) is None
+    assert records_selectors.application_find(str(app.pk)) == app
+    assert records_selectors.application_find(app.reference.lower()) == app
+    assert records_selectors.application_find("ER-0000-000000") is None
+    assert records_selectors.application_find("9" * 40) is None
 
 
 # --- dashboards ---------------------------------------------------------------------------
@@ -219,13 +224,13 @@ def test_applicant_dashboard_lists_missing_items_and_deadline(reviews: ReviewNet
         applicant=net.applicant_a,
         status=Application.Status.UNDER_REVIEW,
     )
-    board = records.dashboard(net.applicant_a)
+    board = dashboards_selectors.dashboard(net.applicant_a)
     rows = {row["application"].pk: row for row in board.applicant}
     assert rows[draft.pk]["missing"], "an empty draft misses the whole bundle (Measures Art. 9)"
     assert rows[under.pk]["deadline"] == under.due_at
     assert board.chair_meetings is None and board.authority_stats is None
     # another organisation's applicant sees none of A's applications
-    other = records.dashboard(net.applicant_b)
+    other = dashboards_selectors.dashboard(net.applicant_b)
     assert all(row["application"].organisation_id != net.enterprise_a.pk for row in other.applicant)
 
 
@@ -251,11 +256,11 @@ def test_chair_dashboard_shows_deadlines_at_risk_and_quorum(reviews: ReviewNetwo
         body=reviews.committee,
         applicant=net.applicant_a,
         status=Application.Status.UNDER_REVIEW,
-        due_at=now + decisions.overdue_margin() + timedelta(days=1),
+        due_at=now + applications_selectors.overdue_margin() + timedelta(days=1),
     )
     meeting = Meeting.objects.create(body=reviews.committee, scheduled_for=now + timedelta(days=1))
     AgendaItem.objects.create(meeting=meeting, application=soon)
-    board = records.dashboard(net.chair_a, now=now)
+    board = dashboards_selectors.dashboard(net.chair_a, now=now)
     at_risk = {row["application"].pk: row["overdue"] for row in board.chair_at_risk}
     assert at_risk == {soon.pk: False, late.pk: True} and far.pk not in at_risk
     assert board.chair_meetings[0]["items"][0].application == soon
@@ -263,12 +268,12 @@ def test_chair_dashboard_shows_deadlines_at_risk_and_quorum(reviews: ReviewNetwo
     # quorum.min_present / quorum.categories (Measures 2023 Art. 15): all 7 voting members
     for member in reviews.members.values():
         Attendance.objects.create(meeting=meeting, member=member, present=True)
-    assert records.dashboard(net.chair_a, now=now).chair_quorum["met"] is True
+    assert dashboards_selectors.dashboard(net.chair_a, now=now).chair_quorum["met"] is True
     # one short of every category: only the chair and the AI member present
     Attendance.objects.filter(meeting=meeting).exclude(
         member__in=[reviews.members["chair_a"], reviews.members["member_ai"]]
     ).update(present=False)
-    quorum = records.dashboard(net.chair_a, now=now).chair_quorum
+    quorum = dashboards_selectors.dashboard(net.chair_a, now=now).chair_quorum
     assert quorum["met"] is False and quorum["findings"]
 
 
@@ -281,13 +286,13 @@ def test_member_queue_lists_what_is_owed(reviews: ReviewNetwork) -> None:
         status=Application.Status.UNDER_REVIEW,
     )
     user = reviews.user("member_law")
-    board = records.dashboard(user)
+    board = dashboards_selectors.dashboard(user)
     (row,) = [r for r in board.member_queue if r["application"] == app]
     assert row["todo"] == ["declare", "finding"]
     Declaration.objects.create(
         application=app, member=reviews.members["member_law"], has_conflict=True, recused=True
     )
-    board = records.dashboard(user)
+    board = dashboards_selectors.dashboard(user)
     assert all(r["application"] != app for r in board.member_queue), "recused: nothing owed"
     assert board.declarations[0].recused
 
@@ -301,13 +306,13 @@ def test_authority_statistics_cover_only_its_jurisdiction(reviews: ReviewNetwork
         applicant=net.applicant_b,
         status=Application.Status.SUBMITTED,
     )
-    stats_a = records.authority_statistics(net.regulator_province_a)
-    stats_b = records.authority_statistics(net.regulator_province_b)
+    stats_a = dashboards_selectors.authority_statistics(net.regulator_province_a)
+    stats_b = dashboards_selectors.authority_statistics(net.regulator_province_b)
     assert stats_a["total"] == 1 and stats_a["by_decision"] == {"approve_after_modification": 1}
     assert stats_b["total"] == 1 and stats_b["by_status"] == {"submitted": 1}
-    assert records.authority_statistics(net.regulator_central)["total"] == 2
-    assert records.authority_statistics(net.applicant_a) is None
-    summary = records.dashboard_summary(net.regulator_province_b)
+    assert dashboards_selectors.authority_statistics(net.regulator_central)["total"] == 2
+    assert dashboards_selectors.authority_statistics(net.applicant_a) is None
+    summary = dashboards_selectors.dashboard_summary(net.regulator_province_b)
     assert summary["roles"] == ["authority"]
 
 

@@ -15,14 +15,16 @@ from typer.testing import CliRunner
 from tests.web.factories import bearer_client, logged_in_client
 from tests.web.reviews.factories import ReviewNetwork, make_application
 from tests.web.reviews.test_records_services import decided_application
-from tianping.web.reviews import panel_records
-from tianping.web.reviews.models import Application, DecisionLetterJob, Notification
-from tianping.web.reviews.services import common, letters
+from tianping.web.core.models import Notification
+from tianping.web.reviews.models import Application, DecisionLetterJob
+from tianping.web.reviews.notifications import services as notifications_services
+from tianping.web.reviews.records import panels as records_panels
+from tianping.web.reviews.records import services as records_services
 
 
 def _notify(user: object, reference: str = "ER-2026-000001") -> None:
     with transaction.atomic():
-        common.notify(
+        notifications_services.notify(
             [user],
             message="Decision on {reference}: {decision}.",
             params={"reference": reference, "decision": "approve"},
@@ -136,7 +138,7 @@ def test_panel_shows_timeline_with_ledger_index_and_letter_controls(
     app = decided_application(reviews)
     request = rf.get("/")  # type: ignore[attr-defined]
     request.user = reviews.net.applicant_a
-    html = panel_records.panel(request, app)
+    html = records_panels.panel(request, app)
     assert (
         'data-kind="decided"' in html
         and "已作出审查决定" in html
@@ -145,7 +147,7 @@ def test_panel_shows_timeline_with_ledger_index_and_letter_controls(
     assert f"/reviews/applications/{app.pk}/letters/" in html
     assert "/ledger/platform/receipts/" in html
     request.user = reviews.user("member_law")
-    assert f"/reviews/applications/{app.pk}/letters/" not in panel_records.panel(request, app)
+    assert f"/reviews/applications/{app.pk}/letters/" not in records_panels.panel(request, app)
 
 
 # --- decision letters ---------------------------------------------------------------------
@@ -160,10 +162,10 @@ def test_panel_shows_timeline_with_ledger_index_and_letter_controls(
 )
 def test_letter_pdf_text(reviews: ReviewNetwork, language: str, expected: list[str]) -> None:
     app = decided_application(reviews)
-    job = letters.letter_job_start(
+    job = records_services.letter_job_start(
         actor=reviews.net.applicant_a, application=app, language=language
     )
-    letters.letter_job_run(job_id=job.pk)
+    records_services.letter_job_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == DecisionLetterJob.Status.DONE, job.message
     text = _pdf_text(bytes(job.pdf))
@@ -181,7 +183,7 @@ def test_letter_flow_over_the_web_and_api(reviews: ReviewNetwork) -> None:
     page = client.get(f"/reviews/letters/{job.pk}/", HTTP_HX_REQUEST="true")
     assert 'hx-trigger="every 1s"' in page.content.decode()
     assert client.get(f"/reviews/letters/{job.pk}/download/").status_code == 409
-    letters.letter_job_run(job_id=job.pk)
+    records_services.letter_job_run(job_id=job.pk)
     download = client.get(f"/reviews/letters/{job.pk}/download/")
     assert download.status_code == 200 and download.content.startswith(b"%PDF")
     text = _pdf_text(download.content)
@@ -250,7 +252,8 @@ def test_cli_remind_and_purge(reviews: ReviewNetwork) -> None:
     """``tianping review remind`` reminds of a follow-up due; ``purge --dry-run`` changes nothing,
     ``purge`` empties the contents of a review ended before the retention cut-off."""
     from tianping.cli import app as cli
-    from tianping.web.reviews.models import Attachment, FollowUp, Notification
+    from tianping.web.core.models import Notification
+    from tianping.web.reviews.models import Attachment, FollowUp
 
     app = decided_application(reviews)
     follow_up = FollowUp.objects.filter(application=app, kind="scheduled").first()

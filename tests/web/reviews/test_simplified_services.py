@@ -9,14 +9,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
 from tests.web.reviews.factories import ReviewNetwork, make_application
+from tianping.web.core.models import Notification
+from tianping.web.reviews.meetings import selectors as meetings_selectors
+from tianping.web.reviews.meetings import services as meetings_services
 from tianping.web.reviews.models import (
     Application,
     Declaration,
-    Notification,
     ReviewEvent,
     SimplifiedOpinion,
 )
-from tianping.web.reviews.services import meetings, simplified
 
 A, B = "member_ai", "member_law"
 
@@ -41,7 +42,7 @@ def _app(reviews: ReviewNetwork, **extra: object) -> Application:
 
 def _named(reviews: ReviewNetwork, *usernames: str, **extra: object) -> Application:
     app = _app(reviews, **extra)
-    simplified.reviewers_name(
+    meetings_services.reviewers_name(
         actor=reviews.net.chair_a,
         application=app,
         member_ids=[reviews.members[u].pk for u in usernames or (A, B)],
@@ -50,14 +51,14 @@ def _named(reviews: ReviewNetwork, *usernames: str, **extra: object) -> Applicat
 
 
 def _give(reviews: ReviewNetwork, app: Application, username: str, view: str, **kw: object) -> None:
-    simplified.opinion_give(actor=reviews.user(username), application=app, view=view, **kw)  # type: ignore[arg-type]
+    meetings_services.opinion_give(actor=reviews.user(username), application=app, view=view, **kw)  # type: ignore[arg-type]
 
 
 def test_too_few_reviewers_refused(reviews: ReviewNetwork) -> None:
     """simplified.min_reviewers (Measures 2023, simplified procedure): at least two."""
     app = _app(reviews)
     with pytest.raises(ValidationError) as exc:
-        simplified.reviewers_name(
+        meetings_services.reviewers_name(
             actor=reviews.net.chair_a, application=app, member_ids=[reviews.members[A].pk]
         )
     assert "member_ids" in exc.value.message_dict
@@ -79,14 +80,16 @@ def test_consultant_recused_and_unknown_cannot_be_named(reviews: ReviewNetwork) 
         [True, False],
     ):
         with pytest.raises(ValidationError):
-            simplified.reviewers_name(actor=reviews.net.chair_a, application=app, member_ids=ids)
+            meetings_services.reviewers_name(
+                actor=reviews.net.chair_a, application=app, member_ids=ids
+            )
     assert not SimplifiedOpinion.objects.exists()
 
 
 def test_only_the_chair_names(reviews: ReviewNetwork) -> None:
     app = _app(reviews)
     with pytest.raises(PermissionDenied):
-        simplified.reviewers_name(
+        meetings_services.reviewers_name(
             actor=reviews.user(A),
             application=app,
             member_ids=[reviews.members[A].pk, reviews.members[B].pk],
@@ -98,7 +101,7 @@ def test_not_on_simplified_procedure_refused(reviews: ReviewNetwork) -> None:
     app.procedure = "general"
     app.save()
     with pytest.raises(ValidationError):
-        simplified.reviewers_name(
+        meetings_services.reviewers_name(
             actor=reviews.net.chair_a,
             application=app,
             member_ids=[reviews.members[A].pk, reviews.members[B].pk],
@@ -110,7 +113,7 @@ def test_all_concur_on_approve_decides(reviews: ReviewNetwork) -> None:
     _give(reviews, app, A, "approve")
     app.refresh_from_db()
     assert app.status == Application.Status.UNDER_REVIEW
-    assert simplified.state(app)["status"] == "awaiting_opinions"
+    assert meetings_selectors.state(app)["status"] == "awaiting_opinions"
     _give(reviews, app, B, "approve")
     app.refresh_from_db()
     assert app.status == Application.Status.DECIDED
@@ -134,15 +137,15 @@ def test_concur_without_changes_awaits_the_chair(reviews: ReviewNetwork) -> None
     _give(reviews, app, B, "approve_after_modification")
     app.refresh_from_db()
     assert app.status == Application.Status.UNDER_REVIEW
-    assert simplified.state(app)["status"] == "awaiting_chair"
+    assert meetings_selectors.state(app)["status"] == "awaiting_chair"
     assert ReviewEvent.objects.filter(application=app, kind="simplified_concurred").exists()
     with pytest.raises(PermissionDenied):
-        simplified.simplified_conclude(
+        meetings_services.simplified_conclude(
             actor=reviews.user(A), application=app, required_changes=["x"]
         )
     with pytest.raises(ValidationError):
-        simplified.simplified_conclude(actor=reviews.net.chair_a, application=app)
-    simplified.simplified_conclude(
+        meetings_services.simplified_conclude(actor=reviews.net.chair_a, application=app)
+    meetings_services.simplified_conclude(
         actor=reviews.net.chair_a, application=app, required_changes=["Publish the audit"]
     )
     app.refresh_from_db()
@@ -154,7 +157,7 @@ def test_conclude_refused_while_awaiting_opinions(reviews: ReviewNetwork) -> Non
     app = _named(reviews)
     _give(reviews, app, A, "approve")
     with pytest.raises(ValidationError):
-        simplified.simplified_conclude(actor=reviews.net.chair_a, application=app)
+        meetings_services.simplified_conclude(actor=reviews.net.chair_a, application=app)
 
 
 @pytest.mark.parametrize(
@@ -181,12 +184,12 @@ def test_escalation_on_each_trigger(
     assert app.status == Application.Status.UNDER_REVIEW and app.decision == ""
     event = ReviewEvent.objects.get(application=app, kind="escalated_to_meeting")
     assert trigger in event.payload["triggers"]
-    assert Notification.objects.filter(user=reviews.net.chair_a, application=app).exists()
+    assert Notification.objects.about(app).filter(user=reviews.net.chair_a).exists()
     # Now it can go on a meeting's agenda; opinions are no longer taken.
-    meeting = meetings.meeting_create(
+    meeting = meetings_services.meeting_create(
         actor=reviews.net.chair_a, body=reviews.committee, scheduled_for=app.created_at
     )
-    assert meetings.agenda_add(actor=reviews.net.chair_a, meeting=meeting, application=app)
+    assert meetings_services.agenda_add(actor=reviews.net.chair_a, meeting=meeting, application=app)
     with pytest.raises((ValidationError, PermissionDenied)):
         _give(reviews, app, B, "approve")
 
@@ -199,7 +202,7 @@ def test_opinion_once_by_named_reviewer_only(reviews: ReviewNetwork) -> None:
     with pytest.raises(PermissionDenied):
         _give(reviews, app, "member_ext", "approve")
     with pytest.raises(PermissionDenied):
-        simplified.opinion_give(actor=reviews.net.outsider, application=app, view="approve")
+        meetings_services.opinion_give(actor=reviews.net.outsider, application=app, view="approve")
 
 
 def test_recused_reviewer_cannot_give_an_opinion(reviews: ReviewNetwork) -> None:
@@ -223,7 +226,7 @@ def test_bad_opinion_input_changes_nothing(reviews: ReviewNetwork) -> None:
         {"view": None},
     ):
         with pytest.raises(ValidationError):
-            simplified.opinion_give(actor=reviews.user(A), application=app, **kw)  # type: ignore[arg-type]
+            meetings_services.opinion_give(actor=reviews.user(A), application=app, **kw)  # type: ignore[arg-type]
     assert not SimplifiedOpinion.objects.filter(given_at__isnull=False).exists()
 
 
@@ -231,12 +234,12 @@ def test_renaming_keeps_reviewers_who_answered(reviews: ReviewNetwork) -> None:
     app = _named(reviews, A, B)
     _give(reviews, app, A, "approve")
     with pytest.raises(ValidationError):
-        simplified.reviewers_name(
+        meetings_services.reviewers_name(
             actor=reviews.net.chair_a,
             application=app,
             member_ids=[reviews.members[B].pk, reviews.members["member_f"].pk],
         )
-    simplified.reviewers_name(
+    meetings_services.reviewers_name(
         actor=reviews.net.chair_a,
         application=app,
         member_ids=[reviews.members[A].pk, reviews.members["member_f"].pk],
@@ -253,7 +256,7 @@ def test_conclude_on_a_stale_page_changes_nothing(reviews: ReviewNetwork) -> Non
     _give(reviews, app, B, "approve_after_modification")
     app.refresh_from_db()
     with pytest.raises(ValidationError, match="meanwhile"):
-        simplified.simplified_conclude(
+        meetings_services.simplified_conclude(
             actor=reviews.net.chair_a,
             application=app,
             required_changes=["x"],

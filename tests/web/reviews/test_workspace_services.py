@@ -11,16 +11,17 @@ from django.utils import translation
 from tests.web.reviews.factories import ReviewNetwork, make_application
 from tianping.web.assessments.models import Evidence, EvidenceLink
 from tianping.web.catalogue.models import RequirementItem
+from tianping.web.core.models import Notification
+from tianping.web.reviews.meetings import selectors as meetings_selectors
+from tianping.web.reviews.meetings import services as meetings_services
 from tianping.web.reviews.models import (
     Application,
     Attachment,
     Comment,
     Declaration,
     ItemFinding,
-    Notification,
     ReviewEvent,
 )
-from tianping.web.reviews.services import workspace
 
 
 @pytest.fixture(autouse=True)
@@ -57,10 +58,10 @@ def test_applicable_items_follow_the_tier_with_evidence_and_findings(
     )
     EvidenceLink.objects.create(evidence=evidence, item=code, catalogue_version="1", basis="t")
     Attachment.objects.create(application=app, kind="evidence", evidence=evidence)
-    workspace.finding_set(
+    meetings_services.finding_set(
         actor=reviews.user("member_ai"), application=app, item=code, outcome="met", note="ok"
     )
-    rows = workspace.applicable_items(app)
+    rows = meetings_selectors.applicable_items(app)
     assert {r.item.code for r in rows} == {i.code for i in items}
     row = next(r for r in rows if r.item.code == code)
     assert row.evidence == [evidence]
@@ -86,7 +87,7 @@ def test_finding_refused_for_items_not_applicable_and_bad_input(
         bad.append({"item": high_only[0].code, "outcome": "met"})
     for kw in bad:
         with pytest.raises(ValidationError):
-            workspace.finding_set(actor=member, application=app, **kw)  # type: ignore[arg-type]
+            meetings_services.finding_set(actor=member, application=app, **kw)  # type: ignore[arg-type]
     assert not ItemFinding.objects.exists()
 
 
@@ -95,20 +96,22 @@ def test_finding_permissions(reviews: ReviewNetwork, catalogue: None) -> None:
     app = _app(reviews)
     code = _low_items()[0].code
     with pytest.raises(PermissionDenied):
-        workspace.finding_set(
+        meetings_services.finding_set(
             actor=reviews.net.applicant_a, application=app, item=code, outcome="met"
         )
     Declaration.objects.create(
         application=app, member=reviews.members["member_ai"], has_conflict=True, recused=True
     )
     with pytest.raises(PermissionDenied):
-        workspace.finding_set(
+        meetings_services.finding_set(
             actor=reviews.user("member_ai"), application=app, item=code, outcome="met"
         )
-    workspace.finding_set(actor=reviews.net.chair_a, application=app, item=code, outcome="not_met")
+    meetings_services.finding_set(
+        actor=reviews.net.chair_a, application=app, item=code, outcome="not_met"
+    )
     decided = _app(reviews, status="decided", decision="approve")
     with pytest.raises(ValidationError):
-        workspace.finding_set(
+        meetings_services.finding_set(
             actor=reviews.net.chair_a, application=decided, item=code, outcome="met"
         )
 
@@ -134,7 +137,7 @@ def test_similar_reviews_same_system_first_then_sector(reviews: ReviewNetwork) -
         decided_at=now,
     )
     _app(reviews, status="under_review")  # not decided: not listed
-    rows = workspace.similar_reviews(app)
+    rows = meetings_selectors.similar_reviews(app)
     assert [(r.application.pk, r.match) for r in rows] == [
         (same_system.pk, "system"),
         (same_sector.pk, "sector"),
@@ -144,15 +147,17 @@ def test_similar_reviews_same_system_first_then_sector(reviews: ReviewNetwork) -
 def test_notes_are_internal_questions_reach_the_applicant(reviews: ReviewNetwork) -> None:
     app = _app(reviews)
     member = reviews.user("member_ai")
-    note = workspace.comment_add(actor=member, application=app, kind="note", body="Check bias")
-    question = workspace.comment_add(
+    note = meetings_services.comment_add(
+        actor=member, application=app, kind="note", body="Check bias"
+    )
+    question = meetings_services.comment_add(
         actor=member, application=app, kind="question", body="Who reviews outputs?"
     )
-    assert Notification.objects.filter(user=reviews.net.applicant_a, application=app).exists()
-    seen = workspace.comments_visible(reviews.net.applicant_a, app)
+    assert Notification.objects.about(app).filter(user=reviews.net.applicant_a).exists()
+    seen = meetings_selectors.comments_visible(reviews.net.applicant_a, app)
     assert question in seen and note not in seen
-    assert note in workspace.comments_visible(member, app)
-    reply = workspace.comment_add(
+    assert note in meetings_selectors.comments_visible(member, app)
+    reply = meetings_services.comment_add(
         actor=reviews.net.applicant_a,
         application=app,
         kind="reply",
@@ -160,11 +165,11 @@ def test_notes_are_internal_questions_reach_the_applicant(reviews: ReviewNetwork
         reply_to=question,
     )
     assert reply.reply_to == question
-    assert Notification.objects.filter(user=member, application=app).exists()
+    assert Notification.objects.about(app).filter(user=member).exists()
     # The applicant may only reply to questions.
     for kind, reply_to in (("note", None), ("question", None), ("reply", note), ("reply", None)):
         with pytest.raises((PermissionDenied, ValidationError)):
-            workspace.comment_add(
+            meetings_services.comment_add(
                 actor=reviews.net.applicant_a,
                 application=app,
                 kind=kind,
@@ -185,13 +190,15 @@ def test_comment_bad_input_and_outsider(reviews: ReviewNetwork) -> None:
         {"kind": "note", "body": 5},
     ):
         with pytest.raises(ValidationError):
-            workspace.comment_add(actor=member, application=app, **kw)  # type: ignore[arg-type]
+            meetings_services.comment_add(actor=member, application=app, **kw)  # type: ignore[arg-type]
     with pytest.raises(PermissionDenied):
-        workspace.comment_add(actor=reviews.net.outsider, application=app, kind="note", body="x")
+        meetings_services.comment_add(
+            actor=reviews.net.outsider, application=app, kind="note", body="x"
+        )
     other = _app(reviews)
-    note = workspace.comment_add(actor=member, application=other, kind="question", body="q")
+    note = meetings_services.comment_add(actor=member, application=other, kind="question", body="q")
     with pytest.raises(ValidationError):
-        workspace.comment_add(
+        meetings_services.comment_add(
             actor=reviews.net.applicant_a, application=app, kind="reply", body="x", reply_to=note
         )
 
@@ -203,7 +210,7 @@ def test_recused_member_cannot_add_notes(reviews: ReviewNetwork) -> None:
         application=app, member=reviews.members["member_ai"], has_conflict=True, recused=True
     )
     with pytest.raises(PermissionDenied):
-        workspace.comment_add(
+        meetings_services.comment_add(
             actor=reviews.user("member_ai"), application=app, kind="note", body="x"
         )
 
@@ -219,12 +226,12 @@ def test_declaration_keeps_detected_grounds(reviews: ReviewNetwork) -> None:
         detected_grounds=["participant"],
         recused=True,
     )
-    declaration = workspace.declaration_submit(
+    declaration = meetings_services.declaration_submit(
         actor=reviews.user("member_ai"), application=app, has_conflict=False, statement=""
     )
     assert declaration.detected_grounds == ["participant"]
     assert declaration.recused is True
-    assert workspace.is_recused(member, app)
+    assert meetings_selectors.is_recused(member, app)
 
 
 def test_declaration_detects_conflicts_again(reviews: ReviewNetwork) -> None:
@@ -233,15 +240,17 @@ def test_declaration_detects_conflicts_again(reviews: ReviewNetwork) -> None:
     member.interests = [{"party": "Fund A", "description": "paid adviser"}]
     member.save()
     app = _app(reviews, parties=["Fund A"])
-    declaration = workspace.declaration_submit(
+    declaration = meetings_services.declaration_submit(
         actor=reviews.user("member_domain"), application=app, has_conflict=False
     )
     assert declaration.detected_grounds == ["declared_interest"] and declaration.recused
-    clean = workspace.declaration_submit(
+    clean = meetings_services.declaration_submit(
         actor=reviews.user("member_f"), application=app, has_conflict=False
     )
-    assert clean.recused is False and not workspace.is_recused(reviews.members["member_f"], app)
-    declared = workspace.declaration_submit(
+    assert clean.recused is False and not meetings_selectors.is_recused(
+        reviews.members["member_f"], app
+    )
+    declared = meetings_services.declaration_submit(
         actor=reviews.user("member_f"),
         application=app,
         has_conflict=True,
@@ -253,7 +262,7 @@ def test_declaration_detects_conflicts_again(reviews: ReviewNetwork) -> None:
 def test_declaration_input_and_permissions(reviews: ReviewNetwork) -> None:
     app = _app(reviews)
     with pytest.raises(PermissionDenied):
-        workspace.declaration_submit(
+        meetings_services.declaration_submit(
             actor=reviews.net.applicant_a, application=app, has_conflict=False
         )
     member = reviews.user("member_ai")
@@ -264,13 +273,13 @@ def test_declaration_input_and_permissions(reviews: ReviewNetwork) -> None:
         {"has_conflict": False, "statement": "a\x00"},
     ):
         with pytest.raises(ValidationError):
-            workspace.declaration_submit(actor=member, application=app, **kw)  # type: ignore[arg-type]
+            meetings_services.declaration_submit(actor=member, application=app, **kw)  # type: ignore[arg-type]
     assert not Declaration.objects.exists()
 
 
 def test_my_declarations_lists_open_applications(reviews: ReviewNetwork) -> None:
     app = _app(reviews)
     _app(reviews, status="draft")
-    rows = workspace.my_declarations(reviews.user("member_ai"))
+    rows = meetings_selectors.my_declarations(reviews.user("member_ai"))
     assert [r["application"] for r in rows] == [app]
-    assert workspace.my_declarations(reviews.net.applicant_a) == []
+    assert meetings_selectors.my_declarations(reviews.net.applicant_a) == []

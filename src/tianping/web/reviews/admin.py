@@ -26,7 +26,6 @@ from tianping.web.reviews.models import (
     FollowUp,
     Meeting,
     Member,
-    Notification,
     PanelExpert,
     ReviewBody,
     ReviewEvent,
@@ -175,12 +174,6 @@ class ReviewEventAdmin(ReadOnlyAdmin):
     list_display = ["application", "kind", "actor", "ledger_index", "at"]
     list_filter = ["kind"]
     search_fields = ["application__reference", "kind"]
-
-
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ["user", "application", "message", "created_at", "read_at"]
-    search_fields = ["user__username", "message"]
 
 
 @admin.register(DecisionLetterJob)

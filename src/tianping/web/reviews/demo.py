@@ -18,20 +18,17 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from tianping import review as lib
 from tianping.web.accounts.models import Organisation
+from tianping.web.reviews.applications import services as applications_services
+from tianping.web.reviews.bodies import services as bodies_services
+from tianping.web.reviews.expert import services as expert_services
+from tianping.web.reviews.meetings import services as meetings_services
 from tianping.web.reviews.models import Application, Member, ReviewBody
-from tianping.web.reviews.services import (
-    applications,
-    bodies,
-    expert,
-    meetings,
-    simplified,
-)
 from tianping.web.systems.models import AISystem
 
 PLEDGES = ["confidentiality", "conflict_of_interest"]
@@ -187,10 +184,10 @@ def _upload(kind: str, title: str) -> SimpleUploadedFile:
 
 
 def _roster(
-    actor: AbstractBaseUser,
+    actor: User,
     body: ReviewBody,
     roster: list[dict[str, Any]],
-    users: dict[str, AbstractBaseUser],
+    users: dict[str, User],
 ) -> dict[str, Member]:
     out: dict[str, Member] = {}
     default_affiliation = (body.organisation.parent or body.organisation).name
@@ -210,15 +207,17 @@ def _roster(
         }
         if spec["user"]:
             fields["user"] = users[spec["user"]]
-        out[spec["user"] or spec["name"]] = bodies.member_add(actor=actor, body=body, **fields)
+        out[spec["user"] or spec["name"]] = bodies_services.member_add(
+            actor=actor, body=body, **fields
+        )
     return out
 
 
 def _complete_application(
-    applicant: AbstractBaseUser, system: AISystem, title: str, *, summary: str
+    applicant: User, system: AISystem, title: str, *, summary: str
 ) -> Application:
     system.refresh_from_db()
-    app = applications.application_create(
+    app = applications_services.application_create(
         actor=applicant,
         system=system,
         title=title,
@@ -226,7 +225,7 @@ def _complete_application(
         team=[applicant.get_username()],
         parties=[],
     )
-    app = applications.self_assessment_update(
+    app = applications_services.self_assessment_update(
         actor=applicant,
         application=app,
         expected_version=app.version,
@@ -235,35 +234,35 @@ def _complete_application(
         residual_risk="low",
     )
     rules = lib.load_rules(app.body.rule_set)
-    for item in rules["application.bundle"].value:
+    for item in rules.bundle():
         if item.id == "risk_self_assessment":
             continue
         app.refresh_from_db()
         if item.waivable:
-            applications.attachment_waive(
+            applications_services.attachment_waive(
                 actor=applicant,
                 application=app,
                 kind=item.id,
                 reason="系统运行不招募研究参与者；数据经去标识化处理。",
             )
         else:
-            applications.attachment_add(
+            applications_services.attachment_add(
                 actor=applicant,
                 application=app,
                 kind=item.id,
                 upload=_upload(item.id, title),
             )
     app.refresh_from_db()
-    return applications.application_submit(
+    return applications_services.application_submit(
         actor=applicant, application=app, expected_version=app.version
     )
 
 
 def _accept(
-    chair: AbstractBaseUser, app: Application, procedure: str, ground: str | None = None
+    chair: User, app: Application, procedure: str, ground: str | None = None
 ) -> Application:
     app.refresh_from_db()
-    return applications.application_accept(
+    return applications_services.application_accept(
         actor=chair,
         application=app,
         procedure=procedure,
@@ -273,57 +272,59 @@ def _accept(
 
 
 def _meeting_decision(
-    chair: AbstractBaseUser,
+    chair: User,
     body: ReviewBody,
     app: Application,
     members: dict[str, Member],
-    users: dict[str, AbstractBaseUser],
+    users: dict[str, User],
     votes: dict[str, str],
     *,
     when: Any,
     required_changes: list[str] | None = None,
     reasons: list[str] | None = None,
 ) -> Application:
-    meeting = meetings.meeting_create(
+    meeting = meetings_services.meeting_create(
         actor=chair,
         body=body,
         scheduled_for=when,
         location="星河大厦 12 层会议室",
         consultants=[],
     )
-    item = meetings.agenda_add(actor=chair, meeting=meeting, application=app)
+    item = meetings_services.agenda_add(actor=chair, meeting=meeting, application=app)
     present = [m.pk for m in members.values()]
-    meetings.attendance_set(actor=chair, meeting=meeting, present_member_ids=present)
-    item = meetings.voting_open(actor=chair, item=item)
+    meetings_services.attendance_set(actor=chair, meeting=meeting, present_member_ids=present)
+    item = meetings_services.voting_open(actor=chair, item=item)
     for username, choice in votes.items():
-        meetings.vote_cast(actor=users[username], item=item, choice=choice)
+        meetings_services.vote_cast(actor=users[username], item=item, choice=choice)
     app.refresh_from_db()
-    meetings.voting_close(
+    meetings_services.voting_close(
         actor=chair,
         item=item,
         required_changes=required_changes or [],
         reasons=reasons or [],
         expected_version=app.version,
     )
-    meetings.meeting_close(actor=chair, meeting=meeting, minutes="会议纪要见附件（演示）。")
+    meetings_services.meeting_close(
+        actor=chair, meeting=meeting, minutes="会议纪要见附件（演示）。"
+    )
     app.refresh_from_db()
     return app
 
 
 def seed_reviews(
-    orgs: dict[str, Organisation], users: dict[str, AbstractBaseUser], systems: dict[str, AISystem]
+    orgs: dict[str, Organisation], users: dict[str, User], systems: dict[str, AISystem]
 ) -> None:
     """Create the review bodies and the demo reviews (call once, on a fresh demo database)."""
     admin = users["__admin__"]
     today = timezone.localdate()
 
-    committee = bodies.body_create(
+    committee = bodies_services.body_create(
         actor=admin,
         organisation=orgs["xinghe_committee"],
         established_on=date(2024, 1, 8),
         registered_on=date(2024, 1, 12),
     )
-    bodies.annual_report_record(
+    bodies_services.annual_report_record(
         actor=admin,
         body=committee,
         year=today.year - 1,
@@ -332,7 +333,7 @@ def seed_reviews(
         else date(today.year - 1, 3, 20),
     )
     committee_members = _roster(admin, committee, COMMITTEE_ROSTER, users)
-    centre = bodies.body_create(
+    centre = bodies_services.body_create(
         actor=admin,
         organisation=orgs["centre"],
         established_on=date(2024, 3, 1),
@@ -340,7 +341,7 @@ def seed_reviews(
     )
     centre_members = _roster(admin, centre, CENTRE_ROSTER, users)
     for key, user in (("pengcheng", "maker"), ("yunyu", "yunyu")):
-        bodies.entrustment_create(
+        bodies_services.entrustment_create(
             actor=users[user],
             organisation=orgs[key],
             centre=centre,
@@ -410,7 +411,7 @@ def seed_reviews(
     review = feed.expert_review
     regulator = users["regulator_sh"]
     seats = [
-        expert.panel_add(
+        expert_services.panel_add(
             actor=regulator,
             review=review,
             user=users[spec["user"]],
@@ -422,17 +423,19 @@ def seed_reviews(
     ]
     for seat in seats:
         assert seat.user is not None
-        expert.interests_declare(actor=seat.user, seat=seat, interests=[])
+        expert_services.interests_declare(actor=seat.user, seat=seat, interests=[])
     review.refresh_from_db()
-    expert.panel_form(actor=regulator, review=review)
+    expert_services.panel_form(actor=regulator, review=review)
     for seat in seats:
         seat.refresh_from_db()
         assert seat.user is not None
-        expert.expert_vote(actor=seat.user, seat=seat, view="agree", comment="同意委员会初审意见。")
+        expert_services.expert_vote(
+            actor=seat.user, seat=seat, view="agree", comment="同意委员会初审意见。"
+        )
     review.refresh_from_db()
-    expert.panel_conclude(actor=regulator, review=review)
+    expert_services.panel_conclude(actor=regulator, review=review)
     review.refresh_from_db()
-    expert.list_update_propose(
+    expert_services.list_update_propose(
         actor=regulator,
         review=review,
         proposal="建议在清单说明中明确：金融资讯推荐的舆论动员能力以日活用户规模为判断要素。",
@@ -448,10 +451,10 @@ def seed_reviews(
     _accept(centre_chair, inspection, "simplified", "minimal_risk")
     inspection.refresh_from_db()
     named = [centre_members["centre_chair"].pk, centre_members["centre_member"].pk]
-    simplified.reviewers_name(actor=centre_chair, application=inspection, member_ids=named)
+    meetings_services.reviewers_name(actor=centre_chair, application=inspection, member_ids=named)
     for username in ("centre_chair", "centre_member"):
         inspection.refresh_from_db()
-        simplified.opinion_give(
+        meetings_services.opinion_give(
             actor=users[username],
             application=inspection,
             view="approve",

@@ -1,7 +1,8 @@
 """Ethics review records: review bodies, applications, meetings, votes, expert re-review.
 
 The rules live in :mod:`tianping.review` (data, cited); these tables hold what
-happened. Services in :mod:`tianping.web.reviews.services` are the only
+happened. The ``services`` modules of the concept packages (``bodies``,
+``applications``, ``meetings``, ``expert``, ``aftercare``, ``records``) are the only
 writers: each checks permissions, applies the library's checks, appends the
 action to the platform ledger and a :class:`ReviewEvent` to the timeline, in
 one transaction.
@@ -10,6 +11,7 @@ one transaction.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -360,6 +362,11 @@ class Application(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     version = models.PositiveIntegerField(
         _("version"), default=0, help_text=_("Incremented by every change (optimistic locking).")
+    )
+    # The notifications about this application (core.Notification, a generic target):
+    # deleted with it. Not for joins: target_id is text, the key an integer.
+    notifications = GenericRelation(
+        "core.Notification", content_type_field="target_type", object_id_field="target_id"
     )
 
     class Meta:
@@ -941,43 +948,6 @@ class ReviewEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} · {self.kind}"
-
-
-class Notification(models.Model):
-    """An in-app notification (also sent by e-mail when the user has an address).
-
-    ``message`` is stored untranslated (``gettext_noop``) with ``params`` and
-    translated when shown, so each reader sees it in their own language.
-    """
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        on_delete=models.CASCADE,
-        related_name="review_notifications",
-    )
-    application = models.ForeignKey(
-        Application,
-        verbose_name=_("application"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="notifications",
-    )
-    message = models.CharField(_("message"), max_length=300)
-    params = models.JSONField(_("parameters"), default=dict, blank=True)
-    url = models.CharField(_("link"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["user", "read_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.user} · {self.message[:40]}"
 
 
 class DecisionLetterJob(BackgroundJob):

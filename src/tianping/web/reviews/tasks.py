@@ -10,4 +10,4 @@ from tianping.web.reviews.models import DecisionLetterJob
 
 @task()
 def render_decision_letter(job_id: str) -> None:
-    job_run(DecisionLetterJob, job_id, work="tianping.web.reviews.services.letters.letter_job_work")
+    job_run(DecisionLetterJob, job_id, work="tianping.web.reviews.records.services.letter_job_work")

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from django import template
+from django.utils import timezone
+
+from tianping.web.core.notifications import render_notification, unread_count
+from tianping.web.reviews import labels
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def review_unread_count(context: dict[str, Any]) -> int:
-    """How many review notifications the signed-in user has not read (0 for anonymous)."""
-    from tianping.web.reviews.services.records import unread_count
+    """How many notifications the signed-in user has not read (0 for anonymous)."""
 
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
@@ -24,7 +28,6 @@ def review_unread_count(context: dict[str, Any]) -> int:
 @register.simple_tag
 def render_review_notification(message: str, params: Any) -> str:
     """A stored notification in the active language."""
-    from tianping.web.reviews.services.common import render_notification
 
     return render_notification(message, params if isinstance(params, dict) else {})
 
@@ -32,14 +35,9 @@ def render_review_notification(message: str, params: Any) -> str:
 @register.filter
 def moment(value: Any) -> str:
     """A deadline: ``2026-12-01 18:00`` (local time) for a moment, ``2026-12-01`` for a day."""
-    from datetime import date, datetime
-
-    from django.utils import timezone
-
     if isinstance(value, datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        return value.strftime("%Y-%m-%d %H:%M")
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return local.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
     return ""
@@ -48,14 +46,10 @@ def moment(value: Any) -> str:
 @register.filter
 def event_label(kind: str) -> str:
     """The translated name of a timeline event."""
-    from tianping.web.reviews.labels import event_label as label
-
-    return label(kind)
+    return labels.event_label(kind)
 
 
 @register.filter
 def code_label(value: str) -> str:
     """The translated name of a status, decision or procedure code."""
-    from tianping.web.reviews.labels import code_label as label
-
-    return label(value)
+    return labels.code_label(value)

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tianping.web.reviews.services.records import records_purge
+from tianping.web.reviews.records.services import records_purge
 
 
 class Command(BaseCommand):

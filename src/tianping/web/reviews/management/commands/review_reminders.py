@@ -1,8 +1,9 @@
 """``manage.py review_reminders``: remind applicants and chairs of follow-up reviews due.
 
-Run it daily from cron. Each scheduled follow-up due within ``--days`` days
-(30 by default) or overdue is reminded of at most once a week, however often
-the command runs.
+Every ``tianping worker`` runs it daily from the schedule in the database
+(:mod:`tianping.web.core.periodic`); this command runs it at once. Each
+scheduled follow-up due within ``--days`` days (30 by default) or overdue is
+reminded of at most once a week, however often it runs.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from tianping.web.reviews.services.aftercare import follow_up_remind
+from tianping.web.reviews.aftercare.services import follow_up_remind
 
 
 class Command(BaseCommand):
