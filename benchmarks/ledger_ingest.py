@@ -163,13 +163,11 @@ def bench_database(system: Any, raw_key: str, count: int, batch: int) -> tuple[f
     from django.db import transaction
 
     from tianping.ledger import Ledger, make_leaf
-    from tianping.web.operations.models import LedgerLog, SystemApiKey
-    from tianping.web.operations.services import (
-        DecisionRecord,
-        decision_log_of,
-        decision_records_ingest,
-    )
-    from tianping.web.operations.store import DatabaseStore
+    from tianping.web.ledger.models import LedgerLog
+    from tianping.web.ledger.services import decision_log_of
+    from tianping.web.ledger.store import DatabaseStore
+    from tianping.web.operations.ingestion import DecisionRecord, decision_records_ingest
+    from tianping.web.operations.models import SystemApiKey
 
     salt = secrets.token_bytes(16)
     leaves = [make_leaf(record(n), personal_fields=["applicant"], salt=salt) for n in range(count)]

@@ -56,6 +56,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -102,6 +103,7 @@ INSTALLED_APPS = [
     "tianping.web.accounts",
     "tianping.web.catalogue",
     "tianping.web.systems",
+    "tianping.web.ledger",
     "tianping.web.operations",
     "tianping.web.assessments",
     "tianping.web.reviews",
@@ -280,7 +282,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("TIANPING_LOG_LEVEL", "WARNING")},
 }
 
-TIANPING = {
+TIANPING: dict[str, Any] = {
     # Size limits for uploaded files and intake documents (bytes).
     "MAX_UPLOAD_BYTES": 2 * 1024 * 1024,
     "SITE_NAME": _("Tianping AI ethics platform"),

@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 
 from tests.web.factories import Network
+from tianping.web.operations.keys import system_api_key_create
 from tianping.web.operations.models import SystemApiKey
-from tianping.web.operations.services import system_api_key_create
 
 
 @dataclass(frozen=True)

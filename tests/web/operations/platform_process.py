@@ -25,7 +25,7 @@ def setup() -> None:
 
     from tianping.web.accounts.models import OrganisationKind, Role
     from tianping.web.accounts.services import membership_grant, organisation_create
-    from tianping.web.operations.services import system_api_key_create
+    from tianping.web.operations.keys import system_api_key_create
     from tianping.web.systems.services import system_register
 
     call_command("migrate", verbosity=0)
@@ -54,9 +54,9 @@ def serve(port: int) -> None:
 
 
 def export(system_id: int, path: Path) -> None:
-    from tianping.web.operations.selectors import decision_log_find
-    from tianping.web.operations.services import ledger_export
-    from tianping.web.operations.signing import ledger_signer
+    from tianping.web.ledger.selectors import decision_log_find
+    from tianping.web.ledger.services import ledger_export
+    from tianping.web.ledger.signing import ledger_signer
     from tianping.web.systems.models import AISystem
 
     log = decision_log_find(AISystem.objects.get(pk=system_id))

@@ -40,10 +40,10 @@ from tianping.ledger import (
     verify_export,
 )
 from tianping.ledger._tree import node_position
-from tianping.web.operations.models import LedgerLog
-from tianping.web.operations.services import _Snapshot, decision_log_of, ledger_export
-from tianping.web.operations.signing import ledger_signer
-from tianping.web.operations.store import DatabaseStore
+from tianping.web.ledger.models import LedgerLog
+from tianping.web.ledger.services import _Snapshot, decision_log_of, ledger_export
+from tianping.web.ledger.signing import ledger_signer
+from tianping.web.ledger.store import DatabaseStore
 from tianping.web.systems.models import AISystem
 
 __all__ = [

@@ -10,22 +10,19 @@ from django.test import Client
 
 from tests.web.factories import bearer_client
 from tianping.ledger import Ledger, audit_store, matches_salted_hash, parse_json, verify_receipt
+from tianping.web.ledger.models import LedgerLog, LedgerSalt
+from tianping.web.ledger.selectors import decision_log_find
+from tianping.web.ledger.services import ledger_receipt, ledger_salt_erase
+from tianping.web.ledger.signing import ledger_signer
+from tianping.web.ledger.store import DatabaseStore
 from tianping.web.operations.api import (
     ERR_BUSY,
     ERR_CONFLICT,
     ERR_OTHER_SYSTEM,
     ingest_gate,
 )
-from tianping.web.operations.models import IngestBatch, LedgerLog, LedgerSalt
-from tianping.web.operations.selectors import decision_log_find
-from tianping.web.operations.services import (
-    ledger_receipt,
-    ledger_salt_erase,
-    system_api_key_create,
-    system_api_key_revoke,
-)
-from tianping.web.operations.signing import ledger_signer
-from tianping.web.operations.store import DatabaseStore
+from tianping.web.operations.keys import system_api_key_create, system_api_key_revoke
+from tianping.web.operations.models import IngestBatch
 
 from .conftest import Keyed, decisions_url, items, post_batch
 

@@ -7,8 +7,8 @@ from django.utils import translation
 
 from tests.web.factories import Network, bearer_client
 from tianping.jsonsafe import ERR_NUMBER_TOO_LONG, ERR_TOO_DEEP, MAX_DEPTH, MAX_NUMBER_LENGTH
+from tianping.web.ledger.models import LedgerLog
 from tianping.web.operations.api import ERR_BODY
-from tianping.web.operations.models import LedgerLog
 
 from .conftest import Keyed, post_batch
 

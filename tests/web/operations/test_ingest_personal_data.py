@@ -8,10 +8,12 @@ from typing import Any
 from django.test import Client
 
 from tianping.ledger import SALTED_HASH_KEY, matches_salted_hash, parse_json
-from tianping.web.operations.models import LedgerSalt, PersonalDataPolicy
-from tianping.web.operations.selectors import decision_log_find, platform_log_find
-from tianping.web.operations.services import ledger_record_action, system_api_key_create
-from tianping.web.operations.store import DatabaseStore
+from tianping.web.ledger.models import LedgerSalt
+from tianping.web.ledger.selectors import decision_log_find, platform_log_find
+from tianping.web.ledger.services import ledger_record_action
+from tianping.web.ledger.store import DatabaseStore
+from tianping.web.operations.keys import system_api_key_create
+from tianping.web.operations.models import PersonalDataPolicy
 
 from .conftest import Keyed, post_batch
 

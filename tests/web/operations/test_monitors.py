@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 import pytest
 from django.test import Client
 
 from tests.web.operations.conftest import Keyed, post_batch, switch_url
+from tianping.web.ledger.models import PlatformAction
+from tianping.web.operations import monitors
 from tianping.web.operations.models import (
     Incident,
+    IngestBatch,
     MonitorAlert,
     MonitorCounts,
     MonitorReadingRecord,
-    PlatformAction,
 )
-from tianping.web.operations.services import incident_playbook_update
+from tianping.web.operations.playbooks import incident_playbook_update
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -149,3 +152,64 @@ def test_acknowledge_and_resolve_permissions(keyed: Keyed) -> None:
     page = f"/systems/{keyed.system_id}/operations/monitors/alerts/{alert.pk}/resolve/"
     assert _api(n.applicant_b).post(page, {"reason": "x"}).status_code == 404
     assert _api(n.regulator_province_a).post(page, {"reason": "x"}).status_code == 403
+
+
+# --- monitors fail closed -----------------------------------------------------------------------
+
+
+def _raised(caplog: pytest.LogCaptureFixture, text: str) -> bool:
+    return any(
+        r.levelno == logging.ERROR and r.exc_info is not None and text in str(r.exc_info[1])
+        for r in caplog.records
+    )
+
+
+def test_a_monitor_that_raises_records_an_error_reading_and_opens_an_alert(
+    keyed: Keyed, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    judge = monitors.evaluate
+
+    def broken(spec: Any, **kwargs: Any) -> Any:
+        if spec.id == "selection_parity":
+            raise RuntimeError("the monitor broke")
+        return judge(spec, **kwargs)
+
+    monkeypatch.setattr(monitors, "evaluate", broken)
+    with caplog.at_level(logging.ERROR, logger=monitors.__name__):
+        _send(keyed, skewed(), "broken-1")
+    # The batch committed; the broken monitor left an error reading, not a silent gap.
+    assert IngestBatch.objects.filter(key="broken-1").exists()
+    [reading] = MonitorReadingRecord.objects.filter(
+        system_id=keyed.system_id, monitor="selection_parity"
+    )
+    assert reading.status == "error" and reading.value is None
+    assert "RuntimeError" in reading.message["en"] and "broke" not in reading.message["en"]
+    alerts = MonitorAlert.objects.filter(system_id=keyed.system_id, monitor="selection_parity")
+    assert [(a.severity, a.status, a.reading_id) for a in alerts] == [("error", "open", reading.pk)]
+    # The other monitors still judged the batch; an error neither pauses nor opens an incident.
+    others = MonitorReadingRecord.objects.filter(system_id=keyed.system_id).exclude(
+        monitor="selection_parity"
+    )
+    assert others.exists() and "error" not in set(others.values_list("status", flat=True))
+    assert not Incident.objects.exists()
+    assert _raised(caplog, "the monitor broke")
+
+
+def test_a_batch_the_monitors_cannot_count_alerts_on_every_monitor(
+    keyed: Keyed, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise ValueError("counting broke")
+
+    monkeypatch.setattr(monitors, "count_decisions", broken)
+    with caplog.at_level(logging.ERROR, logger=monitors.__name__):
+        _send(keyed, skewed(), "uncounted")
+    assert IngestBatch.objects.filter(key="uncounted").exists()
+    names = {spec.id for spec in monitors.load_monitors()}
+    readings = MonitorReadingRecord.objects.filter(system_id=keyed.system_id)
+    assert {(r.monitor, r.status) for r in readings} == {(name, "error") for name in names}
+    alerts = MonitorAlert.objects.filter(system_id=keyed.system_id)
+    assert {(a.monitor, a.severity, a.status) for a in alerts} == {
+        (name, "error", "open") for name in names
+    }
+    assert _raised(caplog, "counting broke")

@@ -12,10 +12,10 @@ from django.urls import reverse
 from tests.web.factories import Network, logged_in_client, make_user
 from tianping.ledger import verify_export, verify_receipt
 from tianping.web.accounts.models import Role
+from tianping.web.ledger.selectors import decision_log_find, platform_log_find
+from tianping.web.ledger.signing import ledger_signer
 from tianping.web.operations.models import SystemApiKey, SystemSwitch
-from tianping.web.operations.selectors import decision_log_find, platform_log_find
-from tianping.web.operations.services import system_switch_change
-from tianping.web.operations.signing import ledger_signer
+from tianping.web.operations.switch import system_switch_change
 
 from .conftest import Keyed, items, post_batch
 

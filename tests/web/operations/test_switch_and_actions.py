@@ -11,23 +11,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from tests.web.factories import JUSTIFICATION, Network, bearer_client, make_user
 from tianping.ledger import Ledger, audit_store, parse_json, verify_receipt
 from tianping.web.accounts.models import Role
-from tianping.web.operations.models import LedgerSalt, PlatformAction, SystemSwitch
+from tianping.web.ledger.models import LedgerSalt, PlatformAction
+from tianping.web.ledger.selectors import platform_log_find
+from tianping.web.ledger.services import ledger_receipt, ledger_record_action
+from tianping.web.ledger.signing import ledger_signer
+from tianping.web.ledger.store import DatabaseStore
+from tianping.web.operations.models import SystemSwitch
+from tianping.web.operations.playbooks import incident_playbook_update
 from tianping.web.operations.selectors import (
     can_change_switch,
-    platform_log_find,
     playbook_of,
     roles_over,
     switch_of,
     switch_targets,
 )
-from tianping.web.operations.services import (
-    incident_playbook_update,
-    ledger_receipt,
-    ledger_record_action,
-    system_switch_change,
-)
-from tianping.web.operations.signing import ledger_signer
-from tianping.web.operations.store import DatabaseStore
+from tianping.web.operations.switch import system_switch_change
 from tianping.web.systems.services import intake_override
 
 REASON = "Complaints about refusals in one district; humans decide until checked."

@@ -18,15 +18,22 @@ from typing import Annotated, Any, Literal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Router, Schema, Status
+
+# The function itself: ``ninja.Query`` forwards to it, but is typed for annotations only.
+from ninja.params.functions import Query
 from ninja.security import HttpBearer
 from pydantic import StringConstraints
 
-from tianping.ledger import CanonicalJSONError, LedgerError, ProofError
+from tianping.ledger import CanonicalJSONError, LedgerError, ProofError, parse_json
+from tianping.web.core.http import AuthenticatedHttpRequest
+from tianping.web.ledger import selectors as ledger_selectors
+from tianping.web.ledger import services as ledger_services
+from tianping.web.ledger.models import LedgerLog
 from tianping.web.operations import monitors, selectors, services
 from tianping.web.operations.conf import option
 from tianping.web.operations.gate import GateFull, IngestGate
-from tianping.web.operations.models import LedgerLog, SystemApiKey
+from tianping.web.operations.models import SystemApiKey
 from tianping.web.systems.selectors import MAX_PK, system_get
 
 router = Router(tags=["operations"])
@@ -196,18 +203,14 @@ def _key_for(request: HttpRequest, system_id: int) -> SystemApiKey:
     return key
 
 
-def _refusal(request: HttpRequest, status: int, message: str, **headers: str) -> HttpResponse:
-    from tianping.web.api import api
-
-    response = api.create_response(request, {"detail": message}, status=status)
+def _refusal(response: HttpResponse, status: int, message: str, **headers: str) -> Status[Any]:
+    """A refusal in the API's JSON, with ``headers`` set on ninja's response."""
     for name, value in headers.items():
         response[name] = value
-    return response
+    return Status(status, {"detail": message})
 
 
 def _records(body: bytes) -> list[services.DecisionRecord]:
-    from tianping.ledger import parse_json
-
     try:
         data = parse_json(body, numbers="exact")
     except CanonicalJSONError as error:
@@ -266,7 +269,7 @@ def _records(body: bytes) -> list[services.DecisionRecord]:
         ],
     },
 )
-def ingest_decisions(request: HttpRequest, system_id: int) -> Any:
+def ingest_decisions(request: HttpRequest, system_id: int, response: HttpResponse) -> Any:
     key = _key_for(request, system_id)
     limit = int(option("INGEST_MAX_BYTES"))
     try:
@@ -274,26 +277,26 @@ def ingest_decisions(request: HttpRequest, system_id: int) -> Any:
     except ValueError:
         length = 0
     if length > limit:
-        return _refusal(request, 413, ERR_TOO_LARGE.format(size=length, limit=limit))
+        return _refusal(response, 413, ERR_TOO_LARGE.format(size=length, limit=limit))
     retry_after = int(option("INGEST_RETRY_AFTER_S"))
     try:
         with ingest_gate().slot():
             body = request.read(limit + 1)
             if len(body) > limit:
-                return _refusal(request, 413, ERR_TOO_LARGE.format(size=len(body), limit=limit))
+                return _refusal(response, 413, ERR_TOO_LARGE.format(size=len(body), limit=limit))
             records = _records(body)
             result = services.decision_records_ingest(
                 api_key=key, key=request.headers.get("Idempotency-Key", ""), records=records
             )
     except GateFull:
         return _refusal(
-            request,
+            response,
             429,
             ERR_BUSY.format(seconds=retry_after),
             **{"Retry-After": str(retry_after)},
         )
     except services.IdempotencyConflict:
-        return _refusal(request, 409, str(ERR_CONFLICT))
+        return _refusal(response, 409, str(ERR_CONFLICT))
     out = {
         "idempotency_key": result.key,
         "origin": result.origin,
@@ -315,19 +318,15 @@ def ingest_decisions(request: HttpRequest, system_id: int) -> Any:
         "`If-None-Match` to get 304 while nothing changed."
     ),
 )
-def switch_state(request: HttpRequest, system_id: int) -> Any:
+def switch_state(request: HttpRequest, system_id: int, response: HttpResponse) -> Any:
     key = _key_for(request, system_id)
     status = selectors.switch_status(key.system)
     etag = f'"{status["version"]}-{status["fail_safe"]}-{status["offline_grace_s"]}"'
-    if request.headers.get("If-None-Match") == etag:
-        response = HttpResponse(status=304)
-    else:
-        from tianping.web.api import api
-
-        response = api.create_response(request, status, status=200)
     response["ETag"] = etag
     response["Cache-Control"] = "no-store"
-    return response
+    if request.headers.get("If-None-Match") == etag:
+        return Status(304, None)
+    return Status(200, status)
 
 
 # --- operations (people) ------------------------------------------------------------------------
@@ -348,7 +347,7 @@ def _switch_out(system: Any) -> dict[str, Any]:
 def _ledger_out(log: LedgerLog | None) -> dict[str, Any] | None:
     if log is None:
         return None
-    info = selectors.log_info(log, checkpoints=1)
+    info = ledger_selectors.log_info(log, checkpoints=1)
     return {
         "origin": log.origin,
         "size": info.size,
@@ -373,9 +372,9 @@ def _playbook_out(system: Any) -> dict[str, Any]:
 
 def _log(system: Any, which: str) -> LedgerLog:
     log = (
-        selectors.decision_log_find(system)
+        ledger_selectors.decision_log_find(system)
         if which == "decisions"
-        else selectors.platform_log_find()
+        else ledger_selectors.platform_log_find()
     )
     if log is None:
         raise Http404
@@ -396,8 +395,8 @@ def operations_overview(request: HttpRequest, system_id: int) -> dict[str, Any]:
         "system": system.pk,
         "switch": _switch_out(system),
         "playbook": _playbook_out(system),
-        "decisions": _ledger_out(selectors.decision_log_find(system)),
-        "platform": _ledger_out(selectors.platform_log_find()),
+        "decisions": _ledger_out(ledger_selectors.decision_log_find(system)),
+        "platform": _ledger_out(ledger_selectors.platform_log_find()),
         "counters": figures,
     }
 
@@ -407,7 +406,9 @@ def operations_overview(request: HttpRequest, system_id: int) -> dict[str, Any]:
     response={200: SwitchOut, 403: Message, 404: Message, 422: Message},
     summary="Set the runtime switch (active, paused, stopped) with a reason",
 )
-def change_switch(request: HttpRequest, system_id: int, payload: SwitchIn) -> dict[str, Any]:
+def change_switch(
+    request: AuthenticatedHttpRequest, system_id: int, payload: SwitchIn
+) -> dict[str, Any]:
     system = system_get(request.user, system_id)
     services.system_switch_change(
         actor=request.user, system=system, state=payload.state, reason=payload.reason
@@ -420,7 +421,9 @@ def change_switch(request: HttpRequest, system_id: int, payload: SwitchIn) -> di
     response={200: PlaybookOut, 403: Message, 404: Message, 422: Message},
     summary="Adopt or change the system's incident playbook",
 )
-def update_playbook(request: HttpRequest, system_id: int, payload: PlaybookIn) -> dict[str, Any]:
+def update_playbook(
+    request: AuthenticatedHttpRequest, system_id: int, payload: PlaybookIn
+) -> dict[str, Any]:
     system = system_get(request.user, system_id)
     services.incident_playbook_update(
         actor=request.user,
@@ -452,11 +455,13 @@ def ledger_entries(
 ) -> list[dict[str, Any]]:
     system = system_get(request.user, system_id)
     if log == "platform":
-        entries = [entry for _action, entry in selectors.platform_entries_of(system, limit=limit)]
+        entries = [
+            entry for _action, entry in ledger_selectors.platform_entries_of(system, limit=limit)
+        ]
         if before is not None:
             entries = [e for e in entries if e.index < before]
     else:
-        entries = selectors.ledger_entries(_log(system, log), limit=limit, before=before)
+        entries = ledger_selectors.ledger_entries(_log(system, log), limit=limit, before=before)
     return [{"index": e.index, "leaf": e.text, "leaf_hash": e.leaf_hash} for e in entries]
 
 
@@ -469,10 +474,10 @@ def ledger_receipt(request: HttpRequest, system_id: int, log: LogName, index: in
     system = system_get(request.user, system_id)
     if index > MAX_PK:
         raise Http404
-    if log == "platform" and not selectors.platform_entry_is_about(system, index):
+    if log == "platform" and not ledger_selectors.platform_entry_is_about(system, index):
         raise Http404
     try:
-        receipt = services.ledger_receipt(log=_log(system, log), index=index)
+        receipt = ledger_services.ledger_receipt(log=_log(system, log), index=index)
     except ProofError as error:
         raise Http404 from error
     return receipt.to_json()
@@ -486,14 +491,14 @@ def ledger_receipt(request: HttpRequest, system_id: int, log: LogName, index: in
 def ledger_checkpoint(request: HttpRequest, system_id: int) -> list[dict[str, Any]]:
     system = system_get(request.user, system_id)
     out = []
-    for log in (selectors.decision_log_find(system), selectors.platform_log_find()):
+    for log in (ledger_selectors.decision_log_find(system), ledger_selectors.platform_log_find()):
         if log is None:
             continue
         try:
-            services.ledger_checkpoint_sign(log=log)
+            ledger_services.ledger_checkpoint_sign(log=log)
         except LedgerError as error:  # pragma: no cover - a tampered or re-keyed log
             raise ValidationError(error.message) from error
-        info = selectors.log_info(log, checkpoints=1)
+        info = ledger_selectors.log_info(log, checkpoints=1)
         out.append(
             {
                 "origin": log.origin,
@@ -597,7 +602,7 @@ def monitor_incidents(
     summary="Acknowledge or resolve an alert, with a reason",
 )
 def monitor_alert_handle(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     system_id: int,
     alert_id: int,
     action: Literal["acknowledge", "resolve"],
@@ -618,7 +623,7 @@ def monitor_alert_handle(
     summary="Close an incident, with a reason",
 )
 def monitor_incident_close(
-    request: HttpRequest, system_id: int, incident_id: int, payload: ReasonIn
+    request: AuthenticatedHttpRequest, system_id: int, incident_id: int, payload: ReasonIn
 ) -> dict[str, Any]:
     system = system_get(request.user, system_id)
     if incident_id > MAX_PK:

@@ -2,21 +2,17 @@
 
 These are operating limits of this platform (capacity, latency), not rules of
 regulation; the rules (who may switch a system, the fail-safe) are per-system
-data in the incident playbook.
+data in the incident playbook. The ledgers' settings (``LEDGER_ORIGIN``,
+``CHECKPOINT_INTERVAL_S``) are the ledger app's (:mod:`tianping.web.ledger.conf`).
 """
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from django.conf import settings
 
 DEFAULTS: dict[str, Any] = {
-    # The host-like prefix of every log's origin (its checkpoints' first line and its key name).
-    "LEDGER_ORIGIN": os.environ.get("TIANPING_LEDGER_ORIGIN", "tianping.local"),
-    # Sign a checkpoint of a decision log when its last one is older than this (seconds).
-    "CHECKPOINT_INTERVAL_S": 5.0,
     # Ingestion limits: records per batch, bytes per request, bytes per record.
     "INGEST_MAX_RECORDS": 1000,
     "INGEST_MAX_BYTES": 2 * 1024 * 1024,

@@ -8,6 +8,10 @@ reading stored. A ``warn`` or ``fail`` opens an alert (one unresolved alert per 
 platform ledger) and opens an incident. People acknowledge and resolve alerts and close
 incidents, with a reason, in the platform ledger too.
 
+Monitors fail closed: a monitor that raises is logged with its exception and stored as an
+``error`` reading, which opens an alert; when counting the batch fails, every monitor gets
+an ``error`` reading. The batch itself always commits.
+
 Per-system thresholds live in the playbook's ``takeover_thresholds`` as
 ``<monitor id>_<field>`` (``selection_parity_warn_below = 0.85``; fields: ``warn_below``,
 ``fail_below``, ``warn_above``, ``fail_above``, ``min_group_size``, ``min_rows``,
@@ -19,10 +23,10 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -32,16 +36,17 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tianping.monitoring import (
+    MonitorError,
     MonitorReading,
     MonitorSpec,
     RollingCounts,
     count_decisions,
-    evaluate_all,
+    evaluate,
     load_monitors,
 )
-from tianping.monitoring._monitors import MonitorError
 from tianping.text import LocalizedText
 from tianping.web.accounts.models import Role
+from tianping.web.ledger.services import ledger_record_action
 from tianping.web.operations.models import (
     AlertStatus,
     Incident,
@@ -49,9 +54,11 @@ from tianping.web.operations.models import (
     MonitorAlert,
     MonitorCounts,
     MonitorReadingRecord,
+    MonitorStatus,
     SwitchState,
 )
 from tianping.web.operations.selectors import playbook_of, roles_over
+from tianping.web.operations.switch import switch_set
 from tianping.web.systems.models import AISystem
 from tianping.web.systems.services import reject_nul
 
@@ -62,6 +69,15 @@ REASON_LIMIT = 2000
 MONITOR_ROLES = (Role.APPLICANT, Role.ADMIN, Role.CHAIR, Role.COMMITTEE_MEMBER)
 """Who acknowledges and resolves alerts and closes incidents: the people running the system
 and its ethics committee. Regulators read them."""
+
+SEVERITY_RANK: dict[str, int] = {
+    MonitorStatus.WARN: 1,
+    MonitorStatus.ERROR: 2,
+    MonitorStatus.FAIL: 3,
+}
+"""An unresolved alert takes the gravest severity of its readings."""
+ALL_MONITORS = "monitors"
+"""The monitor named in an error reading when not even the list of monitors could be read."""
 
 _FIELDS = {
     "warn_below": float,
@@ -126,7 +142,9 @@ def monitors_record_batch(*, system: AISystem, records: Sequence[Any]) -> list[M
     """Count a committed batch and judge the monitors (inside the batch's transaction).
 
     Records without ``attributes`` and a 0/1 ``prediction`` are not decisions the monitors
-    can read and are skipped. A monitor failure never loses the batch: it is logged.
+    can read and are skipped. A monitor failure never loses the batch, nor passes silently:
+    it is logged with its exception and stored as an ``error`` reading that opens an alert.
+    Returns the readings of the monitors that judged the batch.
     """
     decisions = [r for r in records if _countable(r)]
     if not decisions:
@@ -134,9 +152,55 @@ def monitors_record_batch(*, system: AISystem, records: Sequence[Any]) -> list[M
     try:
         with transaction.atomic():
             return _record(system, decisions)
-    except Exception:  # pragma: no cover - the batch must commit whatever the monitors do
+    except Exception as error:  # the batch must commit whatever the monitors do
         log.exception("monitors of system %s failed on a batch", system.pk)
+        _record_failure(system, error)
         return []
+
+
+def _record_failure(system: AISystem, error: Exception) -> None:
+    """After counting or judging a batch failed: an ``error`` reading for every monitor."""
+    try:
+        names = [spec.id for spec in monitors_of(system)]
+    except Exception:
+        log.exception("the monitors of system %s cannot be listed", system.pk)
+        names = [ALL_MONITORS]
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            for name in names:
+                _record_error(system, name, error, now=now)
+    except Exception:
+        # Nothing more can be written: the log holds both exceptions.
+        log.exception("the error readings of system %s could not be stored", system.pk)
+
+
+def _error_message(monitor: str, error: Exception) -> LocalizedText:
+    # The exception's type only: its text may quote the records (personal data).
+    kind = type(error).__name__
+    return LocalizedText(
+        zh=f"监测项 {monitor} 无法判断本批决策（{kind}），请查看平台日志。",
+        en=f"Monitor {monitor} could not judge the batch ({kind}); see the platform's log.",
+    )
+
+
+def _record_error(
+    system: AISystem, monitor: str, error: Exception, *, now: datetime
+) -> MonitorReadingRecord:
+    """Store an ``error`` reading of ``monitor`` and open (or raise) its alert."""
+    message = _error_message(monitor, error).to_json()
+    row = MonitorReadingRecord.objects.create(
+        system=system,
+        monitor=monitor,
+        status=MonitorStatus.ERROR,
+        value=None,
+        threshold=None,
+        action="",
+        message=message,
+        window_end=now,
+    )
+    _open_alert(system, monitor, MonitorStatus.ERROR, row, message)
+    return row
 
 
 def _record(system: AISystem, decisions: list[Mapping[str, Any]]) -> list[MonitorReading]:
@@ -166,8 +230,20 @@ def _record(system: AISystem, decisions: list[Mapping[str, Any]]) -> list[Monito
     counts.selection = selection.to_json()
     counts.outcomes = outcomes.to_json()
     counts.save()
-    readings = evaluate_all(specs, selection, outcomes, now=now)
-    for reading in readings:
+    readings = []
+    for spec in specs:
+        try:
+            reading = evaluate(
+                spec,
+                selection=selection.window(end=now, span=spec.window),
+                outcomes=outcomes.window(end=now, span=spec.window),
+                window_end=now,
+            )
+        except Exception as error:
+            log.exception("monitor %s of system %s failed on a batch", spec.id, system.pk)
+            _record_error(system, spec.id, error, now=now)
+            continue
+        readings.append(reading)
         row = MonitorReadingRecord.objects.create(
             system=system,
             monitor=reading.monitor,
@@ -183,29 +259,37 @@ def _record(system: AISystem, decisions: list[Mapping[str, Any]]) -> list[Monito
     return readings
 
 
-def _alert(system: AISystem, reading: MonitorReading, row: MonitorReadingRecord) -> None:
+def _open_alert(
+    system: AISystem,
+    monitor: str,
+    severity: str,
+    row: MonitorReadingRecord,
+    message: dict[str, Any],
+) -> MonitorAlert:
+    """The monitor's unresolved alert, opened now or raised to ``severity`` if that is graver."""
     alert = (
         MonitorAlert.objects.select_for_update()
         .filter(
             system=system,
-            monitor=reading.monitor,
+            monitor=monitor,
             status__in=[AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED],
         )
         .first()
     )
     if alert is None:
         alert = MonitorAlert.objects.create(
-            system=system,
-            monitor=reading.monitor,
-            severity=reading.status,
-            reading=row,
-            message=reading.message.to_json(),
+            system=system, monitor=monitor, severity=severity, reading=row, message=message
         )
-    elif reading.status == "fail" and alert.severity != "fail":
-        alert.severity = "fail"
+    elif SEVERITY_RANK.get(severity, 0) > SEVERITY_RANK.get(alert.severity, 0):
+        alert.severity = severity
         alert.reading = row
-        alert.message = reading.message.to_json()
+        alert.message = message
         alert.save(update_fields=["severity", "reading", "message"])
+    return alert
+
+
+def _alert(system: AISystem, reading: MonitorReading, row: MonitorReadingRecord) -> None:
+    alert = _open_alert(system, reading.monitor, reading.status, row, reading.message.to_json())
     if reading.status == "fail":
         # A failure is an incident; a `pause` monitor also hands decisions to people.
         state = _pause(system, reading) if reading.action == "pause" else None
@@ -217,8 +301,6 @@ def _failure_reason(reading: MonitorReading) -> str:
 
 
 def _pause(system: AISystem, reading: MonitorReading) -> str:
-    from tianping.web.operations.services import switch_set
-
     switch = switch_set(
         actor=None, system=system, state=SwitchState.PAUSED, reason=_failure_reason(reading)
     )
@@ -229,8 +311,6 @@ def _open_incident(
     system: AISystem, reading: MonitorReading, alert: MonitorAlert, *, switch_state: str | None
 ) -> None:
     """One open incident per alert, recorded in the platform ledger."""
-    from tianping.web.operations.services import ledger_record_action
-
     if alert.incidents.filter(status=IncidentStatus.OPEN).exists():
         return
     incident = Incident.objects.create(system=system, alert=alert, summary=_failure_reason(reading))
@@ -251,7 +331,7 @@ def _open_incident(
 # --- reads ------------------------------------------------------------------------------------
 
 
-def can_handle_alerts(user: AbstractBaseUser | AnonymousUser, system: AISystem) -> bool:
+def can_handle_alerts(user: User | AnonymousUser, system: AISystem) -> bool:
     return bool(roles_over(user, system) & set(MONITOR_ROLES))
 
 
@@ -325,7 +405,7 @@ def _reason(reason: str) -> str:
 
 @transaction.atomic
 def monitor_alert_handle(
-    *, actor: AbstractBaseUser, system: AISystem, alert_id: int, action: str, reason: str
+    *, actor: User, system: AISystem, alert_id: int, action: str, reason: str
 ) -> MonitorAlert:
     """Acknowledge (``acknowledge``) or resolve (``resolve``) an alert of ``system``."""
     if not can_handle_alerts(actor, system):
@@ -349,8 +429,6 @@ def monitor_alert_handle(
         raise ValidationError(_("Acknowledge or resolve."))
     alert.reason = reason
     alert.save()
-    from tianping.web.operations.services import ledger_record_action
-
     ledger_record_action(
         actor=actor,
         kind=f"alert_{'acknowledged' if action == 'acknowledge' else 'resolved'}",
@@ -361,9 +439,7 @@ def monitor_alert_handle(
 
 
 @transaction.atomic
-def incident_close(
-    *, actor: AbstractBaseUser, system: AISystem, incident_id: int, reason: str
-) -> Incident:
+def incident_close(*, actor: User, system: AISystem, incident_id: int, reason: str) -> Incident:
     """Close an incident of ``system``; resuming the switch is a separate, deliberate act."""
     if not can_handle_alerts(actor, system):
         raise PermissionDenied(_("You cannot close the incidents of this system."))
@@ -376,8 +452,6 @@ def incident_close(
     incident.status = IncidentStatus.CLOSED
     incident.closed_by, incident.closed_at, incident.reason = actor, timezone.now(), reason
     incident.save()
-    from tianping.web.operations.services import ledger_record_action
-
     ledger_record_action(
         actor=actor,
         kind="incident_closed",

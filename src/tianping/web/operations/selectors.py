@@ -1,8 +1,9 @@
-"""Reads of operations: the switch, the playbook, who may do what, the ledgers, counters.
+"""Reads of operations: the switch, the playbook, who may do what, API keys, counters.
 
 Visibility is the registry's: whoever may read a system (``systems.selectors.system_get``)
-may read its operations page, its ledger entries and their receipts. Who may
-change the switch comes from the system's incident playbook.
+may read its operations page, its ledger entries and their receipts (the ledgers'
+reads are :mod:`tianping.web.ledger.selectors`). Who may change the switch comes
+from the system's incident playbook.
 """
 
 from __future__ import annotations
@@ -13,30 +14,35 @@ from datetime import datetime, timedelta
 from importlib import resources
 from typing import Any
 
-import yaml
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User as AuthUser
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
-from tianping.ledger import SignedCheckpoint, parse_json
+from tianping import yamlsafe
 from tianping.web.accounts.models import Membership, OrganisationKind, Role
 from tianping.web.accounts.selectors import has_jurisdiction
+
+# ledger_entries and platform_log_find moved to the ledger app: re-exported for old imports
+# (reviews), to be dropped once they import tianping.web.ledger.selectors.
+from tianping.web.ledger.selectors import (
+    decision_log_find,
+    latest_checkpoint_of,
+    log_size,
+)
+from tianping.web.ledger.selectors import ledger_entries as ledger_entries
+from tianping.web.ledger.selectors import platform_log_find as platform_log_find
 from tianping.web.operations.conf import option
 from tianping.web.operations.models import (
     IncidentPlaybook,
     IngestBatch,
-    LedgerCheckpoint,
-    LedgerLeaf,
-    LedgerLog,
-    PlatformAction,
     SwitchState,
     SystemApiKey,
     SystemSwitch,
 )
-from tianping.web.operations.signing import ledger_signer
 from tianping.web.systems.models import AISystem
 
-User = AbstractBaseUser | AnonymousUser
+User = AuthUser | AnonymousUser
 
 PLAYBOOK_ROLES = (
     Role.APPLICANT,
@@ -65,7 +71,7 @@ def default_playbook_data() -> dict[str, Any]:
         .joinpath("default_playbook.yaml")
         .read_text("utf-8")
     )
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = yamlsafe.load(text, source="default_playbook.yaml")
     return data
 
 
@@ -198,105 +204,6 @@ def api_keys_of(system: AISystem) -> QuerySet[SystemApiKey]:
     return SystemApiKey.objects.filter(system=system).select_related("created_by")
 
 
-# --- ledgers ------------------------------------------------------------------------------------
-
-
-def decision_log_find(system: AISystem) -> LedgerLog | None:
-    return LedgerLog.objects.filter(kind=LedgerLog.Kind.DECISIONS, system=system).first()
-
-
-def platform_log_find() -> LedgerLog | None:
-    return LedgerLog.objects.filter(kind=LedgerLog.Kind.PLATFORM).first()
-
-
-@dataclass(frozen=True)
-class LogInfo:
-    """What the ledger browser shows of one log."""
-
-    log: LedgerLog
-    vkey: str
-    size: int
-    checkpoints: list[dict[str, Any]]
-
-
-def log_info(log: LedgerLog, *, checkpoints: int = 10) -> LogInfo:
-    rows = LedgerCheckpoint.objects.filter(log=log).order_by("-id")[:checkpoints]
-    shown = []
-    for row in rows:
-        parsed = SignedCheckpoint.parse_unverified(row.note).checkpoint
-        shown.append(
-            {
-                "size": row.size,
-                "root": parsed.root_hash.hex(),
-                "note": row.note,
-                "signed_at": row.created_at,
-            }
-        )
-    return LogInfo(
-        log=log,
-        vkey=ledger_signer(log.origin).verifier.text,
-        size=LedgerLog.objects.values_list("size", flat=True).get(pk=log.pk),
-        checkpoints=shown,
-    )
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One ledger entry as the browser shows it."""
-
-    index: int
-    leaf_hash: str
-    text: str
-    record: Any
-
-
-def _entry(index: int, data: bytes, value: bytes) -> Entry:
-    text = bytes(data).decode("utf-8", errors="replace")
-    try:
-        record = parse_json(bytes(data), numbers="double")
-    except ValueError:
-        record = None
-    return Entry(index=index, leaf_hash=bytes(value).hex(), text=text, record=record)
-
-
-def ledger_entries(log: LedgerLog, *, limit: int = 20, before: int | None = None) -> list[Entry]:
-    """The latest entries of ``log``, newest first; ``before`` pages back."""
-    rows = LedgerLeaf.objects.filter(log=log)
-    if before is not None:
-        rows = rows.filter(idx__lt=before)
-    rows = rows.order_by("-idx").values_list("idx", "data", "hash")[:limit]
-    return [_entry(int(index), data, value) for index, data, value in rows]
-
-
-def platform_entries_of(system: AISystem, *, limit: int = 20) -> list[tuple[PlatformAction, Entry]]:
-    """The platform log's entries about ``system``, newest first, with their index rows."""
-    actions = list(
-        PlatformAction.objects.filter(system=system)
-        .select_related("actor")
-        .order_by("-idx")[:limit]
-    )
-    if not actions:
-        return []
-    log_id = actions[0].log_id
-    leaves = {
-        int(index): (data, value)
-        for index, data, value in LedgerLeaf.objects.filter(
-            log_id=log_id, idx__in=[a.idx for a in actions]
-        ).values_list("idx", "data", "hash")
-    }
-    out = []
-    for action in actions:
-        if action.idx in leaves:
-            data, value = leaves[action.idx]
-            out.append((action, _entry(action.idx, data, value)))
-    return out
-
-
-def platform_entry_is_about(system: AISystem, index: int) -> bool:
-    """Whether entry ``index`` of the platform log records an action on ``system``."""
-    return PlatformAction.objects.filter(system=system, idx=index).exists()
-
-
 # --- counters -----------------------------------------------------------------------------------
 
 
@@ -318,7 +225,7 @@ def counters(system: AISystem) -> dict[str, Any]:
     if log is None:
         return figures
     batches = IngestBatch.objects.filter(log=log)
-    figures["records"] = LedgerLog.objects.values_list("size", flat=True).get(pk=log.pk)
+    figures["records"] = log_size(log)
     figures["last_minute"] = (
         batches.filter(created_at__gte=now - timedelta(minutes=1)).aggregate(n=Sum("count"))["n"]
         or 0
@@ -329,7 +236,7 @@ def counters(system: AISystem) -> dict[str, Any]:
     figures["last_received"] = (
         batches.order_by("-created_at").values_list("created_at", flat=True).first()
     )
-    latest = LedgerCheckpoint.objects.filter(log=log).order_by("-id").first()
+    latest = latest_checkpoint_of(log)
     if latest is not None:
         figures["checkpoint_size"] = latest.size
         figures["checkpoint_at"] = latest.created_at

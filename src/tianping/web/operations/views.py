@@ -10,8 +10,9 @@ import json
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,10 +23,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tianping.ledger import LedgerError, ProofError
 from tianping.web.accounts.models import Role
+from tianping.web.core.http import AuthenticatedHttpRequest
 from tianping.web.forms import apply_errors as _apply_errors
+from tianping.web.ledger import selectors as ledger_selectors
+from tianping.web.ledger import services as ledger_services
+from tianping.web.ledger.models import LedgerLog
 from tianping.web.operations import monitors, selectors, services
 from tianping.web.operations.forms import ApiKeyForm, PlaybookForm, SwitchForm
-from tianping.web.operations.models import LedgerLog, SwitchState
+from tianping.web.operations.models import SwitchState
 from tianping.web.operations.selectors import PLAYBOOK_ROLES
 from tianping.web.systems.models import AISystem
 from tianping.web.systems.selectors import MAX_PK, check_pk, system_get
@@ -36,12 +41,12 @@ ENTRIES_PER_PAGE = 20
 
 def _page_context(request: HttpRequest, system: AISystem) -> dict[str, Any]:
     playbook = selectors.playbook_of(system)
-    decisions = selectors.decision_log_find(system)
-    platform = selectors.platform_log_find()
+    decisions = ledger_selectors.decision_log_find(system)
+    platform = ledger_selectors.platform_log_find()
     before = request.GET.get("before")
     before_index = int(before) if before and before.isdigit() and len(before) < 19 else None
     entries = (
-        selectors.ledger_entries(decisions, limit=ENTRIES_PER_PAGE, before=before_index)
+        ledger_selectors.ledger_entries(decisions, limit=ENTRIES_PER_PAGE, before=before_index)
         if decisions is not None
         else []
     )
@@ -56,11 +61,13 @@ def _page_context(request: HttpRequest, system: AISystem) -> dict[str, Any]:
         "can_edit_playbook": selectors.can_edit_playbook(request.user, system),
         "keys": selectors.api_keys_of(system) if can_keys else [],
         "key_form": ApiKeyForm(),
-        "decisions": selectors.log_info(decisions) if decisions is not None else None,
-        "platform": selectors.log_info(platform, checkpoints=3) if platform is not None else None,
+        "decisions": ledger_selectors.log_info(decisions) if decisions is not None else None,
+        "platform": ledger_selectors.log_info(platform, checkpoints=3)
+        if platform is not None
+        else None,
         "entries": entries,
         "older": entries[-1].index if entries and entries[-1].index > 0 else None,
-        "actions": selectors.platform_entries_of(system, limit=ENTRIES_PER_PAGE),
+        "actions": ledger_selectors.platform_entries_of(system, limit=ENTRIES_PER_PAGE),
         "monitors": [
             {**row, "points": monitors.sparkline(row["history"])}
             for row in monitors.latest_readings(system)
@@ -100,7 +107,7 @@ def counters(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def switch(request: HttpRequest, pk: int) -> HttpResponse:
+def switch(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     system = system_get(request.user, pk)
     playbook = selectors.playbook_of(system)
     targets = selectors.switch_targets(request.user, system, playbook=playbook)
@@ -111,7 +118,7 @@ def switch(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={"state": wanted if wanted in targets else targets[0]},
     )
-    form.fields["state"].choices = [
+    cast(forms.ChoiceField, form.fields["state"]).choices = [
         (state, label) for state, label in SwitchState.choices if state in targets
     ]
     if request.method == "POST" and form.is_valid():
@@ -150,7 +157,7 @@ def switch(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def playbook(request: HttpRequest, pk: int) -> HttpResponse:
+def playbook(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     system = system_get(request.user, pk)
     if not selectors.can_edit_playbook(request.user, system):
         raise PermissionDenied(_("You cannot change the incident playbook of this system."))
@@ -173,7 +180,7 @@ def playbook(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def key_create(request: HttpRequest, pk: int) -> HttpResponse:
+def key_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     system = system_get(request.user, pk)
     if not selectors.can_manage_keys(request.user, system):
         raise PermissionDenied(_("You cannot manage the API keys of this system."))
@@ -199,7 +206,7 @@ def key_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def key_revoke(request: HttpRequest, pk: int, key_id: int) -> HttpResponse:
+def key_revoke(request: AuthenticatedHttpRequest, pk: int, key_id: int) -> HttpResponse:
     system = system_get(request.user, pk)
     check_pk(key_id)
     try:
@@ -216,8 +223,8 @@ def key_revoke(request: HttpRequest, pk: int, key_id: int) -> HttpResponse:
 def checkpoint(request: HttpRequest, pk: int) -> HttpResponse:
     system = system_get(request.user, pk)
     signed = 0
-    for log in (selectors.decision_log_find(system), selectors.platform_log_find()):
-        if log is not None and services.ledger_checkpoint_sign(log=log) is not None:
+    for log in (ledger_selectors.decision_log_find(system), ledger_selectors.platform_log_find()):
+        if log is not None and ledger_services.ledger_checkpoint_sign(log=log) is not None:
             signed += 1
     if signed:
         messages.success(request, _("Checkpoint signed."))
@@ -230,9 +237,9 @@ def _log(system: AISystem, which: str) -> LedgerLog:
     if which not in LOGS:
         raise Http404
     log = (
-        selectors.decision_log_find(system)
+        ledger_selectors.decision_log_find(system)
         if which == "decisions"
-        else selectors.platform_log_find()
+        else ledger_selectors.platform_log_find()
     )
     if log is None:
         raise Http404
@@ -245,10 +252,10 @@ def receipt(request: HttpRequest, pk: int, log: str, index: int) -> HttpResponse
     if index > MAX_PK:
         raise Http404
     ledger_log = _log(system, log)
-    if log == "platform" and not selectors.platform_entry_is_about(system, index):
+    if log == "platform" and not ledger_selectors.platform_entry_is_about(system, index):
         raise Http404
     try:
-        found = services.ledger_receipt(log=ledger_log, index=index)
+        found = ledger_services.ledger_receipt(log=ledger_log, index=index)
     except ProofError as exc:
         raise Http404 from exc
     response = HttpResponse(found.dumps(), content_type="application/json")
@@ -261,20 +268,20 @@ def receipt(request: HttpRequest, pk: int, log: str, index: int) -> HttpResponse
 @login_required
 def verifier_key(request: HttpRequest, pk: int, log: str) -> HttpResponse:
     system = system_get(request.user, pk)
-    info = selectors.log_info(_log(system, log), checkpoints=0)
+    info = ledger_selectors.log_info(_log(system, log), checkpoints=0)
     response = HttpResponse(info.vkey + "\n", content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="tianping-{system.pk}-{log}.vkey"'
     return response
 
 
 @login_required
-def export(request: HttpRequest, pk: int) -> HttpResponse:
+def export(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
     system = system_get(request.user, pk)
     log = _log(system, "decisions")
     folder = Path(tempfile.mkdtemp(prefix="tianping-export-"))
     path = folder / "export.jsonl"
     try:
-        services.ledger_export(log=log, path=path)
+        ledger_services.ledger_export(log=log, path=path)
         handle = path.open("rb")
     except LedgerError as exc:
         return HttpResponse(json.dumps({"detail": exc.message}), status=409)
@@ -303,7 +310,9 @@ def _handled(request: HttpRequest, system: AISystem, act: Any) -> HttpResponse:
 
 @login_required
 @require_POST
-def alert_handle(request: HttpRequest, pk: int, alert_id: int, action: str) -> HttpResponse:
+def alert_handle(
+    request: AuthenticatedHttpRequest, pk: int, alert_id: int, action: str
+) -> HttpResponse:
     system = system_get(request.user, pk)
     if action not in ("acknowledge", "resolve") or alert_id > MAX_PK:
         raise Http404
@@ -318,7 +327,7 @@ def alert_handle(request: HttpRequest, pk: int, alert_id: int, action: str) -> H
 
 @login_required
 @require_POST
-def incident_close(request: HttpRequest, pk: int, incident_id: int) -> HttpResponse:
+def incident_close(request: AuthenticatedHttpRequest, pk: int, incident_id: int) -> HttpResponse:
     system = system_get(request.user, pk)
     if incident_id > MAX_PK:
         raise Http404

@@ -3,24 +3,35 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Router, Schema, Status
+
+# The function itself: ``ninja.Query`` forwards to it, but is typed for annotations only.
+from ninja.params.functions import Query
 from pydantic import StringConstraints
 
 from tianping import tiering
 from tianping.web.accounts.selectors import visible_organisations
+from tianping.web.core.http import AuthenticatedHttpRequest
 from tianping.web.systems import selectors, services
 from tianping.web.systems.models import AISystem, Intake, LifecycleStage, Market, Sector
 
 router = Router(tags=["systems"])
 tiering_router = Router(tags=["intake"])
 
-SectorCode = Literal[tuple(Sector.values)]  # type: ignore[valid-type]
-StageCode = Literal[tuple(LifecycleStage.values)]  # type: ignore[valid-type]
-MarketCode = Literal[tuple(Market.values)]  # type: ignore[valid-type]
+# The choices' values, as a Literal for ninja's validation and OpenAPI; a Literal
+# built at runtime is no static type, so the type checker sees ``str``.
+if TYPE_CHECKING:
+    SectorCode = str
+    StageCode = str
+    MarketCode = str
+else:
+    SectorCode = Literal[tuple(Sector.values)]
+    StageCode = Literal[tuple(LifecycleStage.values)]
+    MarketCode = Literal[tuple(Market.values)]
 TierCode = Literal["low", "medium", "high"]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Short = Annotated[str, StringConstraints(max_length=200)]
@@ -181,7 +192,7 @@ def list_systems(
     response={201: SystemOut, 403: Message, 404: Message, 422: Message},
     summary="Register an AI system",
 )
-def create_system(request: HttpRequest, payload: SystemIn) -> Status[dict[str, Any]]:
+def create_system(request: AuthenticatedHttpRequest, payload: SystemIn) -> Status[dict[str, Any]]:
     organisation = get_object_or_404(
         visible_organisations(request.user), pk=payload.organisation_id
     )
@@ -200,7 +211,9 @@ def get_system(request: HttpRequest, system_id: int) -> dict[str, Any]:
     response={200: SystemOut, 403: Message, 404: Message, 422: Message},
     summary="Change an AI system's particulars",
 )
-def update_system(request: HttpRequest, system_id: int, payload: SystemPatch) -> dict[str, Any]:
+def update_system(
+    request: AuthenticatedHttpRequest, system_id: int, payload: SystemPatch
+) -> dict[str, Any]:
     system = selectors.system_get(request.user, system_id)
     services.system_update(
         actor=request.user, system=system, **payload.dict(exclude_unset=True, exclude_none=True)
@@ -242,7 +255,7 @@ def list_intakes(request: HttpRequest, system_id: int) -> list[dict[str, Any]]:
     summary="Submit intake answers; the system gets the resulting tier",
 )
 def submit_intake(
-    request: HttpRequest, system_id: int, payload: IntakeIn
+    request: AuthenticatedHttpRequest, system_id: int, payload: IntakeIn
 ) -> Status[dict[str, Any]]:
     system = selectors.system_get(request.user, system_id)
     intake = services.intake_submit(actor=request.user, system=system, answers=payload.answers)
@@ -255,7 +268,7 @@ def submit_intake(
     summary="Override the computed tier with a recorded justification",
 )
 def override_intake(
-    request: HttpRequest, system_id: int, intake_id: int, payload: OverrideIn
+    request: AuthenticatedHttpRequest, system_id: int, intake_id: int, payload: OverrideIn
 ) -> dict[str, Any]:
     system = selectors.system_get(request.user, system_id)
     intake = selectors.intake_get(system, intake_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -99,7 +99,9 @@ class SystemForm(forms.Form):
         if organisations is None:
             del self.fields["organisation"]
         else:
-            self.fields["organisation"].queryset = organisations
+            cast(
+                "forms.ModelChoiceField[Any]", self.fields["organisation"]
+            ).queryset = organisations
 
     def clean_components(self) -> list[dict[str, str]]:
         return _parse_pairs(self.cleaned_data["components"], "vendor")

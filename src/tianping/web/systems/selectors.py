@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from uuid import UUID
+
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User as AuthUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -15,7 +18,7 @@ from tianping.web.accounts.selectors import (
 )
 from tianping.web.systems.models import AISystem, Intake, ReportJob, SystemEvent
 
-User = AbstractBaseUser | AnonymousUser
+User = AuthUser | AnonymousUser
 
 EDIT_ROLES = (Role.APPLICANT, Role.ADMIN)
 REVIEW_ROLES = (Role.CHAIR, Role.COMMITTEE_MEMBER)
@@ -115,7 +118,7 @@ def events_of(system: AISystem) -> QuerySet[SystemEvent]:
     return system.events.select_related("actor")
 
 
-def report_job_get(user: User, job_id: object) -> ReportJob:
+def report_job_get(user: User, job_id: UUID | str) -> ReportJob:
     try:
         job = ReportJob.objects.select_related("system").get(pk=job_id)
     except (ReportJob.DoesNotExist, ValueError, TypeError) as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -13,9 +13,12 @@ from django.utils.translation import get_language, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
 
 from tianping import tiering
+from tianping.errors import TianpingError
 from tianping.text import normalise_language
 from tianping.web.accounts.models import REGULATOR_KINDS, Organisation
+from tianping.web.accounts.selectors import has_role
 from tianping.web.core.jobs import error_texts, job_cancel, job_fail, job_step
+from tianping.web.ledger.services import ledger_record_action
 from tianping.web.systems.models import AISystem, Intake, Market, ReportJob, SystemEvent
 from tianping.web.systems.selectors import (
     EDIT_ROLES,
@@ -132,19 +135,13 @@ def _clean_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _record(
-    system: AISystem, kind: str, actor: AbstractBaseUser | None, changes: dict[str, Any]
-) -> None:
+def _record(system: AISystem, kind: str, actor: User | None, changes: dict[str, Any]) -> None:
     SystemEvent.objects.create(system=system, kind=kind, actor=actor, changes=changes)
 
 
 @transaction.atomic
-def system_register(
-    *, actor: AbstractBaseUser, organisation: Organisation, **fields: Any
-) -> AISystem:
+def system_register(*, actor: User, organisation: Organisation, **fields: Any) -> AISystem:
     """Register a new AI system for ``organisation``."""
-    from tianping.web.accounts.selectors import has_role
-
     if not (getattr(actor, "is_superuser", False) or has_role(actor, organisation, EDIT_ROLES)):
         raise PermissionDenied(_("You cannot register systems for this organisation."))
     if organisation.kind in REGULATOR_KINDS:
@@ -169,7 +166,7 @@ def system_register(
 
 
 @transaction.atomic
-def system_update(*, actor: AbstractBaseUser, system: AISystem, **fields: Any) -> AISystem:
+def system_update(*, actor: User, system: AISystem, **fields: Any) -> AISystem:
     """Change a system's particulars; the history records each changed field."""
     if not can_edit_system(actor, system):
         raise PermissionDenied(_("You cannot change this system."))
@@ -206,9 +203,7 @@ def intake_preview(*, answers: Mapping[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def intake_submit(
-    *, actor: AbstractBaseUser, system: AISystem, answers: Mapping[str, Any]
-) -> Intake:
+def intake_submit(*, actor: User, system: AISystem, answers: Mapping[str, Any]) -> Intake:
     """Score the intake answers, store the result and make it the system's current tier."""
     if not can_edit_system(actor, system):
         raise PermissionDenied(_("You cannot submit an intake for this system."))
@@ -240,9 +235,7 @@ def intake_submit(
 
 
 @transaction.atomic
-def intake_override(
-    *, actor: AbstractBaseUser, intake: Intake, tier: str, justification: str
-) -> Intake:
+def intake_override(*, actor: User, intake: Intake, tier: str, justification: str) -> Intake:
     """Replace the computed tier by a human decision, with its justification on record."""
     if not can_override_tier(actor, intake.system):
         raise PermissionDenied(_("You cannot override the tier of this system."))
@@ -281,8 +274,6 @@ def intake_override(
             "justification": intake.override_justification,
         },
     )
-    from tianping.web.operations.services import ledger_record_action
-
     ledger_record_action(
         actor=actor,
         kind="tier_overridden",
@@ -330,7 +321,7 @@ def system_report_context(
 
 
 @transaction.atomic
-def report_job_start(*, actor: AbstractBaseUser, system: AISystem, language: str) -> ReportJob:
+def report_job_start(*, actor: User, system: AISystem, language: str) -> ReportJob:
     """Queue the intake summary PDF of ``system`` for background rendering."""
     if language not in {"zh-Hans", "en", "both"}:
         raise ValidationError({"language": [_("Choose Chinese, English or both.")]})
@@ -343,7 +334,7 @@ def report_job_start(*, actor: AbstractBaseUser, system: AISystem, language: str
     return job
 
 
-def report_job_cancel(*, actor: AbstractBaseUser, job: ReportJob) -> ReportJob:
+def report_job_cancel(*, actor: User, job: ReportJob) -> ReportJob:
     """Stop a report; only its requester or someone who may edit the system may."""
     if actor.pk != job.requested_by_id and not can_edit_system(actor, job.system):
         raise PermissionDenied(_("You cannot cancel this report."))
@@ -364,8 +355,8 @@ def report_job_work(job_id: Any) -> None:
 
 def report_job_run(*, job_id: Any) -> None:
     """Render a queued report (runs in the task worker)."""
+    # Lazy: the report renderers (PDF, fonts) are heavy, and only the worker needs them.
     from tianping import reports
-    from tianping.errors import TianpingError
 
     job = ReportJob.objects.select_related("system__organisation", "intake").get(pk=job_id)
     if job.is_finished:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tianping.text import normalise_language
 from tianping.web.accounts.selectors import organisations_where
+from tianping.web.core.http import AuthenticatedHttpRequest
 from tianping.web.forms import apply_errors as _apply_errors
 from tianping.web.systems import selectors, services
 from tianping.web.systems.forms import (
@@ -79,7 +80,7 @@ def system_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def system_create(request: HttpRequest) -> HttpResponse:
+def system_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisations = organisations_where(request.user, selectors.EDIT_ROLES).exclude(
         kind__endswith="_regulator"
     )
@@ -104,7 +105,7 @@ def system_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def system_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def system_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     system = selectors.system_get(request.user, pk)
     intake = system.latest_intake
     return render(
@@ -127,7 +128,7 @@ def system_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def system_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def system_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     system = selectors.system_get(request.user, pk)
     if not selectors.can_edit_system(request.user, system):
         raise PermissionDenied(_("You cannot change this system."))
@@ -145,7 +146,7 @@ def system_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def system_intake(request: HttpRequest, pk: int) -> HttpResponse:
+def system_intake(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     system = selectors.system_get(request.user, pk)
     if not selectors.can_edit_system(request.user, system):
         raise PermissionDenied(_("You cannot submit an intake for this system."))
@@ -166,7 +167,7 @@ def system_intake(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def intake_override(request: HttpRequest, pk: int, intake_pk: int) -> HttpResponse:
+def intake_override(request: AuthenticatedHttpRequest, pk: int, intake_pk: int) -> HttpResponse:
     system = selectors.system_get(request.user, pk)
     if not selectors.can_override_tier(request.user, system):
         raise PermissionDenied(_("You cannot override the tier of this system."))
@@ -192,7 +193,7 @@ def intake_override(request: HttpRequest, pk: int, intake_pk: int) -> HttpRespon
 
 @login_required
 @require_POST
-def report_start(request: HttpRequest, pk: int) -> HttpResponse:
+def report_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     system = selectors.system_get(request.user, pk)
     form = ReportForm(request.POST)
     if not form.is_valid():
@@ -216,7 +217,7 @@ def report_job(request: HttpRequest, job_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_job_cancel(request: HttpRequest, job_id: str) -> HttpResponse:
+def report_job_cancel(request: AuthenticatedHttpRequest, job_id: str) -> HttpResponse:
     job = selectors.report_job_get(request.user, job_id)
     try:
         job = services.report_job_cancel(actor=request.user, job=job)

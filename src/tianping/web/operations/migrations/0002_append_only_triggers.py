@@ -30,7 +30,7 @@ FOR EACH ROW EXECUTE FUNCTION operations_ledger_append_only();
 POSTGRES_DROP = "DROP TRIGGER IF EXISTS {table}_append_only ON {table};"
 
 
-def create(apps, schema_editor):  # type: ignore[no-untyped-def]
+def create(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "sqlite":
         for table in TABLES:
@@ -41,7 +41,7 @@ def create(apps, schema_editor):  # type: ignore[no-untyped-def]
             schema_editor.execute(POSTGRES.format(table=table))
 
 
-def drop(apps, schema_editor):  # type: ignore[no-untyped-def]
+def drop(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "sqlite":
         for table in TABLES:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import template
 from django.utils.translation import get_language
+
+if TYPE_CHECKING:
+    from django.db.models import Field
 
 from tianping.text import normalise_language
 
@@ -99,6 +102,8 @@ def field_label(name: str) -> str:
     from tianping.web.systems.models import AISystem
 
     try:
-        return str(AISystem._meta.get_field(name).verbose_name)
+        # History entries name AISystem's own (concrete) fields, never a reverse relation.
+        field = cast("Field[Any, Any]", AISystem._meta.get_field(name))
+        return str(field.verbose_name)
     except FieldDoesNotExist:
         return name

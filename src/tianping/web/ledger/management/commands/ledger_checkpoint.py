@@ -11,8 +11,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from tianping.web.operations.models import LedgerLog
-from tianping.web.operations.services import ledger_checkpoint_sign
+from tianping.web.ledger.models import LedgerLog
+from tianping.web.ledger.services import ledger_checkpoint_sign
 
 
 class Command(BaseCommand):

@@ -21,19 +21,24 @@ every signed checkpoint (:func:`~tianping.ledger.audit_store`).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import connections, transaction
 
-from tianping.ledger import ConcurrentAppendError, CorruptStoreError, StoreError
-from tianping.ledger._store import (
+from tianping.ledger import (
+    ConcurrentAppendError,
+    CorruptStoreError,
+    NodeAddress,
     StoredNode,
+    StoreError,
     check_append,
     check_checkpoint_size,
     check_origin,
     check_range,
+    node_position,
+    stored_node_count,
 )
-from tianping.ledger._tree import NodeAddress, node_position, stored_node_count
-from tianping.web.operations.models import LedgerCheckpoint, LedgerLeaf, LedgerLog, LedgerNode
+from tianping.web.ledger.models import LedgerCheckpoint, LedgerLeaf, LedgerLog, LedgerNode
 
 ERR_NODE_MISSING = "the hash of node ({level}, {index}) is missing from the database"
 ERR_ENTRY_MISSING = "entry {index} is missing from the database"
@@ -74,7 +79,8 @@ def insert_rows(
         for chunk in range(0, len(rows), per_statement):
             part = rows[chunk : chunk + per_statement]
             # Only %s placeholders are interpolated; values travel as parameters.
-            cursor.execute(head + ", ".join([marks] * len(part)), [v for row in part for v in row])
+            params: list[Any] = [v for row in part for v in row]
+            cursor.execute(head + ", ".join([marks] * len(part)), params)
 
 
 class DatabaseStore:
