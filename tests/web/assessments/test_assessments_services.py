@@ -30,6 +30,7 @@ from tianping.web.assessments.models import (
     EvidenceLink,
     PredictionsFile,
 )
+from tianping.web.assessments.selectors import evidence_of
 from tianping.web.assessments.services import (
     bias_assessment_cancel,
     bias_assessment_run,
@@ -59,7 +60,8 @@ def test_an_uploaded_file_is_audited_and_filed_as_evidence(
 ) -> None:
     assert (finished.status, finished.progress, finished.verdict) == ("done", 100, "fail")
     assert finished.finished_at is not None
-    evidence = Evidence.objects.get(bias_assessment=finished)
+    evidence = evidence_of(finished)
+    assert evidence is not None
     assert evidence.system == network.system_a
     assert evidence.kind == Evidence.Kind.BIAS_ASSESSMENT
     assert evidence.created_by == network.applicant_a
@@ -122,7 +124,7 @@ def test_an_upload_cancelled_in_the_queue_is_deleted_at_once(
 
 
 def test_evidence_is_linked_to_the_items_the_crosswalk_names(finished: BiasAssessment) -> None:
-    links = EvidenceLink.objects.filter(evidence__bias_assessment=finished)
+    links = EvidenceLink.objects.filter(evidence=evidence_of(finished))
     linked = {link.item: link for link in links}
     catalogue = load_catalogue()
     article_13 = {item.id for item in catalogue.items_for_article(13)}
@@ -149,7 +151,7 @@ def test_a_parquet_upload_and_a_score_with_a_threshold_work_too(
         )
     assessment.refresh_from_db()
     assert assessment.status == "done", assessment.error
-    content = assessment.evidence.content
+    content = evidence_of(assessment).content  # type: ignore[union-attr]
     assert (content["meta"]["score"], content["meta"]["threshold"]) == ("score", 0.6)
     assert content["meta"]["policy"]["id"] == "export-review"
     assert content["overall"]["auc"] is not None

@@ -9,7 +9,8 @@ from django.core.management import call_command
 
 from tests.web.assessments.factories import SETTINGS, upload
 from tests.web.factories import build_network
-from tianping.web.assessments.models import BiasAssessment, Evidence
+from tianping.web.assessments.models import BiasAssessment
+from tianping.web.assessments.selectors import evidence_of
 from tianping.web.assessments.services import bias_assessment_start
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
@@ -29,4 +30,4 @@ def test_the_database_worker_runs_a_queued_assessment(settings: Any) -> None:
 
     assessment.refresh_from_db()
     assert assessment.status == BiasAssessment.Status.DONE, assessment.error
-    assert Evidence.objects.get(bias_assessment=assessment).links.filter(item="REQ-13-02").exists()
+    assert evidence_of(assessment).links.filter(item="REQ-13-02").exists()  # type: ignore[union-attr]

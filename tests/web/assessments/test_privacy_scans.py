@@ -20,6 +20,7 @@ from tianping.web.assessments.privacy import (
     privacy_scan_run,
     privacy_scan_start,
 )
+from tianping.web.assessments.selectors import evidence_of
 
 RAW_ID = "11010519491231002X"
 ROWS = [
@@ -72,7 +73,8 @@ def test_the_evidence_items_come_from_the_catalogue() -> None:
 def test_a_scan_files_a_profile_as_linked_evidence(
     network: Network, finished_scan: PrivacyScan
 ) -> None:
-    evidence = Evidence.objects.get(privacy_scan=finished_scan)
+    evidence = evidence_of(finished_scan)
+    assert evidence is not None
     assert evidence.kind == Evidence.Kind.PRIVACY_PROFILE
     content = evidence.content
     assert content["rows"] == 4 and content["pipl_class"] == "high-risk"
@@ -94,7 +96,7 @@ def test_no_raw_value_reaches_the_page_the_api_or_the_evidence(
     assert "privacy-columns" in html and "身份证号" in html
     api = bearer_client(network.applicant_a).get(f"/api/privacy-scans/{finished_scan.pk}")
     assert api.status_code == 200 and api.json()["result"]["rows"] == 4
-    stored = json.dumps(Evidence.objects.get(privacy_scan=finished_scan).content)
+    stored = json.dumps(evidence_of(finished_scan).content)  # type: ignore[union-attr]
     for text in (html, api.content.decode(), stored):
         for raw in (RAW_ID, "13912345678", "13812345678"):
             assert raw not in text
@@ -143,7 +145,7 @@ def test_a_server_file_in_an_allowed_folder_is_scanned(
     privacy_scan_run(scan_id=scan.pk)
     scan.refresh_from_db()
     assert scan.status == PrivacyScan.Status.DONE
-    assert str(folder) not in json.dumps(Evidence.objects.get(privacy_scan=scan).content)
+    assert str(folder) not in json.dumps(evidence_of(scan).content)  # type: ignore[union-attr]
 
 
 def test_cancelling_queued_and_running_scans(network: Network) -> None:
@@ -162,7 +164,7 @@ def test_cancelling_queued_and_running_scans(network: Network) -> None:
     privacy_scan_run(scan_id=running.pk)
     running.refresh_from_db()
     assert running.status == PrivacyScan.Status.CANCELLED
-    assert not Evidence.objects.filter(privacy_scan=running).exists()
+    assert evidence_of(running) is None
 
 
 def test_permissions(network: Network, finished_scan: PrivacyScan) -> None:

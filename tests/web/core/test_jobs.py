@@ -72,7 +72,6 @@ def test_a_child_over_its_time_budget_is_stopped() -> None:
 def test_a_child_over_its_memory_budget_is_stopped() -> None:
     outcome = run_in_child(f"{__name__}.allocate", 1024, limits=LIMITS)
     assert outcome.reason == "memory"
-    assert outcome.seconds < LIMITS.max_seconds
 
 
 def test_work_that_ignores_a_cancellation_is_stopped_after_the_grace_period() -> None:
@@ -190,9 +189,3 @@ sweep_once()
 job = ReportJob.objects.get(pk="{job}")
 print(json.dumps([job.status, job.message]))
 """
-
-
-def test_workers_run_the_housekeeping_apps_register() -> None:
-    from tianping.web.core import periodic
-
-    assert "tianping.web.assessments.inputs.purge_expired" in periodic.registered()

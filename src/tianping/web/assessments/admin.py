@@ -29,9 +29,9 @@ class EvidenceLinkInline(admin.TabularInline):
 
 @admin.register(Evidence)
 class EvidenceAdmin(admin.ModelAdmin):
-    list_display = ["title", "system", "kind", "created_at"]
+    list_display = ["title", "system", "kind", "source_type", "created_at"]
     list_filter = ["kind"]
-    readonly_fields = ["content", "sha256"]
+    readonly_fields = ["content", "sha256", "source_type", "source_id"]
     inlines = [EvidenceLinkInline]
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]

@@ -18,6 +18,7 @@ from tianping.text import normalise_language
 from tianping.web.assessments import selectors, services
 from tianping.web.assessments.forms import parse_bins, parse_columns
 from tianping.web.assessments.models import BiasAssessment, Evidence, PrivacyScan
+from tianping.web.core.http import AuthenticatedHttpRequest
 from tianping.web.systems.selectors import system_get
 
 router = Router(tags=["bias assessments"])
@@ -138,7 +139,7 @@ def _out(assessment: BiasAssessment, *, with_result: bool) -> dict[str, Any]:
     summary="Attach a predictions file (upload or server path) and queue its bias audit",
 )
 def start_bias_assessment(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     system_id: int,
     payload: Form[BiasAssessmentIn],
     file: Annotated[
@@ -196,7 +197,9 @@ def get_bias_assessment(request: HttpRequest, assessment_id: uuid.UUID) -> dict[
     response={200: BiasAssessmentOut, 403: Message, 404: Message, 422: Message},
     summary="Cancel a queued or running bias assessment",
 )
-def cancel_bias_assessment(request: HttpRequest, assessment_id: uuid.UUID) -> dict[str, Any]:
+def cancel_bias_assessment(
+    request: AuthenticatedHttpRequest, assessment_id: uuid.UUID
+) -> dict[str, Any]:
     assessment = selectors.assessment_get(request.user, assessment_id)
     assessment = services.bias_assessment_cancel(actor=request.user, assessment=assessment)
     return _out(assessment, with_result=False)

@@ -316,7 +316,7 @@ def localized_without_paths(exc: LocalizedError, *, path: Path | str, name: str)
 
 
 def check_upload(
-    upload: UploadedFile, *, field: str = "file", formats: dict[str, str] | None = None
+    upload: UploadedFile[bytes], *, field: str = "file", formats: dict[str, str] | None = None
 ) -> CheckedFile:
     """Copy an upload to a private temporary file and check it; the caller keeps or deletes it.
 

@@ -140,7 +140,9 @@ class BiasAssessmentForm(forms.Form):
     def __init__(self, *args: Any, language: str, too_large: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.too_large = too_large
-        self.fields["policy"].choices = policy_choices(language)
+        policy = self.fields["policy"]
+        assert isinstance(policy, forms.ChoiceField)
+        policy.choices = policy_choices(language)
         self.fields["policy"].initial = fairness.DEFAULT_POLICY
         limit = f"{datafiles.max_bytes() / (1024 * 1024):.0f}"
         self.fields["file"].help_text = str(self.fields["file"].help_text).format(limit=limit)
@@ -173,7 +175,8 @@ class BiasAssessmentForm(forms.Form):
         return parse_bins(self.cleaned_data.get("bins") or "")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()  # forms.Form.clean returns self.cleaned_data
+        cleaned = self.cleaned_data
         has_file = bool(cleaned.get("file")) or self.too_large
         has_path = bool((cleaned.get("server_path") or "").strip())
         if not has_file and not has_path and not self.errors.get("file"):

@@ -16,7 +16,7 @@ import contextlib
 import logging
 import uuid
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -52,7 +52,7 @@ def store_upload(checked: datafiles.CheckedFile, *, system_id: int) -> str:
     return location
 
 
-def keep_until(keep: bool) -> object:
+def keep_until(keep: bool) -> datetime | None:
     """When a kept upload is deleted (``None``: when its job ends)."""
     return timezone.now() + timedelta(days=retention_days()) if keep else None
 
@@ -90,7 +90,7 @@ def check_budget(data: PredictionsFile, path: Path) -> None:
     datafiles.job_data_limits().check(datafiles.measure(path, data.format))
 
 
-def purge_expired(*, now: object = None) -> int:
+def purge_expired(*, now: datetime | None = None) -> int:
     """Delete kept uploads whose retention ended and whose jobs are over; how many."""
     moment = now or timezone.now()
     count = 0

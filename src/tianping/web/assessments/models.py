@@ -6,6 +6,8 @@ from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -118,6 +120,10 @@ class BiasAssessment(BackgroundJob):
     verdict = models.CharField(_("verdict"), max_length=16, blank=True)
     # CountTable.to_json(): the one pass over the data, kept to merge or re-audit later.
     counts = models.JSONField(_("count table"), null=True, blank=True, editable=False)
+    # Only so that deleting the job deletes its evidence; read it with selectors.evidence_of.
+    evidence_records = GenericRelation(
+        "Evidence", content_type_field="source_type", object_id_field="source_id"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -150,6 +156,10 @@ class PrivacyScan(BackgroundJob):
     )
     title = models.CharField(_("title"), max_length=200)
     pipl_class = models.CharField(_("PIPL class"), max_length=16, blank=True)
+    # Only so that deleting the job deletes its evidence; read it with selectors.evidence_of.
+    evidence_records = GenericRelation(
+        "Evidence", content_type_field="source_type", object_id_field="source_id"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -161,11 +171,21 @@ class PrivacyScan(BackgroundJob):
 
 
 class Evidence(models.Model):
-    """A record filed for a system's review: here, the JSON of a bias assessment, unchanged."""
+    """A result filed for a system's review, unchanged, with the record it came from.
+
+    One model for every kind of result: ``source`` is the record (a bias
+    assessment, a privacy scan, and later a probe run, a document, a
+    certificate), ``kind`` says what it is. File with
+    ``services.evidence_file``; read with ``selectors.evidence_of`` and
+    ``selectors.evidence_for_system``.
+    """
 
     class Kind(models.TextChoices):
         BIAS_ASSESSMENT = "bias_assessment", _("Bias assessment")
         PRIVACY_PROFILE = "privacy_profile", _("Dataset privacy profile")
+        PROBE_RUN = "probe_run", _("Generative-AI probe run")
+        DOCUMENT = "document", _("Document")
+        CERTIFICATE = "certificate", _("Certificate")
 
     system = models.ForeignKey(
         AISystem, verbose_name=_("AI system"), on_delete=models.CASCADE, related_name="evidence"
@@ -175,22 +195,17 @@ class Evidence(models.Model):
     content = models.JSONField(_("content"))
     # SHA-256 of the content as canonical JSON (sorted keys, no spaces, UTF-8).
     sha256 = models.CharField(_("SHA-256 digest"), max_length=64)
-    bias_assessment = models.OneToOneField(
-        BiasAssessment,
-        verbose_name=_("bias assessment"),
+    # The record the result came from: any model; its key as text (UUIDs and integers fit).
+    source_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("source type"),
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
-        related_name="evidence",
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    privacy_scan = models.OneToOneField(
-        PrivacyScan,
-        verbose_name=_("privacy scan"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="evidence",
-    )
+    source_id = models.CharField(_("source ID"), max_length=64, blank=True, default="")
+    source = GenericForeignKey("source_type", "source_id")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("filed by"),
@@ -204,6 +219,15 @@ class Evidence(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
+        indexes = [models.Index(fields=["source_type", "source_id"], name="evidence_source")]
+        constraints = [
+            # One evidence record per source, as the one-to-one fields ensured.
+            models.UniqueConstraint(
+                fields=["source_type", "source_id"],
+                condition=models.Q(source_type__isnull=False),
+                name="unique_evidence_source",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.system} · {self.title}"

@@ -8,10 +8,11 @@ never a value read from the data (the salt itself is not stored either).
 from __future__ import annotations
 
 import logging
+import uuid
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User as AuthUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -24,7 +25,7 @@ from tianping.datalimits import DataLimitError
 from tianping.errors import LocalizedError
 from tianping.web.assessments import datafiles, inputs
 from tianping.web.assessments.models import Evidence, PredictionsFile, PrivacyScan
-from tianping.web.assessments.selectors import can_run_assessment
+from tianping.web.assessments.selectors import can_run_assessment, evidence_of
 from tianping.web.assessments.services import MSG_OVER_BUDGET, _has_nul, job_file_evidence
 from tianping.web.core.jobs import job_cancel, job_fail, job_step
 from tianping.web.core.keys import KeyServiceError
@@ -77,7 +78,7 @@ def scans_of(system: AISystem) -> QuerySet[PrivacyScan]:
     return system.privacy_scans.select_related("data", "requested_by")
 
 
-def scan_get(user: User, scan_id: object) -> PrivacyScan:
+def scan_get(user: User, scan_id: uuid.UUID | str) -> PrivacyScan:
     """The scan if ``user`` may read its system; otherwise 404 (no existence leak)."""
     try:
         scan = PrivacyScan.objects.select_related(
@@ -89,18 +90,11 @@ def scan_get(user: User, scan_id: object) -> PrivacyScan:
     return scan
 
 
-def scan_evidence(scan: PrivacyScan) -> Evidence | None:
-    try:
-        return Evidence.objects.prefetch_related("links").get(privacy_scan=scan)
-    except Evidence.DoesNotExist:
-        return None
-
-
 def privacy_impact_pdf(*, scan: PrivacyScan, language: str) -> bytes:
     """The draft personal-information impact assessment (PIPL Art. 56) of a finished scan."""
     from tianping import reports
 
-    evidence = scan_evidence(scan)
+    evidence = evidence_of(scan)
     if scan.status != PrivacyScan.Status.DONE or evidence is None:
         raise ValidationError(_("The scan has no result yet."))
     system = scan.system
@@ -123,9 +117,9 @@ def privacy_impact_pdf(*, scan: PrivacyScan, language: str) -> bytes:
 
 def privacy_scan_start(
     *,
-    actor: AbstractBaseUser,
+    actor: AuthUser,
     system: AISystem,
-    upload: UploadedFile | None = None,
+    upload: UploadedFile[bytes] | None = None,
     server_path: str = "",
     title: str = "",
     keep: bool = False,
@@ -201,7 +195,7 @@ def privacy_scan_start(
 # --- cancelling ---------------------------------------------------------------------------------
 
 
-def privacy_scan_cancel(*, actor: AbstractBaseUser, scan: PrivacyScan) -> PrivacyScan:
+def privacy_scan_cancel(*, actor: AuthUser, scan: PrivacyScan) -> PrivacyScan:
     """Stop a scan: at once if queued, at its next batch of cells if running."""
     if not can_cancel_scan(actor, scan):
         raise PermissionDenied(_("You cannot cancel this scan."))
@@ -261,8 +255,10 @@ def privacy_scan_work(scan_id: Any) -> None:
 
 def privacy_scan_run(*, scan_id: Any) -> None:
     """Profile a queued scan's dataset and file the profile as evidence (the task worker)."""
+    # Imported here: the privacy engine (DuckDB, the detectors) is heavy and only the worker
+    # needs it.
     from tianping import privacy
-    from tianping.privacy._profile import pipl_label
+    from tianping.privacy import pipl_label
 
     scan = PrivacyScan.objects.select_related("data", "system").get(pk=scan_id)
     if scan.is_finished:

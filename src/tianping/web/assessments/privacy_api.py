@@ -10,9 +10,10 @@ from django.http import HttpRequest
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from pydantic import StringConstraints
 
-from tianping.web.assessments import privacy
+from tianping.web.assessments import privacy, selectors
 from tianping.web.assessments.api import EvidenceItemOut, Message, job_out
 from tianping.web.assessments.models import PrivacyScan
+from tianping.web.core.http import AuthenticatedHttpRequest
 from tianping.web.systems.selectors import system_get
 
 router = Router(tags=["privacy scans"])
@@ -52,7 +53,7 @@ class PrivacyScanOut(Schema):
 
 
 def _out(scan: PrivacyScan, *, with_result: bool) -> dict[str, Any]:
-    out = job_out(scan, privacy.scan_evidence(scan), with_result=with_result)
+    out = job_out(scan, selectors.evidence_of(scan), with_result=with_result)
     return {**out, "pipl_class": scan.pipl_class or None}
 
 
@@ -62,7 +63,7 @@ def _out(scan: PrivacyScan, *, with_result: bool) -> dict[str, Any]:
     summary="Attach a dataset (upload or server path) and queue its privacy scan",
 )
 def start_privacy_scan(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     system_id: int,
     payload: Form[PrivacyScanIn],
     file: Annotated[
@@ -106,6 +107,6 @@ def get_privacy_scan(request: HttpRequest, scan_id: uuid.UUID) -> dict[str, Any]
     response={200: PrivacyScanOut, 403: Message, 404: Message, 422: Message},
     summary="Cancel a queued or running privacy scan",
 )
-def cancel_privacy_scan(request: HttpRequest, scan_id: uuid.UUID) -> dict[str, Any]:
+def cancel_privacy_scan(request: AuthenticatedHttpRequest, scan_id: uuid.UUID) -> dict[str, Any]:
     scan = privacy.scan_get(request.user, scan_id)
     return _out(privacy.privacy_scan_cancel(actor=request.user, scan=scan), with_result=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tianping.text import normalise_language
 from tianping.web.assessments import datafiles, privacy, selectors
 from tianping.web.assessments.models import PrivacyScan
+from tianping.web.core.http import AuthenticatedHttpRequest
 from tianping.web.forms import apply_errors
 from tianping.web.systems.selectors import system_get
 
@@ -54,13 +57,14 @@ def scan_new(request: HttpRequest, pk: int) -> HttpResponse:
         request.upload_handlers.insert(
             0, datafiles.SizeLimitedUploadHandler(request, limit=datafiles.max_bytes())
         )
-    return _scan_new(request, pk)
+    # _scan_new is behind login_required: only a signed-in user reaches its body.
+    return _scan_new(cast(AuthenticatedHttpRequest, request), pk)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 @csrf_protect
-def _scan_new(request: HttpRequest, pk: int) -> HttpResponse:
+def _scan_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     system = system_get(request.user, pk)
     if not selectors.can_run_assessment(request.user, system):
         raise PermissionDenied(_("You cannot scan datasets of this system."))
@@ -94,8 +98,17 @@ def _scan_new(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def scan_detail(request: HttpRequest, scan_id: str) -> HttpResponse:
     scan = privacy.scan_get(request.user, scan_id)
+    if request.headers.get("HX-Request"):  # the progress box polling while the scan runs
+        response = render(
+            request,
+            "assessments/_privacy_progress.html",
+            {"scan": scan, "can_cancel": privacy.can_cancel_scan(request.user, scan)},
+        )
+        if scan.status == PrivacyScan.Status.DONE:
+            response["HX-Refresh"] = "true"
+        return response
     language = normalise_language(get_language())
-    evidence = privacy.scan_evidence(scan)
+    evidence = selectors.evidence_of(scan)
     profile = None
     if evidence is not None and scan.status == PrivacyScan.Status.DONE:
         profile = dict(evidence.content)
@@ -145,7 +158,7 @@ def scan_impact_report(request: HttpRequest, scan_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def scan_cancel(request: HttpRequest, scan_id: str) -> HttpResponse:
+def scan_cancel(request: AuthenticatedHttpRequest, scan_id: str) -> HttpResponse:
     scan = privacy.scan_get(request.user, scan_id)
     try:
         privacy.privacy_scan_cancel(actor=request.user, scan=scan)

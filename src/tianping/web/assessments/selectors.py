@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -28,7 +31,7 @@ def assessments_of(system: AISystem) -> QuerySet[BiasAssessment]:
     return system.bias_assessments.select_related("data", "requested_by")
 
 
-def assessment_get(user: User, assessment_id: object) -> BiasAssessment:
+def assessment_get(user: User, assessment_id: uuid.UUID | str) -> BiasAssessment:
     """The assessment if ``user`` may read its system; otherwise 404 (no existence leak)."""
     try:
         assessment = BiasAssessment.objects.select_related(
@@ -40,11 +43,23 @@ def assessment_get(user: User, assessment_id: object) -> BiasAssessment:
     return assessment
 
 
-def evidence_of(assessment: BiasAssessment) -> Evidence | None:
-    try:
-        return Evidence.objects.prefetch_related("links").get(bias_assessment=assessment)
-    except Evidence.DoesNotExist:
+def evidence_of(source: models.Model) -> Evidence | None:
+    """The evidence filed for ``source`` — a bias assessment, a privacy scan, any record."""
+    if source.pk is None:
         return None
+    return (
+        Evidence.objects.prefetch_related("links")
+        .filter(source_type=ContentType.objects.get_for_model(source), source_id=str(source.pk))
+        .first()
+    )
+
+
+def evidence_for_system(system: AISystem, kind: str | None = None) -> QuerySet[Evidence]:
+    """The evidence filed for ``system``, newest first; only of ``kind`` if given."""
+    evidence = Evidence.objects.filter(system=system)
+    if kind is not None:
+        evidence = evidence.filter(kind=kind)
+    return evidence.order_by("-created_at", "-pk")
 
 
 def evidence_items(

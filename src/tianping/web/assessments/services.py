@@ -16,10 +16,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -265,9 +266,9 @@ def _check_columns(checked: datafiles.CheckedFile, parameters: Mapping[str, Any]
 
 def bias_assessment_start(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     system: AISystem,
-    upload: UploadedFile | None = None,
+    upload: UploadedFile[bytes] | None = None,
     server_path: str = "",
     title: str = "",
     protected: Sequence[str],
@@ -374,9 +375,7 @@ def bias_assessment_start(
 # --- cancelling ---------------------------------------------------------------------------------
 
 
-def bias_assessment_cancel(
-    *, actor: AbstractBaseUser, assessment: BiasAssessment
-) -> BiasAssessment:
+def bias_assessment_cancel(*, actor: User, assessment: BiasAssessment) -> BiasAssessment:
     """Stop an assessment: at once if it is queued, at its next stage if it is running."""
     if not can_cancel_assessment(actor, assessment):
         raise PermissionDenied(_("You cannot cancel this assessment."))
@@ -395,6 +394,53 @@ class _Cancelled(Exception):
 JobModel = type[BiasAssessment] | type[PrivacyScan]
 
 
+def evidence_file(
+    *,
+    source: models.Model,
+    kind: str,
+    title: str,
+    content: dict[str, Any],
+    items: Sequence[tuple[str, str]],
+    created_by: User | None,
+    system: AISystem | None = None,
+) -> Evidence:
+    """File ``content`` as evidence of ``source`` (any saved record), linked to ``items``.
+
+    Every kind of result goes through here: bias assessments and privacy scans
+    (``job_file_evidence``), and later probe runs, documents and certificates.
+    ``items`` are ``(requirement item, basis)`` pairs; the links record the
+    catalogue version. ``system`` defaults to the source's own (``source.system``,
+    or the source itself if it is a system). The digest is the SHA-256 of the
+    content as canonical JSON. A source has at most one evidence record.
+    """
+    from tianping.norms import load_catalogue
+
+    if kind not in Evidence.Kind.values:
+        raise ValueError(f"unknown evidence kind {kind!r}")
+    if source.pk is None:
+        raise ValueError("the source of evidence must be saved first")
+    if system is None:
+        system = source if isinstance(source, AISystem) else source.system  # type: ignore[attr-defined]
+    digest = hashlib.sha256(_canonical(content)).hexdigest()
+    version = load_catalogue().version
+    with transaction.atomic():
+        evidence = Evidence.objects.create(
+            system=system,
+            kind=kind,
+            title=title,
+            content=content,
+            sha256=digest,
+            created_by=created_by,
+            source_type=ContentType.objects.get_for_model(source),
+            source_id=str(source.pk),
+        )
+        EvidenceLink.objects.bulk_create(
+            EvidenceLink(evidence=evidence, item=item, catalogue_version=version, basis=basis)
+            for item, basis in items
+        )
+    return evidence
+
+
 def job_file_evidence(
     model: JobModel,
     job_id: Any,
@@ -409,28 +455,19 @@ def job_file_evidence(
     Runs in one transaction under the job's row lock; a cancellation requested
     meanwhile wins and nothing is filed (returns False).
     """
-    from tianping.norms import load_catalogue
-
-    digest = hashlib.sha256(_canonical(content)).hexdigest()
-    version = load_catalogue().version
-    link = "bias_assessment" if model is BiasAssessment else "privacy_scan"
     with transaction.atomic():
         job = model.objects.select_for_update().select_related("system").get(pk=job_id)
         if job.cancel_requested:
             job_mark_cancelled(job)
             return False
-        evidence = Evidence.objects.create(
-            system=job.system,
+        evidence_file(
+            source=job,
             kind=kind,
             title=job.title,
             content=content,
-            sha256=digest,
+            items=items,
             created_by=job.requested_by,
-            **{link: job},
-        )
-        EvidenceLink.objects.bulk_create(
-            EvidenceLink(evidence=evidence, item=item, catalogue_version=version, basis=basis)
-            for item, basis in items
+            system=job.system,
         )
         job.status = model.Status.DONE
         job.progress = 100

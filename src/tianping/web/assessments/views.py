@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +19,7 @@ from tianping.web.assessments import datafiles, selectors, services
 from tianping.web.assessments.forms import BiasAssessmentForm
 from tianping.web.assessments.models import BiasAssessment
 from tianping.web.assessments.results import results_context
+from tianping.web.core.http import AuthenticatedHttpRequest
 from tianping.web.forms import apply_errors as _apply_errors
 from tianping.web.systems.selectors import system_get
 
@@ -39,13 +42,14 @@ def assessment_new(request: HttpRequest, pk: int) -> HttpResponse:
         request.upload_handlers.insert(
             0, datafiles.SizeLimitedUploadHandler(request, limit=datafiles.max_bytes())
         )
-    return _assessment_new(request, pk)
+    # _assessment_new is behind login_required: only a signed-in user reaches its body.
+    return _assessment_new(cast(AuthenticatedHttpRequest, request), pk)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 @csrf_protect
-def _assessment_new(request: HttpRequest, pk: int) -> HttpResponse:
+def _assessment_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     system = system_get(request.user, pk)
     if not selectors.can_run_assessment(request.user, system):
         raise PermissionDenied(_("You cannot run bias assessments for this system."))
@@ -82,7 +86,7 @@ def assessment_detail(request: HttpRequest, assessment_id: str) -> HttpResponse:
         return response
     language = _language()
     evidence = selectors.evidence_of(assessment)
-    context = {
+    context: dict[str, Any] = {
         "assessment": assessment,
         "system": assessment.system,
         "evidence": evidence,
@@ -100,7 +104,7 @@ def assessment_detail(request: HttpRequest, assessment_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def assessment_cancel(request: HttpRequest, assessment_id: str) -> HttpResponse:
+def assessment_cancel(request: AuthenticatedHttpRequest, assessment_id: str) -> HttpResponse:
     assessment = selectors.assessment_get(request.user, assessment_id)
     try:
         services.bias_assessment_cancel(actor=request.user, assessment=assessment)

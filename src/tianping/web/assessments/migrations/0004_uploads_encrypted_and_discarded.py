@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
     ]
 
 
-def discard_finished_uploads(apps, schema_editor):  # type: ignore[no-untyped-def]
+def discard_finished_uploads(apps, schema_editor):
     """Raw datasets uploaded before this release stay on disk no longer than their jobs."""
     from pathlib import Path
 

@@ -11,6 +11,7 @@ tests) -- the work runs inline, in the worker, under the same cancellation rules
 
 from __future__ import annotations
 
+import functools
 import logging
 import multiprocessing
 import os
@@ -75,11 +76,7 @@ def error_texts(error: BaseException) -> dict[str, str]:
 
 def job_models() -> list[type[BackgroundJob]]:
     """Every concrete kind of job on the platform."""
-    return [
-        m
-        for m in apps.get_models()
-        if issubclass(m, BackgroundJob) and not m._meta.abstract  # type: ignore[misc]
-    ]
+    return [m for m in apps.get_models() if issubclass(m, BackgroundJob) and not m._meta.abstract]
 
 
 # --- what work calls -----------------------------------------------------------------------------
@@ -453,5 +450,5 @@ def jobs_expire_leases(*, now: Any = None) -> int:
                     job.lease_expires_at = None
                     job.finished_at = now
                     job.save()
-                    transaction.on_commit(lambda job=job: _release(job), robust=True)
+                    transaction.on_commit(functools.partial(_release, job), robust=True)
     return handled

@@ -26,17 +26,40 @@ def sweep_once() -> int:
         connections.close_all()
 
 
+PERIODIC_EVERY_S = 10.0
+"""How often a worker looks for periodic work that is due."""
+
+
+def _periodic() -> None:
+    try:
+        periodic.run_due()
+    except Exception:
+        logger.exception("running periodic work failed")
+    finally:
+        connections.close_all()
+
+
 def start_lease_sweeper() -> threading.Thread:
-    """Sweep once now, then every half lease in a daemon thread of this worker."""
+    """Sweep once now, then every half lease in a daemon thread of this worker.
+
+    The same thread copies the registered periodic work into the schedule and runs
+    what is due (:mod:`tianping.web.core.periodic`).
+    """
     sweep_once()
+    try:
+        periodic.schedule_sync()
+    except Exception:
+        logger.exception("copying the periodic work into the schedule failed")
+    finally:
+        connections.close_all()
     interval = max(1.0, job_limits().lease_seconds / 2)
     stop = threading.Event()
 
     def loop() -> None:
-        periodic.run_due()
-        while not stop.wait(interval):
+        _periodic()
+        while not stop.wait(min(interval, PERIODIC_EVERY_S)):
             sweep_once()
-            periodic.run_due()
+            _periodic()
 
     thread = threading.Thread(target=loop, name="tianping-lease-sweeper", daemon=True)
     thread.start()
