@@ -128,7 +128,12 @@ def test_the_summary_shows_tier_score_reasons_and_obligations(cli: Cli) -> None:
     assert "pipl.impact_assessment" in run.stdout
 
 
-def test_the_summary_is_in_chinese_by_default(cli: Cli) -> None:
+def test_the_summary_is_in_chinese_under_a_chinese_locale(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
     run = cli("intake", "score", str(EXAMPLES / "industrial_inspection.yaml"))
     assert run.code == 0, run.stderr
     assert "风险等级: LOW (低风险)" in run.stdout

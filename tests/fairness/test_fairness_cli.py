@@ -116,6 +116,8 @@ def test_audit_json_to_standard_output_prints_nothing_else(cli: Tianping, parque
         "sex=M,age=30-50",
         "--json",
         "-",
+        "--lang",
+        "zh-Hans",
     )
     assert run.code == 0, run.stderr
     document = json.loads(run.stdout)
@@ -156,7 +158,9 @@ def test_missing_columns_exit_2_naming_them(cli: Tianping, parquet: Path) -> Non
 
 
 def test_errors_are_worded_in_the_chosen_language(cli: Tianping, parquet: Path) -> None:
-    run = cli("fairness", "audit", str(parquet), *AUDIT, "--prediction", "decision")
+    run = cli(
+        "fairness", "audit", str(parquet), *AUDIT, "--prediction", "decision", "--lang", "zh-Hans"
+    )
     assert run.code == 2
     assert (
         ERR_MISSING_COLUMNS.zh.format(columns="decision", available="").split("；")[0] in run.said

@@ -57,7 +57,10 @@ def test_html_writes_the_bias_assessment_report(
     tmp_path: Path,
 ) -> None:
     out = tmp_path / "audit.html"
-    run = cli("fairness", "audit", str(csv), *AUDIT, "--html", str(out), "--system", "信贷评分")
+    run = cli(
+        "fairness", "audit", str(csv), *AUDIT, "--html", str(out), "--system", "信贷评分",
+        "--lang", "zh-Hans",
+    )  # fmt: skip
     assert run.code == 0, run.stderr
     html = out.read_text(encoding="utf-8")
     assert "人工智能系统偏见评估报告" in html and "信贷评分" in html

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tianping.privacy import ScanLimits, Scanner, scan, sniff_encoding
+from tianping.privacy import PrivacyDataError, ScanLimits, Scanner, scan, sniff_encoding
+from tianping.privacy._messages import ERR_PATH_NOT_FOUND
 
 from .conftest import AS_OF, SALT
 
@@ -85,12 +86,20 @@ def test_unreadable_and_special_files_are_skipped(tmp_path) -> None:
     (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
     os.mkfifo(tmp_path / "pipe")
     (tmp_path / "ok.txt").write_text(LINE, encoding="utf-8")
-    report = run([tmp_path, tmp_path / "missing.txt"])
+    report = run([tmp_path, tmp_path / "dangling"])
     reasons = {Path(s.path).name: s.reason for s in report.sources}
     assert reasons["dangling"] == "unreadable"
     assert reasons["pipe"] == "not_a_file"
-    assert reasons["missing.txt"] == "unreadable"
     assert reasons["ok.txt"] is None
+
+
+def test_a_missing_path_is_an_error_before_anything_is_scanned(tmp_path) -> None:
+    (tmp_path / "ok.txt").write_text(LINE, encoding="utf-8")
+    missing = tmp_path / "missing"
+    with pytest.raises(PrivacyDataError) as raised:
+        run([tmp_path, missing])
+    assert raised.value.template == ERR_PATH_NOT_FOUND
+    assert str(missing) in raised.value.message
 
 
 def _zip(members: dict[str, bytes]) -> bytes:

@@ -38,7 +38,9 @@ def test_rules_prints_every_rule_with_its_citation(root: typer.Typer) -> None:
 
 
 def test_rules_for_a_province_shows_the_overlay(root: typer.Typer) -> None:
-    code, output = run(root, "rules", "--province", "sichuan", "--on", "2026-11-01")
+    code, output = run(
+        root, "rules", "--province", "sichuan", "--on", "2026-11-01", "--lang", "zh-Hans"
+    )
     assert code == 0
     assert (
         "committee.odd_size" in output and "《四川省科技伦理审查实施细则（试行）》第七条" in output
@@ -157,7 +159,7 @@ def test_a_bad_committee_file_exits_2_through_main(
 def test_a_missing_file_and_a_day_before_the_measures_exit_2(
     monkeypatch: pytest.MonkeyPatch, root: typer.Typer, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert _main(monkeypatch, root, "check-committee", "/nonexistent.yaml") == 2
+    assert _main(monkeypatch, root, "check-committee", "/nonexistent.yaml", "--lang", "zh") == 2
     assert "无法读取 /nonexistent.yaml" in capsys.readouterr().err
     assert _main(monkeypatch, root, "rules", "--on", "2020-01-01", "--lang", "en") == 2
     assert "not in force on 2020-01-01" in capsys.readouterr().err

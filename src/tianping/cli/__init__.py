@@ -10,12 +10,20 @@ from __future__ import annotations
 import sys
 
 import typer
-from rich.console import Console
-from rich.text import Text
 from typer._click.exceptions import ClickException  # Typer bundles its own click
 
 from tianping import __version__
-from tianping.cli import _fairness, _intake, _ledger, _norms, _privacy, _report, _review, _web
+from tianping.cli import (
+    _common,
+    _fairness,
+    _intake,
+    _ledger,
+    _norms,
+    _privacy,
+    _report,
+    _review,
+    _web,
+)
 from tianping.errors import TianpingError
 
 app = typer.Typer(
@@ -65,12 +73,12 @@ def main() -> None:
         code = app(standalone_mode=False, prog_name="tianping")
     except TianpingError as exc:
         # Plain text: a message may contain brackets that are not Rich markup.
-        Console(stderr=True).print(Text("Error: ", style="bold red") + Text(exc.diagnostics()))
+        _common.print_error(exc)
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
-        Console(stderr=True).print("Aborted.")
+        _common.err_console().print("Aborted.", markup=False)
         sys.exit(130)
     except ClickException as exc:  # usage errors: missing argument, unknown option …
         exc.show()

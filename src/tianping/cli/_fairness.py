@@ -8,23 +8,32 @@ language, and ``tianping.cli.main`` turns them into exit code 2.
 from __future__ import annotations
 
 import importlib
-import json
 import math
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
+from tianping.cli._common import (
+    WRITTEN,
+    CommandError,
+    JsonFileOption,
+    LanguageOption,
+    chosen_language,
+    echo_json,
+    err_console,
+    fail,
+    out_console,
+    write_json,
+)
 from tianping.cli._limits import MaxCells, MaxDecodedBytes, MaxRows, enforce
-from tianping.errors import TianpingError
 from tianping.fairness import (
     DEFAULT_MIN_GROUP_SIZE,
     DEFAULT_POLICY,
@@ -40,17 +49,13 @@ from tianping.fairness import (
     file_format,
     load_policy,
 )
-from tianping.text import DEFAULT_LANGUAGE, LANGUAGES, LocalizedText, normalise_language
+from tianping.text import LocalizedText
 
 app = typer.Typer(
     help="Fairness: audit a model's decisions for bias across protected attributes, from one "
     "grouped count of the data.",
     no_args_is_help=True,
 )
-
-
-class FairnessCommandError(TianpingError):
-    """A fairness error, worded for the console in the chosen language."""
 
 
 # Words of the console summary.
@@ -81,7 +86,6 @@ _UI = {
     "observed": LocalizedText(zh="实际占比", en="observed"),
     "expected": LocalizedText(zh="参照占比", en="reference"),
     "ratio": LocalizedText(zh="比值", en="ratio"),
-    "written": LocalizedText(zh="已写入 {path}", en="Written to {path}"),
     "not_judged": LocalizedText(zh="未判定", en="not judged"),
     "id": LocalizedText(zh="编号", en="id"),
     "title": LocalizedText(zh="名称", en="title"),
@@ -122,32 +126,6 @@ _GROUP_COLUMNS = ("selection_rate", "base_rate", "tpr", "fpr", "precision", "acc
 
 def _ui(key: str, language: str) -> str:
     return _UI[key].get(language)
-
-
-def _language_option(value: str | None) -> str | None:
-    if value is None:
-        return None
-    try:
-        return normalise_language(value)
-    except ValueError as exc:
-        raise typer.BadParameter(f"use one of {', '.join(LANGUAGES)}") from exc
-
-
-LanguageOption = Annotated[
-    str | None,
-    typer.Option(
-        "--lang",
-        metavar="zh-Hans|en",
-        callback=_language_option,
-        help="Language of the console summary and of the JSON explanations (default zh-Hans).",
-    ),
-]
-
-
-def _fail(exc: FairnessError, language: str) -> NoReturn:
-    """Re-raise for the console in ``language``; ``main`` prints it as plain text, unescaped."""
-    worded = exc.in_language(language)
-    raise FairnessCommandError(worded.message, hint=worded.hint) from exc
 
 
 def _parse_bins(values: list[str]) -> dict[str, list[float]]:
@@ -203,7 +181,7 @@ def _progress(enabled: bool, language: str) -> Iterator[Any]:
     if not enabled:
         yield None
         return
-    console = Console(stderr=True)
+    console = err_console()
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -242,14 +220,14 @@ def _spark_frame(data: str, language: str) -> Iterator[Any]:
         spark_errors = importlib.import_module("pyspark.errors")
         spark_sql = importlib.import_module("pyspark.sql")
     except ImportError as exc:
-        raise FairnessCommandError(
+        raise CommandError(
             _ui("no_spark", language).format(reason=_first_line(exc)),
             hint=_ui("no_spark_hint", language),
         ) from exc
     try:
         kind = file_format(Path(data.split("://", 1)[-1]))
     except FairnessError as exc:
-        _fail(exc, language)
+        fail(exc, language)
     active = spark_sql.SparkSession.getActiveSession()
     builder = spark_sql.SparkSession.builder.appName("tianping fairness audit").config(
         "spark.ui.showConsoleProgress", "false"
@@ -267,7 +245,7 @@ def _spark_frame(data: str, language: str) -> Iterator[Any]:
     except spark_errors.PySparkException as exc:
         # Spark reads lazily: a file it cannot parse may fail only while counting.
         message = _ui("spark_failed", language).format(path=data, reason=_first_line(exc))
-        raise FairnessCommandError(message) from exc
+        raise CommandError(message) from exc
     finally:
         if active is None:
             session.stop()
@@ -380,14 +358,7 @@ def audit_command(
         ),
     ] = DEFAULT_MIN_GROUP_SIZE,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")] = 0,
-    json_out: Annotated[
-        str | None,
-        typer.Option(
-            "--json",
-            metavar="FILE",
-            help="Write the result as JSON to FILE ('-': standard output, and nothing else).",
-        ),
-    ] = None,
+    json_out: JsonFileOption = None,
     html_out: Annotated[
         Path | None,
         typer.Option(
@@ -426,7 +397,7 @@ def audit_command(
     label without --positive, no rows, a single group, an unreadable file) or
     the policy is unknown.
     """
-    language = lang or DEFAULT_LANGUAGE
+    language = chosen_language(lang)
     to_stdout = json_out == "-"
     enforce(
         data,
@@ -459,15 +430,14 @@ def audit_command(
                 progress=progress,
             )
     except FairnessError as exc:
-        _fail(exc, language)
-    document = json.dumps(result.to_json(language=language), ensure_ascii=False, indent=2)
+        fail(exc, language)
+    document = result.to_json(language=language)
     if to_stdout:
-        typer.echo(document)
+        echo_json(document)
         return
     _print_result(result, language)
     if json_out is not None:
-        Path(json_out).write_text(document + "\n", encoding="utf-8")
-        Console(highlight=False).print(Text(_ui("written", language).format(path=json_out)))
+        write_json(document, json_out, language=language)
     if html_out is not None:
         from tianping.reports import bias_assessment_html
 
@@ -479,13 +449,13 @@ def audit_command(
             data={"name": data},
         )
         html_out.write_text(html, encoding="utf-8")
-        Console(highlight=False).print(Text(_ui("written", language).format(path=html_out)))
+        out_console().print(Text(WRITTEN.get(language).format(path=html_out)))
 
 
 @app.command("policies")
 def policies_command(lang: LanguageOption = None) -> None:
     """List the preset fairness policies and their tolerances."""
-    language = lang or DEFAULT_LANGUAGE
+    language = chosen_language(lang)
     table = Table(show_lines=True)
     for key in ("id", "title", "tolerances"):
         table.add_column(_ui(key, language), overflow="fold")
@@ -493,7 +463,7 @@ def policies_command(lang: LanguageOption = None) -> None:
         try:
             policy = load_policy(name)
         except FairnessError as exc:
-            _fail(exc, language)
+            fail(exc, language)
         tolerances = "\n".join(
             f"{t.metric}: {'≥' if t.direction == 'at_least' else '≤'} {t.pass_threshold:g} pass, "
             f"{'≥' if t.direction == 'at_least' else '≤'} {t.warn_threshold:g} warn"
@@ -504,11 +474,11 @@ def policies_command(lang: LanguageOption = None) -> None:
             Text(f"{policy.title.get(language)}\n{policy.description.get(language)}"),
             Text(tolerances),
         )
-    Console(highlight=False).print(table)
+    out_console().print(table)
 
 
 def _print_result(result: AuditResult, language: str) -> None:
-    console = Console(highlight=False)
+    console = out_console()
     meta = result.meta
     verdict = result.verdict
     header = Text.assemble(
@@ -582,4 +552,4 @@ def _print_result(result: AuditResult, language: str) -> None:
     sys.stdout.flush()
 
 
-__all__ = ["FairnessCommandError", "app"]
+__all__ = ["app"]

@@ -7,18 +7,24 @@ The commands read and print; the work is :mod:`tianping.tiering`'s. Errors stay
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from tianping.errors import TianpingError
-from tianping.text import DEFAULT_LANGUAGE, LANGUAGES, LocalizedText, normalise_language
+from tianping.cli._common import (
+    LANGUAGE_HELP_BILINGUAL_JSON,
+    JsonFlag,
+    chosen_language,
+    echo_json,
+    fail,
+    language_option,
+    out_console,
+)
+from tianping.text import LocalizedText
 from tianping.tiering import (
     MAX_ANSWERS_BYTES,
     IntakeDocumentError,
@@ -36,10 +42,6 @@ app = typer.Typer(
     help="Intake: score an AI system's questionnaire answers into a risk tier and obligations.",
     no_args_is_help=True,
 )
-
-
-class IntakeCommandError(TianpingError):
-    """An intake or questionnaire error, worded for the console in the chosen language."""
 
 
 # Words of the console summary.
@@ -83,28 +85,7 @@ def _ui(key: str, language: str) -> str:
     return _UI[key].get(language)
 
 
-def _language_option(value: str | None) -> str | None:
-    if value is None:
-        return None
-    try:
-        return normalise_language(value)
-    except ValueError as exc:
-        raise typer.BadParameter(f"use one of {', '.join(LANGUAGES)}") from exc
-
-
-LanguageOption = Annotated[
-    str | None,
-    typer.Option(
-        "--lang",
-        metavar="zh-Hans|en",
-        callback=_language_option,
-        help="Language of the texts (zh-Hans or en). Without it, --json gives both languages "
-        "and the console shows Chinese.",
-    ),
-]
-JsonOption = Annotated[
-    bool, typer.Option("--json", help="Print JSON to standard output, and nothing else.")
-]
+LanguageOption = Annotated[str | None, language_option(LANGUAGE_HELP_BILINGUAL_JSON)]
 QuestionnaireOption = Annotated[
     Path | None,
     typer.Option(
@@ -126,7 +107,7 @@ def score(
             "'-' reads standard input.",
         ),
     ],
-    as_json: JsonOption = False,
+    as_json: JsonFlag = False,
     lang: LanguageOption = None,
     questionnaire_path: QuestionnaireOption = None,
 ) -> None:
@@ -135,33 +116,33 @@ def score(
     Exit status 2 when the file cannot be read or the answers are not valid;
     every problem is listed by question id.
     """
-    language = lang or DEFAULT_LANGUAGE
+    language = chosen_language(lang)
     try:
         questionnaire = load_questionnaire(questionnaire_path)
         data, source = _read_input(file)
         result = score_intake(read_answers(data, source=source), questionnaire=questionnaire)
     except TieringError as exc:
-        _fail(exc, language)
+        fail(exc, language)
     if as_json:
-        typer.echo(json.dumps(result.to_json(lang), ensure_ascii=False, indent=2))
+        echo_json(result.to_json(lang))
     else:
         _print_result(result, questionnaire, language)
 
 
 @app.command("questions")
 def questions(
-    as_json: JsonOption = False,
+    as_json: JsonFlag = False,
     lang: LanguageOption = None,
     questionnaire_path: QuestionnaireOption = None,
 ) -> None:
     """List the intake questions: id, type, when they apply, and their choices."""
-    language = lang or DEFAULT_LANGUAGE
+    language = chosen_language(lang)
     try:
         questionnaire = load_questionnaire(questionnaire_path)
     except TieringError as exc:
-        _fail(exc, language)
+        fail(exc, language)
     if as_json:
-        typer.echo(json.dumps(questionnaire.to_json(lang), ensure_ascii=False, indent=2))
+        echo_json(questionnaire.to_json(lang))
         return
     table = Table(
         title=f"{_ui('questionnaire', language)} {questionnaire.version} "
@@ -178,7 +159,7 @@ def questions(
             Text(_answer_rule(question, language)),
             Text("\n".join(f"{c.id}: {c.label.get(language)}" for c in question.choices)),
         )
-    Console(highlight=False).print(table)
+    out_console().print(table)
 
 
 def _read_input(file: str) -> tuple[bytes, str]:
@@ -199,12 +180,6 @@ def _read_input(file: str) -> tuple[bytes, str]:
         ) from exc
 
 
-def _fail(exc: TieringError, language: str) -> NoReturn:
-    """Re-raise for the console, worded in ``language``."""
-    worded = exc.in_language(language)
-    raise IntakeCommandError(worded.message, hint=worded.hint) from exc
-
-
 def _answer_rule(question: Question, language: str) -> str:
     rule = _ui("required" if question.required else "optional", language)
     if question.requires is None:
@@ -214,7 +189,7 @@ def _answer_rule(question: Question, language: str) -> str:
 
 
 def _print_result(result: TierResult, questionnaire: Questionnaire, language: str) -> None:
-    console = Console(highlight=False)
+    console = out_console()
     tier = questionnaire.tier_label(result.tier).get(language)
     header = Text.assemble(
         (f"{_ui('tier', language)}: ", "bold"),

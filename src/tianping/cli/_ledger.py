@@ -29,6 +29,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from tianping.cli._common import echo_json, err_console, out_console
 from tianping.errors import TianpingError
 from tianping.ledger import (
     ON_PERSONAL_DATA,
@@ -94,14 +95,6 @@ _KeyOption = Annotated[
 ]
 
 
-def _out() -> Console:
-    return Console(highlight=False, soft_wrap=True)
-
-
-def _err() -> Console:
-    return Console(stderr=True, highlight=False)
-
-
 def _progress(console: Console) -> Progress:
     return Progress(
         TextColumn("{task.description}"),
@@ -143,7 +136,7 @@ def _opened(log: Path, *, readonly: bool) -> Iterator[FileStore | SQLiteStore]:
     store = open_store(log, readonly=readonly)
     try:
         if isinstance(store, FileStore) and store.recovered:
-            console = _err()
+            console = err_console()
             for note in store.recovered:
                 console.print(f"[yellow]Recovered from an interrupted write:[/yellow] {note}")
         yield store
@@ -184,7 +177,7 @@ def init(
         key_file.unlink(missing_ok=True)
         raise
     store.close()
-    out = _out()
+    out = out_console(soft_wrap=True)
     out.print(f"Created the log {log} for {name}.")
     out.print(f"Signing key: {key_file} (keep it secret; mode 0600).")
     out.print("Verifier key (publish it; auditors pass it as --key):")
@@ -284,7 +277,7 @@ def append(
     policy: OnPersonalData = "hash" if on_personal_data == "hash" else "refuse"
     if (fields or policy == "hash") and salts_out is None:
         raise LeafError(ERR_SALTS_NEEDED)
-    console = _err()
+    console = err_console()
     with _opened(log, readonly=False) as store:
         ledger = Ledger(store)
         with _progress(console) as bar:
@@ -316,13 +309,15 @@ def append(
                 if salts_fd is not None:
                     os.fsync(salts_fd)
                     os.close(salts_fd)
-        out = _out()
+        out = out_console(soft_wrap=True)
         out.print(
             f"Appended {len(leaves)} entries ({first}..{ledger.size - 1}); "
             f"the log now has {ledger.size}."
         )
         out.print(f"Tree hash: {ledger.tree_hash().hex()}")
-        _err().print("Not yet attested: run `tianping ledger checkpoint LOG` to sign the tree.")
+        err_console().print(
+            "Not yet attested: run `tianping ledger checkpoint LOG` to sign the tree."
+        )
 
 
 @app.command()
@@ -342,9 +337,11 @@ def checkpoint(
             key_file = Path(recorded)
         signer = read_key_file(key_file)
         signed = Ledger(store).sign_checkpoint(signer)
-    out = _out()
+    out = out_console(soft_wrap=True)
     out.print(signed.note, end="")
-    _err().print(f"Signed checkpoint of size {signed.checkpoint.size} by {signer.verifier.text}")
+    err_console().print(
+        f"Signed checkpoint of size {signed.checkpoint.size} by {signer.verifier.text}"
+    )
 
 
 def _proof_table(
@@ -405,9 +402,9 @@ def prove(
                 "inclusion_proof": [_b64(value) for value in proof.hashes],
             }
     if as_json:
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        echo_json(data)
     else:
-        _out().print(_proof_table(proof, leaf, root, note))
+        out_console(soft_wrap=True).print(_proof_table(proof, leaf, root, note))
 
 
 @app.command("verify-receipt")
@@ -427,7 +424,7 @@ def verify_receipt_command(
         raise LedgerError(ERR_READ.format(path=receipt, reason=error)) from None
     parsed = Receipt.from_json(text)
     checkpoint = verify_receipt(parsed, _verifier(key))
-    _out().print(
+    out_console(soft_wrap=True).print(
         f"OK: entry {parsed.index} is in {checkpoint.origin}'s log of size {checkpoint.size} "
         f"(root {checkpoint.root_hash.hex()}), signed by the given key."
     )
@@ -439,7 +436,7 @@ def export(
     out: Annotated[Path, typer.Argument(help="The export file to create (JSON Lines).")],
 ) -> None:
     """Export the log as one JSON Lines file that anyone can verify."""
-    console = _err()
+    console = err_console()
     with _opened(log, readonly=True) as store:
         vkey = store.metadata.get("vkey")
         with _progress(console) as bar:
@@ -447,7 +444,7 @@ def export(
             report = export_store(
                 store, out, vkey=vkey, progress=lambda n: bar.update(task, completed=n)
             )
-    _out().print(
+    out_console(soft_wrap=True).print(
         f"Exported {report.size} entries and {report.checkpoints} checkpoints of "
         f"{report.origin} to {out}."
     )
@@ -470,7 +467,7 @@ def verify(
 ) -> None:
     """Re-derive every hash, check every checkpoint; name the first bad entry."""
     verifier = _verifier(key) if key is not None else None
-    console = _err()
+    console = err_console()
     is_log = path.is_dir() or _is_sqlite_file(path)
     with _progress(console) as bar:
         task = bar.add_task("Verifying", total=None)
@@ -498,13 +495,13 @@ def verify(
             export_report = verify_export(path, key=verifier, progress=advance)
             size, checkpoints = export_report.size, export_report.checkpoints
             root, pinned = export_report.root_hash, export_report.key_pinned
-    out = _out()
+    out = out_console(soft_wrap=True)
     out.print(
         f"OK: {size} entries re-derived, {checkpoints} signed checkpoints match "
         f"(root {root.hex()})."
     )
     if not pinned:
-        _err().print(
+        err_console().print(
             "[yellow]Note:[/yellow] signatures were checked against the key recorded in "
             f"{path} itself; pass --key with the log's published verifier key to know who "
             "signed."

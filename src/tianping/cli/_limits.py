@@ -13,8 +13,8 @@ from typing import Annotated
 
 import typer
 
+from tianping.cli._common import CommandError
 from tianping.datalimits import DataLimitError, DataLimits, check_file, kind_of
-from tianping.errors import TianpingError
 
 MaxRows = Annotated[
     int | None,
@@ -38,10 +38,6 @@ MaxDecodedBytes = Annotated[
 ]
 
 
-class DataLimitCommandError(TianpingError):
-    """A table over a limit asked for on the command line, worded for the console."""
-
-
 def enforce(
     paths: list[str] | str,
     *,
@@ -60,4 +56,4 @@ def enforce(
         try:
             check_file(path, limits)
         except DataLimitError as exc:
-            raise DataLimitCommandError(f"{path}: {exc.localized(language)}") from exc
+            raise CommandError(f"{path}: {exc.localized(language)}") from exc

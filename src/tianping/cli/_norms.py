@@ -8,16 +8,15 @@ into exit code 2.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from tianping.cli._common import echo_json, out_console
 from tianping.norms import (
     DATA_DIR,
     Article,
@@ -71,18 +70,10 @@ _JsonOption = Annotated[
 ]
 
 
-def _console() -> Console:
-    return Console(highlight=False)
-
-
 def _pick(text: LocalizedText, lang: Lang) -> str:
     if lang == "both":
         return f"{text.zh}\n{text.en}"
     return text.get(lang)
-
-
-def _echo_json(data: Any) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def _items_table(items: list[RequirementItem], lang: Lang, title: str) -> Table:
@@ -224,9 +215,9 @@ def _print_items(
     catalogue: Catalogue, items: list[RequirementItem], *, lang: Lang, as_json: bool
 ) -> None:
     if as_json:
-        _echo_json(_envelope(catalogue, "items", [item.to_json() for item in items]))
+        echo_json(_envelope(catalogue, "items", [item.to_json() for item in items]))
         return
-    console = _console()
+    console = out_console()
     if not items:
         console.print(NO_MATCH.format(what="requirement items"))
         return
@@ -261,9 +252,9 @@ def _print_articles(
     catalogue: Catalogue, articles: list[Article], *, lang: Lang, as_json: bool
 ) -> None:
     if as_json:
-        _echo_json(_envelope(catalogue, "articles", [article.to_json() for article in articles]))
+        echo_json(_envelope(catalogue, "articles", [article.to_json() for article in articles]))
         return
-    console = _console()
+    console = out_console()
     if not articles:
         console.print(NO_MATCH.format(what="articles"))
         return
@@ -293,7 +284,7 @@ def _print_articles(
 def _print_principles(catalogue: Catalogue, *, lang: Lang, as_json: bool) -> None:
     if as_json:
         results = [principle.to_json() for principle in catalogue.principles]
-        _echo_json(_envelope(catalogue, "principles", results))
+        echo_json(_envelope(catalogue, "principles", results))
         return
     table = Table(title="Principles · 基本原则 (Art. 3)", title_justify="left", show_lines=True)
     table.add_column("No.", justify="right", no_wrap=True)
@@ -309,13 +300,13 @@ def _print_principles(catalogue: Catalogue, *, lang: Lang, as_json: bool) -> Non
             str(len(catalogue.requirements(principle=principle.id))),
             Text(_pick(principle.description, lang)),
         )
-    _console().print(table)
+    out_console().print(table)
 
 
 def _print_categories(catalogue: Catalogue, *, lang: Lang, as_json: bool) -> None:
     if as_json:
         results = [category.to_json() for category in catalogue.categories]
-        _echo_json(_envelope(catalogue, "categories", results))
+        echo_json(_envelope(catalogue, "categories", results))
         return
     table = Table(title="Activity categories · 活动类别 (Art. 2)", title_justify="left")
     table.add_column("ID", no_wrap=True, style="bold")
@@ -329,13 +320,13 @@ def _print_categories(catalogue: Catalogue, *, lang: Lang, as_json: bool) -> Non
             f"{category.first_article}–{category.last_article}",
             str(len(catalogue.requirements(category=category.id))),
         )
-    _console().print(table)
+    out_console().print(table)
 
 
 def _print_frameworks(catalogue: Catalogue, *, lang: Lang, as_json: bool) -> None:
     if as_json:
         results = [framework.to_json() for framework in catalogue.frameworks]
-        _echo_json(_envelope(catalogue, "frameworks", results))
+        echo_json(_envelope(catalogue, "frameworks", results))
         return
     table = Table(title="Crosswalk frameworks · 对照框架", title_justify="left", show_lines=True)
     table.add_column("ID", no_wrap=True, style="bold")
@@ -351,7 +342,7 @@ def _print_frameworks(catalogue: Catalogue, *, lang: Lang, as_json: bool) -> Non
             framework.effective_from.isoformat(),
             "\n".join(framework.target_ids),
         )
-    _console().print(table)
+    out_console().print(table)
 
 
 def _print_listed(catalogue: Catalogue, *, lang: Lang, as_json: bool) -> None:
@@ -361,7 +352,7 @@ def _print_listed(catalogue: Catalogue, *, lang: Lang, as_json: bool) -> None:
         data["list"] = {
             key: value for key, value in listed.to_json().items() if key != "activities"
         }
-        _echo_json(data)
+        echo_json(data)
         return
     table = Table(
         title=(
@@ -380,7 +371,7 @@ def _print_listed(catalogue: Catalogue, *, lang: Lang, as_json: bool) -> None:
             Text(_pick(activity.name, lang)),
             Text(_pick(activity.description, lang)),
         )
-    _console().print(table)
+    out_console().print(table)
 
 
 @app.command("show")
@@ -401,7 +392,7 @@ def show(
     article = catalogue.article(number)
     items = catalogue.items_for_article(article.number)
     if as_json:
-        _echo_json(
+        echo_json(
             {
                 "catalogue": catalogue.version,
                 "article": article.to_json(),
@@ -410,7 +401,7 @@ def show(
             }
         )
         return
-    console = _console()
+    console = out_console()
     chapter = catalogue.chapter(article.chapter)
     zh_heading = f"{article.label('zh')} {article.title.zh}"
     en_heading = f"{article.label('en')} — {article.title.en}"
@@ -473,7 +464,7 @@ def crosswalk(
     entry = catalogue.framework(framework)
     mapping = catalogue.crosswalk(entry.id)
     if as_json:
-        _echo_json(
+        echo_json(
             {"catalogue": catalogue.version, "framework": entry.to_json(), "mapping": mapping}
         )
         return
@@ -491,7 +482,7 @@ def crosswalk(
             Text(_pick(target.name, lang)),
             " ".join(mapping[target.id]) or "—",
         )
-    _console().print(table)
+    out_console().print(table)
 
 
 @app.command("validate")

@@ -8,23 +8,30 @@ never holds a raw value: findings carry masked forms and salted hashes.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from tianping.cli._common import (
+    STDOUT,
+    JsonFileOption,
+    LanguageOption,
+    chosen_language,
+    err_console,
+    fail,
+    out_console,
+    write_json,
+)
 from tianping.cli._limits import MaxCells, MaxDecodedBytes, MaxRows, enforce
-from tianping.errors import TianpingError
 from tianping.privacy import (
     ENTITIES,
     SKIP_REASONS,
@@ -43,17 +50,13 @@ from tianping.privacy import (
     scan,
 )
 from tianping.privacy import Progress as ScanProgress
-from tianping.text import DEFAULT_LANGUAGE, LANGUAGES, LocalizedText, normalise_language
+from tianping.text import LocalizedText
 
 app = typer.Typer(
     help="Privacy: find personal data in files and tables, profile tables, measure k/l/t "
     "anonymity, de-identify by policy, evaluate the detectors.",
     no_args_is_help=True,
 )
-
-
-class PrivacyCommandError(TianpingError):
-    """A privacy error, worded for the console in the chosen language."""
 
 
 class EngineOption(StrEnum):
@@ -86,7 +89,6 @@ _UI = {
     "minors": LocalizedText(zh="未满 14 周岁", en="under 14"),
     "table_class": LocalizedText(zh="表的 PIPL 类别：{label}", en="Table PIPL class: {label}"),
     "rows": LocalizedText(zh="行数", en="rows"),
-    "written": LocalizedText(zh="已写入 {path}", en="Written to {path}"),
     "k": LocalizedText(zh="k-匿名", en="k-anonymity"),
     "l": LocalizedText(zh="l-多样性（不同值 / 熵）", en="l-diversity (distinct / entropy)"),
     "t": LocalizedText(zh="t-接近性（EMD）", en="t-closeness (EMD)"),
@@ -112,36 +114,6 @@ def _ui(key: str, language: str, **params: object) -> str:
     return text.format(**params) if params else text
 
 
-def _language_option(value: str | None) -> str | None:
-    if value is None:
-        return None
-    try:
-        return normalise_language(value)
-    except ValueError as exc:
-        raise typer.BadParameter(f"use one of {', '.join(LANGUAGES)}") from exc
-
-
-LanguageOption = Annotated[
-    str | None,
-    typer.Option(
-        "--lang",
-        metavar="zh-Hans|en",
-        callback=_language_option,
-        help="Language of the console summary (default zh-Hans).",
-    ),
-]
-JsonOption = Annotated[
-    str | None,
-    typer.Option("--json", metavar="FILE", help="Write the JSON report to FILE (- for stdout)."),
-]
-
-
-def _fail(exc: PrivacyError, language: str) -> NoReturn:
-    """Re-raise for the console in ``language``; ``main`` prints it as plain text, unescaped."""
-    worded = exc.in_language(language)
-    raise PrivacyCommandError(worded.message, hint=worded.hint) from exc
-
-
 def _entities(value: str | None) -> list[str] | None:
     if not value:
         return None
@@ -155,15 +127,6 @@ def _entities(value: str | None) -> list[str] | None:
     return names
 
 
-def _write_json(document: dict[str, Any], target: str, console: Console, language: str) -> None:
-    text = json.dumps(document, ensure_ascii=False, indent=2)
-    if target == "-":
-        typer.echo(text)
-        return
-    Path(target).write_text(text + "\n", encoding="utf-8")
-    console.print(escape(_ui("written", language, path=target)))
-
-
 def _number(value: float | None, digits: int = 3) -> str:
     return "—" if value is None or not math.isfinite(value) else f"{value:.{digits}f}"
 
@@ -173,7 +136,7 @@ def _scan_progress(enabled: bool, language: str) -> Iterator[Any]:
     if not enabled:
         yield None
         return
-    console = Console(stderr=True)
+    console = err_console()
     columns = (
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -204,7 +167,7 @@ def scan_command(
             help="Files, directories, archives (.zip, .gz, .tar) or - for standard input.",
         ),
     ],
-    json_out: JsonOption = None,
+    json_out: JsonFileOption = None,
     workers: Annotated[
         int, typer.Option("--workers", min=1, help="Processes to scan in (files and chunks).")
     ] = 1,
@@ -249,8 +212,8 @@ def scan_command(
     Files that cannot be scanned (binary, unknown encoding, unreadable, archives
     past their limits) are listed with the reason; the scan goes on.
     """
-    language = lang or DEFAULT_LANGUAGE
-    console = Console(stderr=json_out == "-")
+    language = chosen_language(lang)
+    console = out_console(stderr=json_out == STDOUT)
     salt = salt_file.read_bytes() if salt_file is not None else None
     limits = ScanLimits(max_archive_bytes=max_archive_mb << 20, max_ratio=max_ratio)
     enforce(
@@ -261,7 +224,7 @@ def scan_command(
         language=language,
     )
     try:
-        with _scan_progress(json_out != "-", language) as progress:
+        with _scan_progress(json_out != STDOUT, language) as progress:
             report = scan(
                 paths,
                 entities=_entities(entities),
@@ -273,7 +236,7 @@ def scan_command(
                 progress=progress,
             )
     except PrivacyError as exc:
-        _fail(exc, language)
+        fail(exc, language)
     document = report.to_json()
     detectors = load_detectors()
     counts = report.counts()
@@ -316,7 +279,7 @@ def scan_command(
         )
     )
     if json_out:
-        _write_json(document, json_out, console, language)
+        write_json(document, json_out, language=language, console=console)
     if fail_on_findings and report.findings:
         raise typer.Exit(1)
 
@@ -326,7 +289,7 @@ def profile_command(
     table_path: Annotated[
         str, typer.Argument(metavar="TABLE", help="A CSV, TSV, JSON Lines or Parquet file.")
     ],
-    json_out: JsonOption = None,
+    json_out: JsonFileOption = None,
     entities: Annotated[
         str | None,
         typer.Option("--entities", metavar="A,B,…", help="Only these entities (default: all)."),
@@ -337,8 +300,8 @@ def profile_command(
     lang: LanguageOption = None,
 ) -> None:
     """Profile TABLE: per column, the personal data it holds, its share and PIPL class."""
-    language = lang or DEFAULT_LANGUAGE
-    console = Console(stderr=json_out == "-")
+    language = chosen_language(lang)
+    console = out_console(stderr=json_out == STDOUT)
     enforce(
         table_path,
         max_rows=max_rows,
@@ -349,7 +312,7 @@ def profile_command(
     try:
         profile = profile_table(table_path, entities=_entities(entities))
     except PrivacyError as exc:
-        _fail(exc, language)
+        fail(exc, language)
     table = Table(title=escape(f"{profile.path} — {_ui('rows', language)} {profile.rows}"))
     for key in ("column", "share", "entities", "minors", "class"):
         table.add_column(_ui(key, language))
@@ -367,7 +330,7 @@ def profile_command(
     console.print(table)
     console.print(_ui("table_class", language, label=pipl_label(profile.pipl_class).get(language)))
     if json_out:
-        _write_json(profile.to_json(language), json_out, console, language)
+        write_json(profile.to_json(language), json_out, language=language, console=console)
 
 
 @app.command("anonymity")
@@ -390,15 +353,15 @@ def anonymity_command(
         typer.Option("--population", metavar="FILE", help="Population table (journalist risk)."),
     ] = None,
     show: Annotated[int, typer.Option("--show", min=0, help="Violating classes to list.")] = 10,
-    json_out: JsonOption = None,
+    json_out: JsonFileOption = None,
     max_rows: MaxRows = None,
     max_cells: MaxCells = None,
     max_decoded_bytes: MaxDecodedBytes = None,
     lang: LanguageOption = None,
 ) -> None:
     """k-anonymity, l-diversity, t-closeness and re-identification risk of DATA."""
-    language = lang or DEFAULT_LANGUAGE
-    console = Console(stderr=json_out == "-")
+    language = chosen_language(lang)
+    console = out_console(stderr=json_out == STDOUT)
     enforce(
         [data, *([population] if population else [])],
         max_rows=max_rows,
@@ -417,7 +380,7 @@ def anonymity_command(
             population=population,
         )
     except PrivacyError as exc:
-        _fail(exc, language)
+        fail(exc, language)
     table = Table(show_header=False)
     table.add_row(_ui("rows", language), str(report.rows))
     table.add_row(_ui("classes", language), str(report.classes))
@@ -454,7 +417,7 @@ def anonymity_command(
             listing.add_row(escape(values), str(cls.size), ", ".join(cls.violates))
         console.print(listing)
     if json_out:
-        _write_json(report.to_json(), json_out, console, language)
+        write_json(report.to_json(), json_out, language=language, console=console)
 
 
 @app.command("deidentify")
@@ -462,15 +425,15 @@ def deidentify_command(
     source: Annotated[str, typer.Argument(metavar="IN", help="The table to de-identify.")],
     output: Annotated[str, typer.Argument(metavar="OUT", help="Where to write the copy.")],
     policy: Annotated[Path, typer.Option("--policy", help="The policy file (YAML).")],
-    json_out: JsonOption = None,
+    json_out: JsonFileOption = None,
     max_rows: MaxRows = None,
     max_cells: MaxCells = None,
     max_decoded_bytes: MaxDecodedBytes = None,
     lang: LanguageOption = None,
 ) -> None:
     """Write a de-identified copy of IN to OUT (same format and columns) by a policy file."""
-    language = lang or DEFAULT_LANGUAGE
-    console = Console(stderr=json_out == "-")
+    language = chosen_language(lang)
+    console = out_console(stderr=json_out == STDOUT)
     enforce(
         source,
         max_rows=max_rows,
@@ -481,7 +444,7 @@ def deidentify_command(
     try:
         result = deidentify(source, output, load_policy(policy))
     except PrivacyError as exc:
-        _fail(exc, language)
+        fail(exc, language)
     table = Table(title=escape(f"{output} — {_ui('rows', language)} {result.rows}"))
     table.add_column(_ui("column", language))
     table.add_column(_ui("action", language))
@@ -489,7 +452,7 @@ def deidentify_command(
         table.add_row(escape(outcome.column), outcome.action)
     console.print(table)
     if json_out:
-        _write_json(result.to_json(), json_out, console, language)
+        write_json(result.to_json(), json_out, language=language, console=console)
 
 
 @app.command("evaluate")
@@ -514,12 +477,12 @@ def evaluate_command(
         float | None,
         typer.Option("--min-f1", min=0.0, max=1.0, help="Exit with status 1 below this F1."),
     ] = None,
-    json_out: JsonOption = None,
+    json_out: JsonFileOption = None,
     lang: LanguageOption = None,
 ) -> None:
     """Precision, recall and F1 per entity on a labelled synthetic corpus."""
-    language = lang or DEFAULT_LANGUAGE
-    console = Console(stderr=json_out == "-")
+    language = chosen_language(lang)
+    console = out_console(stderr=json_out == STDOUT)
     try:
         labelled = (
             Corpus.read(corpus)
@@ -530,7 +493,7 @@ def evaluate_command(
             labelled.write(write_corpus)
         report = evaluate(labelled, scanner=Scanner(engine=engine.value))
     except PrivacyError as exc:
-        _fail(exc, language)
+        fail(exc, language)
     table = Table(title=f"{report.samples} samples, engine {report.engine}")
     table.add_column(_ui("entity", language))
     for key in ("precision", "recall", "f1"):
@@ -546,7 +509,7 @@ def evaluate_command(
         )
     console.print(table)
     if json_out:
-        _write_json(report.to_json(), json_out, console, language)
+        write_json(report.to_json(), json_out, language=language, console=console)
     if min_f1 is not None and not report.overall.f1 >= min_f1:
         raise typer.Exit(1)
 
@@ -554,7 +517,7 @@ def evaluate_command(
 @app.command("entities")
 def entities_command(lang: LanguageOption = None) -> None:
     """List the entities, their names and PIPL classes."""
-    language = lang or DEFAULT_LANGUAGE
+    language = chosen_language(lang)
     detectors = load_detectors()
     table = Table()
     for key in ("entity", "label", "class"):
@@ -562,7 +525,7 @@ def entities_command(lang: LanguageOption = None) -> None:
     for name in ENTITIES:
         entity = detectors.entity(name)
         table.add_row(name, entity.label.get(language), pipl_label(entity.pipl_class).get(language))
-    Console().print(table)
+    out_console().print(table)
 
 
 __all__ = ["app"]

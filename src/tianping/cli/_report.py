@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
 from tianping import yamlsafe
+from tianping.cli._common import err_console
 from tianping.reports import (
     REPORT_LANGUAGES,
     ReportError,
@@ -196,7 +196,7 @@ def intake(
         raise ReportError(NO_SYSTEM, hint=NO_SYSTEM_HINT)
 
     result = _scored(answers)
-    console = Console(stderr=True)
+    console = err_console()
     if suffix == ".html":
         html = intake_summary_html(system=system, result=result, language=language)
         _write_atomically(out, html.encode("utf-8"))

@@ -8,7 +8,6 @@ that fails a rule, or has an overdue filing, gives exit code 1.
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from typing import Annotated
 
@@ -17,6 +16,15 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from tianping.cli._common import (
+    LANGUAGE_HELP_BILINGUAL_JSON,
+    JsonFlag,
+    chosen_language,
+    echo_json,
+    fail,
+    language_option,
+    out_console,
+)
 from tianping.review import (
     CompositionResult,
     Reminders,
@@ -28,7 +36,7 @@ from tianping.review import (
     load_rules,
     registration_reminders,
 )
-from tianping.text import DEFAULT_LANGUAGE, LANGUAGES, LocalizedText, normalise_language
+from tianping.text import LocalizedText
 
 app = typer.Typer(
     help=(
@@ -90,15 +98,6 @@ def _ui(key: str, language: str, **params: object) -> str:
     return _UI[key].get(language).format(**params)
 
 
-def _language_option(value: str | None) -> str | None:
-    if value is None:
-        return None
-    try:
-        return normalise_language(value)
-    except ValueError as exc:
-        raise typer.BadParameter(f"use one of {', '.join(LANGUAGES)}") from exc
-
-
 def _province_option(value: str | None) -> str | None:
     if value is None:
         return None
@@ -108,19 +107,7 @@ def _province_option(value: str | None) -> str | None:
     return value.strip().lower()
 
 
-LanguageOption = Annotated[
-    str | None,
-    typer.Option(
-        "--lang",
-        metavar="zh-Hans|en",
-        callback=_language_option,
-        help="Language of the texts (zh-Hans or en). Without it, --json gives both languages "
-        "and the console shows Chinese.",
-    ),
-]
-JsonOption = Annotated[
-    bool, typer.Option("--json", help="Print JSON to standard output, and nothing else.")
-]
+LanguageOption = Annotated[str | None, language_option(LANGUAGE_HELP_BILINGUAL_JSON)]
 ProvinceOption = Annotated[
     str | None,
     typer.Option(
@@ -143,10 +130,6 @@ OnOption = Annotated[
 ]
 
 
-def _console() -> Console:
-    return Console(highlight=False)
-
-
 def _day(on: datetime | None) -> date:
     return date.today() if on is None else on.date()
 
@@ -155,11 +138,7 @@ def _rules(province: str | None, day: date, language: str) -> RuleSet:
     try:
         return load_rules(province, on=day)
     except ReviewError as exc:
-        raise exc.in_language(language) from None
-
-
-def _echo_json(data: object) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        fail(exc, language)
 
 
 def _confidence(rule_confidence: str, article_confidence: str | None, language: str) -> str:
@@ -174,7 +153,7 @@ def _confidence(rule_confidence: str, article_confidence: str | None, language: 
 def rules(
     province: ProvinceOption = None,
     on: OnOption = None,
-    as_json: JsonOption = False,
+    as_json: JsonFlag = False,
     lang: LanguageOption = None,
 ) -> None:
     """Print the effective rule set: every rule, its value, source, confidence and date.
@@ -183,11 +162,11 @@ def rules(
     recollection of the official text, ? uncertain; "art." marks how sure the
     article number is where that differs.
     """
-    language = lang or DEFAULT_LANGUAGE
+    language = chosen_language(lang)
     day = _day(on)
     ruleset = _rules(province, day, language)
     if as_json:
-        _echo_json(ruleset.to_json(lang))
+        echo_json(ruleset.to_json(lang))
         return
     table = Table(
         title=_ui(
@@ -219,7 +198,7 @@ def rules(
             Text(_confidence(rule.confidence, rule.article_confidence, language)),
             Text(rule.effective_from.isoformat()),
         )
-    _console().print(table)
+    out_console().print(table)
 
 
 def _print_composition(
@@ -298,7 +277,7 @@ def check_committee(
     ],
     province: ProvinceOption = None,
     on: OnOption = None,
-    as_json: JsonOption = False,
+    as_json: JsonFlag = False,
     lang: LanguageOption = None,
 ) -> None:
     """Check a committee's composition and its registration and annual-report filings.
@@ -307,7 +286,7 @@ def check_committee(
     or overdue. Exit status 0 when the committee meets every rule and nothing
     is overdue, 1 when it does not, 2 when the file or the rules cannot be read.
     """
-    language = lang or DEFAULT_LANGUAGE
+    language = chosen_language(lang)
     day = _day(on)
     try:
         committee = load_committee(file)
@@ -315,9 +294,9 @@ def check_committee(
         composition = check_composition(committee, rules=ruleset, on=day)
         reminders = registration_reminders(committee, rules=ruleset, today=day)
     except ReviewError as exc:
-        raise exc.in_language(language) from None
+        fail(exc, language)
     if as_json:
-        _echo_json(
+        echo_json(
             {
                 "committee": committee.id,
                 "ruleset": ruleset.id,
@@ -329,7 +308,7 @@ def check_committee(
             }
         )
     else:
-        console = _console()
+        console = out_console()
         _print_composition(composition, committee.name, ruleset, language, console)
         _print_reminders(reminders, language, console)
     if not (composition.ok and reminders.ok):
@@ -390,7 +369,7 @@ def export(
             help="The application's number or reference, e.g. 42 or ER-2026-7F3A9C.",
         ),
     ],
-    as_json: JsonOption = False,
+    as_json: JsonFlag = False,
     lang: LanguageOption = None,
 ) -> None:
     """Export the complete record of one review application from the platform's database.
@@ -404,18 +383,18 @@ def export(
     from tianping.web import launcher
 
     launcher.setup()
-    from tianping.web.reviews.services import records
+    from tianping.web.reviews.records import selectors as records
 
-    language = lang or DEFAULT_LANGUAGE
+    language = chosen_language(lang)
     application = records.application_find(ident)
     if application is None:
         typer.echo(_ui("export_unknown", language, ident=ident), err=True)
         raise typer.Exit(2)
     record = records.application_record(application)
     if as_json:
-        _echo_json(record)
+        echo_json(record)
     else:
-        _print_record(record, language, _console())
+        _print_record(record, language, out_console())
 
 
 @app.command("remind")
@@ -440,7 +419,7 @@ def purge(
         bool, typer.Option("--dry-run", help="List what would be purged; change nothing.")
     ] = False,
     today: Annotated[str | None, typer.Option(help="Take this day (YYYY-MM-DD) as today.")] = None,
-    as_json: JsonOption = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Remove attachment contents and decision letters of reviews ended longer ago than the
     retention period (TIANPING_REVIEW_RETENTION_YEARS, default 5); names and hashes stay."""

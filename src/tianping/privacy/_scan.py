@@ -17,9 +17,11 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import IO, Any
 
 from tianping.privacy._engine import EngineChoice
+from tianping.privacy._errors import PrivacyDataError
 from tianping.privacy._findings import Finding, new_salt
 from tianping.privacy._inputs import (
     Chunk,
@@ -30,7 +32,7 @@ from tianping.privacy._inputs import (
     expand,
     plan_chunks,
 )
-from tianping.privacy._messages import SKIP_REASONS
+from tianping.privacy._messages import ERR_PATH_NOT_FOUND, SKIP_REASONS
 from tianping.privacy._scanner import DEFAULT_MIN_CONFIDENCE, Scanner, error_reason
 from tianping.privacy._tables import TableStats, iter_table, table_errors
 
@@ -256,6 +258,14 @@ def _assemble(pending: _Pending) -> list[Finding]:
     return out
 
 
+def _check_paths_exist(paths: Sequence[str | os.PathLike[str]]) -> None:
+    """Fail closed: a path that is neither ``-`` nor present (a dangling link is present)."""
+    for raw in paths:
+        path = Path(raw)
+        if str(raw) != "-" and not path.exists() and not path.is_symlink():
+            raise PrivacyDataError(ERR_PATH_NOT_FOUND, params={"path": str(raw)})
+
+
 def scan(
     paths: Sequence[str | os.PathLike[str]],
     *,
@@ -300,7 +310,11 @@ def scan(
     >>> report = scan([folder])
     >>> [(f.entity, f.masked, f.start) for f in report.findings]
     [('cn_mobile', '139******78', 5)]
+
+    A path given that does not exist is an error, raised before anything is
+    scanned (a mistyped folder must not read as "nothing found").
     """
+    _check_paths_exist(paths)
     limits = limits or ScanLimits()
     started = time.perf_counter()
     config = _Config(
