@@ -27,6 +27,8 @@ lint: setup
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/python scripts/check-deploy
+	$(BIN)/python -m django makemigrations --check --dry-run --settings=tianping.web.settings
 	$(BIN)/python -m tianping.norms.validate
 
 test-sqlite: setup

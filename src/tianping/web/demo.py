@@ -566,8 +566,8 @@ def demo_seed() -> dict[str, Any]:
             )
             intake_submit(actor=users[spec["user"]], system=system, answers=spec["answers"])
             systems[system.name] = system
+        from tianping.web.core.notifications import mail_suppressed
         from tianping.web.reviews.demo import seed_reviews
-        from tianping.web.reviews.services.common import mail_suppressed
 
         with mail_suppressed():
             seed_reviews(orgs, users, systems)

@@ -47,9 +47,7 @@ def predictions_limit() -> int:
 
 def attachment_limit() -> int:
     """One document of an ethics review: an attachment, a signed entrustment agreement."""
-    from tianping.web.reviews.services.files import max_bytes
-
-    return max_bytes()
+    return int(getattr(settings, "TIANPING_MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024))
 
 
 def default_limit() -> int:

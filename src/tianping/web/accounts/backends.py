@@ -17,7 +17,7 @@ class LoginThrottleBackend(AxesStandaloneBackend):
     next backend checks the password as usual.
     """
 
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self,
         request: HttpRequest | None,
         username: str | None = None,
@@ -26,4 +26,6 @@ class LoginThrottleBackend(AxesStandaloneBackend):
     ) -> None:
         if request is None:
             return None
-        return super().authenticate(request, username, password, **kwargs)
+        # django-axes is untyped; its standalone backend never signs anyone in.
+        result: None = super().authenticate(request, username, password, **kwargs)
+        return result

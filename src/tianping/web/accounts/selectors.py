@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 
 from tianping.web.accounts.models import (
@@ -24,13 +24,13 @@ from tianping.web.accounts.models import (
 JURISDICTION_ROLES = frozenset({Role.REGULATOR, Role.ADMIN})
 
 
-def memberships_of(user: AbstractBaseUser | AnonymousUser) -> list[Membership]:
+def memberships_of(user: User | AnonymousUser) -> list[Membership]:
     if not user.is_authenticated:
         return []
     return list(Membership.objects.filter(user=user).select_related("organisation"))
 
 
-def visible_organisations(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Organisation]:
+def visible_organisations(user: User | AnonymousUser) -> QuerySet[Organisation]:
     """Organisations whose records ``user`` may read."""
     if not user.is_authenticated:
         return Organisation.objects.none()
@@ -48,9 +48,7 @@ def visible_organisations(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Or
     return Organisation.objects.filter(query)
 
 
-def organisations_where(
-    user: AbstractBaseUser | AnonymousUser, roles: Iterable[str]
-) -> QuerySet[Organisation]:
+def organisations_where(user: User | AnonymousUser, roles: Iterable[str]) -> QuerySet[Organisation]:
     """Organisations in which ``user`` holds one of ``roles`` directly."""
     if not user.is_authenticated:
         return Organisation.objects.none()
@@ -59,9 +57,7 @@ def organisations_where(
     ).distinct()
 
 
-def has_role(
-    user: AbstractBaseUser | AnonymousUser, organisation: Organisation, roles: Iterable[str]
-) -> bool:
+def has_role(user: User | AnonymousUser, organisation: Organisation, roles: Iterable[str]) -> bool:
     if not user.is_authenticated:
         return False
     return Membership.objects.filter(
@@ -69,7 +65,7 @@ def has_role(
     ).exists()
 
 
-def has_jurisdiction(user: AbstractBaseUser | AnonymousUser, organisation: Organisation) -> bool:
+def has_jurisdiction(user: User | AnonymousUser, organisation: Organisation) -> bool:
     """True if ``user`` is a regulator whose jurisdiction includes ``organisation``."""
     if not user.is_authenticated:
         return False

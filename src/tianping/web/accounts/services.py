@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -66,9 +66,7 @@ def organisation_rebuild_path(*, organisation: Organisation) -> None:
 
 
 @transaction.atomic
-def membership_grant(
-    *, user: AbstractBaseUser, organisation: Organisation, role: str
-) -> Membership:
+def membership_grant(*, user: User, organisation: Organisation, role: str) -> Membership:
     membership, _created = Membership.objects.get_or_create(
         user=user, organisation=organisation, role=role
     )
@@ -80,7 +78,7 @@ def _digest(raw: str) -> str:
 
 
 @transaction.atomic
-def api_token_create(*, user: AbstractBaseUser, name: str) -> tuple[ApiToken, str]:
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """Create a token; the raw value is returned once and never stored."""
     name = (name or "").strip()
     if not name:
@@ -93,7 +91,7 @@ def api_token_create(*, user: AbstractBaseUser, name: str) -> tuple[ApiToken, st
     return token, raw
 
 
-def api_token_authenticate(raw: str) -> AbstractBaseUser | None:
+def api_token_authenticate(raw: str) -> User | None:
     """The active user a raw bearer token belongs to, or None."""
     if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
         return None
@@ -109,7 +107,7 @@ def api_token_authenticate(raw: str) -> AbstractBaseUser | None:
 
 
 @transaction.atomic
-def api_token_revoke(*, user: AbstractBaseUser, token_id: int) -> None:
+def api_token_revoke(*, user: User, token_id: int) -> None:
     updated = ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )

@@ -20,7 +20,7 @@ from typing import Any
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -38,7 +38,7 @@ def required_roles() -> set[str]:
     return {r.strip() for r in roles if r.strip()}
 
 
-def requires_two_factor(user: AbstractBaseUser | AnonymousUser) -> bool:
+def requires_two_factor(user: User | AnonymousUser) -> bool:
     """Whether ``user``'s roles oblige them to sign in with a second factor."""
     if not user.is_authenticated or not settings.TIANPING_REQUIRE_2FA:
         return False
@@ -50,7 +50,13 @@ def requires_two_factor(user: AbstractBaseUser | AnonymousUser) -> bool:
     return Membership.objects.filter(user=user, role__in=roles).exists()
 
 
-def has_device(user: AbstractBaseUser | AnonymousUser) -> bool:
+def is_verified(user: User | AnonymousUser) -> bool:
+    """Whether the session passed the second factor (``OTPMiddleware`` gives the user
+    ``is_verified``)."""
+    return bool(getattr(user, "is_verified", lambda: False)())
+
+
+def has_device(user: User | AnonymousUser) -> bool:
     """Whether ``user`` has a confirmed authenticator."""
     return bool(user.is_authenticated and user_has_device(user, confirmed=True))
 
@@ -70,7 +76,7 @@ def pending(request: Any) -> str | None:
     return None
 
 
-def enrolment_device(user: AbstractBaseUser) -> TOTPDevice:
+def enrolment_device(user: User) -> TOTPDevice:
     """The user's unconfirmed authenticator, created with a fresh secret when there is none."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
     if device is None:

@@ -27,11 +27,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tianping.web.accounts import services, throttling, two_factor
 from tianping.web.accounts.models import ApiToken
+from tianping.web.core.http import AuthenticatedHttpRequest
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     new_token = None
     error = None
     if request.method == "POST":
@@ -54,7 +55,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
     try:
         services.api_token_revoke(user=request.user, token_id=token_id)
     except ValidationError as exc:
@@ -125,9 +126,9 @@ def _refused(device: Any) -> str:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
-def two_factor_verify(request: HttpRequest) -> HttpResponse:
+def two_factor_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The second step of signing in: a code from the user's authenticator."""
-    if request.user.is_verified():
+    if two_factor.is_verified(request.user):
         return redirect(_next(request))
     devices = list(devices_for_user(request.user, confirmed=True))
     if not devices:
@@ -151,10 +152,10 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Enrolment: the key (text, ``otpauth://`` link, QR code) and a code to confirm it."""
     if two_factor.has_device(request.user):
-        if not request.user.is_verified():
+        if not two_factor.is_verified(request.user):
             return redirect(f"{reverse('two_factor_verify')}?{urlencode({'next': _next(request)})}")
         messages.info(request, _("Two-factor sign-in is already set up for your account."))
         return redirect(_next(request))

@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Router, Schema
+
+# The function itself: ``ninja.Query`` forwards to it, but is typed for annotations only.
+from ninja.params.functions import Query
 from pydantic import StringConstraints
 
 from tianping.web.catalogue import selectors
