@@ -115,7 +115,7 @@ from tianping.privacy._evaluation import (
     generate_corpus,
 )
 from tianping.privacy._findings import Finding, keyed_hash, mask_value, new_salt, salt_id
-from tianping.privacy._inputs import ScanLimits, SourceReport, sniff_encoding
+from tianping.privacy._inputs import SNIFF_BYTES, ScanLimits, SourceReport, sniff_encoding
 from tianping.privacy._messages import SKIP_REASONS
 from tianping.privacy._profile import ColumnProfile, TableProfile, pipl_label, profile_table
 from tianping.privacy._scan import Progress, ScanReport, scan
@@ -140,6 +140,7 @@ __all__ = [
     "SCREEN_ENTITIES",
     "SCREEN_MIN_CONFIDENCE",
     "SKIP_REASONS",
+    "SNIFF_BYTES",
     "VALIDATORS",
     "AnonymityReport",
     "ColumnProfile",

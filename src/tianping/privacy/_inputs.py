@@ -35,6 +35,7 @@ Kind = Literal["text", "table", "archive"]
 Status = Literal["scanned", "skipped"]
 
 SNIFF_BYTES = 64 << 10
+"""How much of a text file :func:`sniff_encoding` is given to tell its encoding."""
 _READ_PIECE = 1 << 20
 _ARCHIVE_SUFFIXES = (".zip", ".gz", ".gzip", ".tgz", ".tar")
 _BINARY_MAGIC = (
@@ -584,6 +585,7 @@ def expand(
 
 __all__ = [
     "OVERLAP_BYTES",
+    "SNIFF_BYTES",
     "Chunk",
     "DecodedChunk",
     "Item",

@@ -180,7 +180,7 @@ def test_data_the_audit_refuses_fails_the_assessment_with_the_reason_in_both_lan
     [
         ("decisions.xlsx", b"PK\x03\x04 spreadsheet", "Choose a CSV"),
         ("decisions.exe", b"MZ\x90\x00", "Choose a CSV"),
-        ("decisions.csv", "性别,年龄,y,yhat\n女,30,1,0\n".encode("gbk"), "UTF-8"),
+        ("decisions.csv", b"sex,y,yhat\nF,1,0\n\xff\xff\xff,0,1\n", "UTF-8"),
         ("decisions.csv", b"sex,y,yhat\nF\x00,1,0\n", "NUL"),
         ("decisions.csv", b"", "empty"),
         ("decisions.parquet", b"sex,y,yhat\nF,1,0\n", "not a Parquet file"),
@@ -191,7 +191,7 @@ def test_data_the_audit_refuses_fails_the_assessment_with_the_reason_in_both_lan
     ids=[
         "spreadsheet",
         "program",
-        "gbk",
+        "invalid-bytes",
         "nul",
         "empty",
         "fake-parquet",

@@ -1,11 +1,13 @@
 """Predictions files: which may be read, how an upload is checked, and what columns they hold.
 
 An upload is checked before anything is saved: its type by name *and* by
-content (Parquet's magic bytes; CSV and JSON Lines must be UTF-8 text without
-NUL bytes), its size against ``TIANPING["MAX_PREDICTIONS_BYTES"]``, and that
-DuckDB can read it through to the last row. A file on the server must lie,
-after resolving symbolic links, inside one of ``TIANPING["DATA_DIRS"]``
-(``TIANPING_DATA_DIRS``); it is checked again each time it is read.
+content (Parquet's magic bytes; CSV, TSV and JSON Lines must be text without
+NUL bytes in UTF-8, UTF-16 / UTF-32 with a BOM, or GB18030 — a superset of GBK —,
+told as the library tells it, and are stored transcoded to UTF-8), its size
+against ``TIANPING["MAX_PREDICTIONS_BYTES"]``, and that DuckDB can read it through
+to the last row. A file on the server must lie, after resolving symbolic links,
+inside one of ``TIANPING["DATA_DIRS"]`` (``TIANPING_DATA_DIRS``);
+it is checked again each time it is read.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import duckdb
 from django.conf import settings
@@ -30,6 +33,7 @@ from django.utils.translation import gettext as _
 from tianping import datalimits, jsonsafe
 from tianping.datalimits import DataLimitError, DataLimits, Measure
 from tianping.errors import LocalizedError
+from tianping.privacy import SNIFF_BYTES, sniff_encoding
 from tianping.web import uploads
 from tianping.web.core.jobs import job_limits
 from tianping.web.home import private_dir
@@ -96,6 +100,8 @@ class CheckedFile:
     sha256: str
     rows: int | None
     columns: tuple[Column, ...]
+    encoding: str = "utf-8"
+    """What an uploaded text file was read as (it is stored as UTF-8); ``binary`` for Parquet."""
 
     @property
     def column_names(self) -> list[str]:
@@ -136,35 +142,79 @@ def _wrong_type(field: str) -> ValidationError:
 # --- content checks -----------------------------------------------------------------------------
 
 
-def _check_text(chunks: Iterable[bytes], field: str) -> None:
-    """UTF-8 (a byte-order mark is allowed) without NUL bytes, or a form error saying which."""
-    decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
-    offset = 0
-    for chunk in chunks:
-        if b"\x00" in chunk:
-            raise ValidationError(
-                {field: [_("The file contains NUL bytes: it is not a text file.")]}
-            )
-        try:
-            decoder.decode(chunk)
-        except UnicodeDecodeError as exc:
-            raise ValidationError(
-                {
-                    field: [
-                        _(
-                            "The file is not UTF-8 text (an invalid byte at position {position}). "
-                            "Save it as UTF-8 — for example “CSV UTF-8” in Excel — and try again."
-                        ).format(position=offset + exc.start)
-                    ]
-                }
-            ) from exc
-        offset += len(chunk)
+ERR_NUL = gettext_lazy("The file contains NUL bytes: it is not a text file.")
+ERR_ENCODING = gettext_lazy(
+    "The file is not text in a supported encoding (an invalid byte at position {position}). "
+    "UTF-8 and GB18030/GBK are accepted: save it as “CSV UTF-8” in Excel, for example, "
+    "and try again."
+)
+ERR_ENCODING_END = gettext_lazy(
+    "The file is not text in a supported encoding: it ends in the middle of a character. "
+    "UTF-8 and GB18030/GBK are accepted."
+)
+
+
+def _invalid_at(field: str, position: int) -> ValidationError:
+    return ValidationError({field: [ERR_ENCODING.format(position=position)]})
+
+
+def _first_invalid(data: bytes) -> int:
+    """Where strict UTF-8 first fails in ``data`` (0 when it does not)."""
     try:
-        decoder.decode(b"", final=True)
+        codecs.getincrementaldecoder("utf-8")().decode(data)
     except UnicodeDecodeError as exc:
-        raise ValidationError(
-            {field: [_("The file is not UTF-8 text: it ends in the middle of a character.")]}
-        ) from exc
+        return exc.start
+    return 0
+
+
+def _transcode(
+    source: Path, target: Path, field: str, *, max_decoded: int | None
+) -> tuple[str, int]:
+    """Write ``source``'s text to ``target`` as UTF-8: its encoding and the bytes written.
+
+    The encoding is the library's (:func:`tianping.privacy.sniff_encoding`): a
+    byte-order mark (UTF-8, UTF-16, UTF-32), else UTF-8, else GB18030 (a superset
+    of GBK). Unlike the library, which replaces a few broken bytes, an upload is
+    decoded strictly: a byte invalid in the encoding, a NUL character, or more
+    than ``max_decoded`` bytes of UTF-8 is a form error.
+    """
+    with source.open("rb") as fh:
+        head = fh.read(SNIFF_BYTES + 1)
+    encoding, reason = sniff_encoding(head[:SNIFF_BYTES], complete=len(head) <= SNIFF_BYTES)
+    if encoding is None:
+        if reason == "binary" and b"\x00" in head:
+            raise ValidationError({field: [ERR_NUL]})
+        raise _invalid_at(field, _first_invalid(head[:SNIFF_BYTES]))
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    offset = 0
+    written = 0
+    with target.open("wb") as out:
+        for chunk in _chunks(source):
+            try:
+                text = decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                raise _invalid_at(field, offset + max(0, exc.start)) from exc
+            offset += len(chunk)
+            written += _write_text(out, text, field, written, max_decoded)
+        try:
+            text = decoder.decode(b"", final=True)
+        except UnicodeDecodeError as exc:
+            raise ValidationError({field: [ERR_ENCODING_END]}) from exc
+        written += _write_text(out, text, field, written, max_decoded)
+    return encoding, written
+
+
+def _write_text(out: BinaryIO, text: str, field: str, written: int, max_decoded: int | None) -> int:
+    if "\x00" in text:
+        raise ValidationError({field: [ERR_NUL]})
+    data = text.encode("utf-8")
+    if max_decoded is not None and written + len(data) > max_decoded:
+        try:
+            job_data_limits().check(Measure(rows=0, columns=0, decoded_bytes=written + len(data)))
+        except DataLimitError as error:
+            raise _budget_error(field, error) from None
+    out.write(data)
+    return len(data)
 
 
 def _check_parquet(head: bytes, tail: bytes, field: str) -> None:
@@ -323,7 +373,15 @@ def check_upload(
     Raises
     ------
     ValidationError
-        On ``field``: a wrong type, too large, not UTF-8, malformed, empty.
+        On ``field``: a wrong type, too large, not text in a supported encoding,
+        malformed, empty.
+
+    A CSV, TSV or JSON Lines upload is read in the encoding the library detects
+    (:func:`tianping.privacy.sniff_encoding`: UTF-8 with or without a BOM, UTF-16
+    or UTF-32 with a BOM, else GB18030 — a superset of GBK) and stored as UTF-8:
+    the returned file is that copy, while ``size`` and ``sha256`` are those of
+    the uploaded bytes. Latin-1 text that happens to be valid GB18030 is read as
+    GB18030, as the command line reads it.
     """
     name = Path(upload.name or "").name
     kind = format_of(name, formats)
@@ -363,11 +421,32 @@ def check_upload(
                 out.write(chunk)
         if size == 0:
             raise ValidationError({field: [_("The file is empty.")]})
-        _check_content(path, kind, field)
+        encoding = "binary"
+        decoded = size
+        if kind == "parquet":
+            _check_content(path, kind, field)
+        else:
+            # Text is read in the library's encoding and checked as UTF-8 from here on;
+            # the digest stays that of the bytes the user sent.
+            fd, raw_text = tempfile.mkstemp(suffix=Path(name).suffix.lower(), dir=incoming)
+            os.close(fd)
+            text_path = Path(raw_text)
+            try:
+                encoding, decoded = _transcode(
+                    path, text_path, field, max_decoded=job_data_limits().max_decoded_bytes
+                )
+            except BaseException:
+                text_path.unlink(missing_ok=True)
+                raise
+            path.unlink(missing_ok=True)
+            path = text_path
+            if kind == "jsonl":
+                _check_jsonl_start(path, field)
         # Parquet's rows are counted from its footer: a bomb is measured before one page
-        # is decoded (measure); text decodes to its own size.
+        # is decoded (measure); text decodes to its UTF-8 copy's size.
         columns, rows = read_columns(path, kind, field=field, count=True, name=name)
-        decoded = measure(path, kind).decoded_bytes if kind == "parquet" else size
+        if kind == "parquet":
+            decoded = measure(path, kind).decoded_bytes
         try:
             job_data_limits().check(
                 Measure(rows=rows or 0, columns=len(columns), decoded_bytes=decoded)
@@ -385,6 +464,7 @@ def check_upload(
         sha256=digest.hexdigest(),
         rows=rows,
         columns=tuple(columns),
+        encoding=encoding,
     )
 
 
@@ -395,6 +475,7 @@ def _chunks(path: Path) -> Iterable[bytes]:
 
 
 def _check_content(path: Path, kind: str, field: str) -> None:
+    """Parquet's magic bytes (text is checked as it is transcoded: :func:`_transcode`)."""
     if kind == "parquet":
         size = path.stat().st_size
         with path.open("rb") as fh:
@@ -402,10 +483,6 @@ def _check_content(path: Path, kind: str, field: str) -> None:
             fh.seek(max(0, size - 4))
             tail = fh.read(4)
         _check_parquet(head, tail, field)
-        return
-    _check_text(_chunks(path), field)
-    if kind == "jsonl":
-        _check_jsonl_start(path, field)
 
 
 # --- files on the server ------------------------------------------------------------------------
