@@ -6,10 +6,12 @@ from django.urls import include, path, re_path
 
 from tianping.web.accounts import views as account_views
 from tianping.web.api import api, not_found_anywhere
+from tianping.web.core import views as core_views
 from tianping.web.systems import views as system_views
 
 urlpatterns = [
     path("", system_views.home, name="home"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("systems/", include("tianping.web.systems.urls")),
     path("systems/<int:pk>/operations/", include("tianping.web.operations.urls")),
     path("catalogue/", include("tianping.web.catalogue.urls")),

@@ -8,6 +8,7 @@ the committee serves (its parent). Nothing crosses to a sibling organisation.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -22,6 +23,27 @@ from tianping.web.accounts.models import (
 )
 
 JURISDICTION_ROLES = frozenset({Role.REGULATOR, Role.ADMIN})
+
+# Han ideographs (with extensions and compatibility forms), kana and hangul: names written
+# in these scripts put the family name first, with no space between the parts.
+_CJK_NAME = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f]")
+
+
+def display_name(user: User | AnonymousUser | None) -> str:
+    """A person's name as they write it: ``李明`` (family, given), ``Anna Schmidt`` (given, family).
+
+    The one place that turns an account into the name shown on a page; without a first or
+    last name it is the username.
+    """
+    if user is None or not user.is_authenticated:
+        return ""
+    given = (getattr(user, "first_name", "") or "").strip()
+    family = (getattr(user, "last_name", "") or "").strip()
+    if not given and not family:
+        return str(user.get_username())
+    if _CJK_NAME.search(given + family):
+        return family + given
+    return " ".join(part for part in (given, family) if part)
 
 
 def memberships_of(user: User | AnonymousUser) -> list[Membership]:

@@ -38,6 +38,9 @@ class PrivacyScanForm(forms.Form):
     def __init__(self, *args: object, too_large: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.too_large = too_large
+        # Reading files on the server is off unless folders are configured (as for audits).
+        if not datafiles.data_dirs():
+            del self.fields["server_path"]
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from tianping import review as lib
 from tianping.web.accounts.models import Organisation
+from tianping.web.accounts.selectors import display_name
 from tianping.web.reviews.applications import services as applications_services
 from tianping.web.reviews.bodies import services as bodies_services
 from tianping.web.reviews.expert import services as expert_services
@@ -415,7 +416,7 @@ def seed_reviews(
             actor=regulator,
             review=review,
             user=users[spec["user"]],
-            name=str(users[spec["user"]].get_full_name() or spec["user"]),
+            name=display_name(users[spec["user"]]),
             disciplines=spec["disciplines"],
             affiliation=spec["affiliation"],
         )

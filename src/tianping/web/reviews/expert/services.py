@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from tianping import review as lib
+from tianping.web.accounts.selectors import display_name
 from tianping.web.reviews import library, timeline
 from tianping.web.reviews.applications import services as applications_services
 from tianping.web.reviews.expert import selectors
@@ -91,7 +92,7 @@ def panel_add(
     if user is not None and not is_expert_account(user):
         raise ValidationError({"user": [_("This account does not hold the role of expert.")]})
     if user is not None and not name:
-        name = user.get_full_name() or user.get_username()
+        name = display_name(user)
     clean_name = library.clean_text(name, "name", limit=200)
     clean_disciplines = _clean_disciplines(list(disciplines) if disciplines else [])
     clean_affiliation = library.clean_text(affiliation, "affiliation", limit=200)
