@@ -196,6 +196,8 @@ EXPECTED: dict[str, Expect] = {
     # Revoking someone else's token answers like an unknown token: a message, nothing revoked.
     "token_revoke": Expect(get=signed_in(405), post=signed_in(302)),
     "set_language": Expect(post=everyone(302), body=lambda n: {"language": "en", "next": "/"}),
+    # The icon browsers ask for on their own: public, read-only.
+    "favicon": Expect(get=everyone(200), post=everyone(405)),
     # The JSON API
     "api:openapi-json": Expect(get=everyone(200)),
     "api:openapi-view": Expect(get=everyone(200)),
