@@ -223,9 +223,7 @@ def screen_record(record: object, *, skip: Iterable[str] = ()) -> list[PersonalV
     >>> [p.describe() for p in screen_record({"id": "11010519491231002X", "ok": True})]
     ['/id (cn_resident_id)']
     """
-    if not _DEFAULT:
-        _DEFAULT.append(RecordScreen())
-    return _DEFAULT[0].screen(record, skip=skip)
+    return default_screen().screen(record, skip=skip)
 
 
 def default_screen() -> RecordScreen:

@@ -19,8 +19,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.web.assessments.factories import stored_files
 from tests.web.factories import Network
+from tianping import datalimits
 from tianping.datalimits import MIN_CELL_BYTES
-from tianping.web.assessments import datafiles
 from tianping.web.assessments.models import BiasAssessment, PrivacyScan
 from tianping.web.assessments.privacy import privacy_scan_start
 from tianping.web.assessments.services import MSG_OVER_BUDGET, bias_assessment_start
@@ -95,7 +95,7 @@ def test_a_parquet_bomb_upload_is_refused_by_the_limit_it_passes(
 def test_the_footer_measures_a_bomb_without_decoding_it(tmp_path: Path, bomb_bytes: bytes) -> None:
     path = tmp_path / "bomb.parquet"
     path.write_bytes(bomb_bytes)
-    found = datafiles.measure(path, "parquet")
+    found = datalimits.measure(path, "parquet")
     assert (found.rows, found.columns) == (ROWS, 3)
     assert found.decoded_bytes >= ROWS * 3 * MIN_CELL_BYTES
 

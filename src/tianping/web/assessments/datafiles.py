@@ -309,16 +309,6 @@ def job_data_limits() -> DataLimits:
     )
 
 
-def measure(path: Path, kind: str) -> Measure:
-    """What a data file holds (Parquet: from its footer, before anything is decoded)."""
-    return datalimits.measure(path, kind)
-
-
-def over_budget_texts(error: DataLimitError) -> dict[str, str]:
-    """A limit's refusal in both languages (a job's ``error``)."""
-    return {language: error.localized(language) for language in ("zh-Hans", "en")}
-
-
 def _budget_error(field: str, error: DataLimitError) -> ValidationError:
     language = "en" if (get_language() or "").startswith("en") else "zh-Hans"
     return ValidationError({field: [error.localized(language)]})
@@ -446,7 +436,7 @@ def check_upload(
         # is decoded (measure); text decodes to its UTF-8 copy's size.
         columns, rows = read_columns(path, kind, field=field, count=True, name=name)
         if kind == "parquet":
-            decoded = measure(path, kind).decoded_bytes
+            decoded = datalimits.measure(path, kind).decoded_bytes
         try:
             job_data_limits().check(
                 Measure(rows=rows or 0, columns=len(columns), decoded_bytes=decoded)

@@ -22,6 +22,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from tianping import datalimits
 from tianping.web.assessments import datafiles
 from tianping.web.assessments.models import PredictionsFile
 from tianping.web.core.keys import decrypt_file, encrypt_file
@@ -87,7 +88,7 @@ def check_budget(data: PredictionsFile, path: Path) -> None:
     """
     if data.source != PredictionsFile.Source.SERVER:
         return
-    datafiles.job_data_limits().check(datafiles.measure(path, data.format))
+    datafiles.job_data_limits().check(datalimits.measure(path, data.format))
 
 
 def purge_expired(*, now: datetime | None = None) -> int:

@@ -27,7 +27,7 @@ from tianping.web.assessments import datafiles, inputs
 from tianping.web.assessments.models import Evidence, PredictionsFile, PrivacyScan
 from tianping.web.assessments.selectors import can_run_assessment, evidence_of
 from tianping.web.assessments.services import MSG_OVER_BUDGET, _has_nul, job_file_evidence
-from tianping.web.core.jobs import job_cancel, job_fail, job_step
+from tianping.web.core.jobs import error_texts, job_cancel, job_fail, job_step
 from tianping.web.core.keys import KeyServiceError
 from tianping.web.systems.models import AISystem
 from tianping.web.systems.selectors import User, can_edit_system, system_get
@@ -276,7 +276,7 @@ def privacy_scan_run(*, scan_id: Any) -> None:
         _fail(
             scan_id,
             message=MSG_OVER_BUDGET,
-            error=datafiles.over_budget_texts(exc),
+            error=error_texts(exc),
         )
         return
     except KeyServiceError as exc:

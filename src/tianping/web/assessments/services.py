@@ -36,7 +36,7 @@ from tianping.web.assessments.models import (
     PrivacyScan,
 )
 from tianping.web.assessments.selectors import can_cancel_assessment, can_run_assessment
-from tianping.web.core.jobs import job_cancel, job_fail, job_mark_cancelled, job_step
+from tianping.web.core.jobs import error_texts, job_cancel, job_fail, job_mark_cancelled, job_step
 from tianping.web.core.keys import KeyServiceError
 from tianping.web.systems.models import AISystem
 from tianping.web.systems.services import reject_nul
@@ -533,7 +533,7 @@ def bias_assessment_run(*, assessment_id: Any) -> None:
         _fail(
             assessment_id,
             message=MSG_OVER_BUDGET,
-            error=datafiles.over_budget_texts(exc),
+            error=error_texts(exc),
         )
         return
     except KeyServiceError as exc:
