@@ -838,7 +838,7 @@ CLI_PARAMETERS: dict[str, Reader | NotReader] = {
     "ledger init log": NotReader("the log the command creates (it refuses an existing one)"),
     "ledger init --key-file": NotReader("the signing key the command writes (never overwritten)"),
     "ledger prove log": Reader(
-        lambda p, ws, t: ["ledger", "prove", str(_as(p, t, "log.sqlite")), "0", "--json"],
+        lambda p, ws, t: ["ledger", "prove", str(_as(p, t, "log.sqlite")), "0", "--json", "-"],
         lambda ws: ws.log,
     ),
     "ledger verify path": Reader(
@@ -1043,7 +1043,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
         ["ledger", "append", str(log), str(folder / "records.jsonl")],
         ["ledger", "checkpoint", str(log), "--key-file", str(key)],
         ["ledger", "export", str(log), str(folder / "export.jsonl")],
-        ["ledger", "prove", str(log), "0", "--json"],
+        ["ledger", "prove", str(log), "0", "--json", "-"],
         ["privacy", "evaluate", "--documents", "20", "--write-corpus",
          str(folder / "privacy-corpus.jsonl"), *EN],
     ]  # fmt: skip

@@ -90,7 +90,7 @@ def test_list_says_so_when_nothing_matches(runner: CliRunner) -> None:
 
 
 def test_list_prints_json_for_scripts(runner: CliRunner) -> None:
-    code, output = run(runner, "list", "--article", "16", "--json")
+    code, output = run(runner, "list", "--article", "16", "--json", "-")
     assert code == 0
     data = json.loads(output)
     assert data["catalogue"] == "2026.1"
@@ -116,7 +116,7 @@ def test_list_shows_other_kinds_of_entry(runner: CliRunner, what: str, expected:
 
 
 def test_list_of_articles_can_be_searched_in_their_text(runner: CliRunner) -> None:
-    code, output = run(runner, "list", "--what", "articles", "--search", "知识产权", "--json")
+    code, output = run(runner, "list", "--what", "articles", "--search", "知识产权", "--json", "-")
     assert code == 0
     assert [entry["number"] for entry in json.loads(output)["results"]] == [14]
 
@@ -167,7 +167,7 @@ def test_show_an_article_without_items_says_so(runner: CliRunner) -> None:
 
 
 def test_show_prints_json_for_scripts(runner: CliRunner) -> None:
-    code, output = run(runner, "show", "13", "--json")
+    code, output = run(runner, "show", "13", "--json", "-")
     assert code == 0
     data = json.loads(output)
     assert data["article"]["title"] == {

@@ -124,7 +124,7 @@ def test_append_checkpoint_prove_and_verify_a_receipt(
     assert run.code == 0, run.stderr
     assert run.stdout.startswith(f"{ORIGIN}\n30\n")
 
-    run = tianping("ledger", "prove", str(log), "12", "--json")
+    run = tianping("ledger", "prove", str(log), "12", "--json", "-")
     assert run.code == 0, run.stderr
     receipt = json.loads(run.stdout)
     assert receipt["format"] == "tianping-receipt/1" and receipt["tree_size"] == 30
@@ -146,7 +146,7 @@ def test_prove_against_an_unsigned_size_gives_a_bare_proof(
 ) -> None:
     tianping("ledger", "append", str(log), str(records))
     tianping("ledger", "checkpoint", str(log))
-    run = tianping("ledger", "prove", str(log), "3", "--size", "9", "--json")
+    run = tianping("ledger", "prove", str(log), "3", "--size", "9", "--json", "-")
     assert run.code == 0, run.stderr
     proof = json.loads(run.stdout)
     assert (proof["format"], proof["tree_size"]) == (_ledger.PROOF_FORMAT, 9)
@@ -212,7 +212,7 @@ def test_a_receipt_checked_with_another_key_fails(
 
     tianping("ledger", "append", str(log), str(records))
     tianping("ledger", "checkpoint", str(log))
-    (tmp_path / "r.json").write_text(tianping("ledger", "prove", str(log), "0", "--json").stdout)
+    (tmp_path / "r.json").write_text(tianping("ledger", "prove", str(log), "0", "--json", "-").stdout)
     other = NoteSigner.generate(ORIGIN).verifier.text
     run = tianping("ledger", "verify-receipt", str(tmp_path / "r.json"), "--key", other)
     assert run.code == 2 and "no signature on this note by a trusted key" in run.said
@@ -254,5 +254,5 @@ def test_append_refuses_a_file_with_undeclared_personal_data_and_appends_nothing
     salts = [json.loads(s) for s in (tmp_path / "salts.jsonl").read_text().splitlines()]
     assert [s["index"] for s in salts] == [1]  # only the entry that held personal data
     assert tianping("ledger", "checkpoint", str(log)).code == 0
-    proof = tianping("ledger", "prove", str(log), "1", "--json")
+    proof = tianping("ledger", "prove", str(log), "1", "--json", "-")
     assert "13912345678" not in proof.stdout and "salted_sha256" in proof.stdout

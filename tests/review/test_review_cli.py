@@ -48,7 +48,7 @@ def test_rules_for_a_province_shows_the_overlay(root: typer.Typer) -> None:
 
 
 def test_rules_as_json(root: typer.Typer) -> None:
-    code, output = run(root, "rules", "--province", "sichuan", "--json", "--on", "2026-11-01")
+    code, output = run(root, "rules", "--province", "sichuan", "--json", "-", "--on", "2026-11-01")
     assert code == 0
     document = json.loads(output)
     assert document["chain"] == ["national", "sichuan"]
@@ -98,6 +98,7 @@ def test_check_committee_as_json_lists_every_failure_and_reminder(root: typer.Ty
         "--on",
         "2026-11-01",
         "--json",
+        "-",
         "--lang",
         "en",
     )

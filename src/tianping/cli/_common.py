@@ -86,9 +86,6 @@ def language_option(help_text: str = LANGUAGE_HELP) -> OptionInfo:
 
 LanguageOption = Annotated[str | None, language_option()]
 JsonFileOption = Annotated[str | None, typer.Option("--json", metavar="FILE", help=JSON_HELP)]
-JsonFlag = Annotated[
-    bool, typer.Option("--json", help="Print JSON to standard output, and nothing else.")
-]
 LANGUAGE_HELP_BILINGUAL_JSON = (
     "Language of the texts, zh-Hans or en (default: the locale's, from LC_ALL, LC_MESSAGES or "
     "LANG; English when unset). Without it, --json gives both languages."
@@ -122,6 +119,17 @@ def write_json(data: object, target: str, *, language: str, console: Console | N
     (console or out_console()).print(Text(WRITTEN.get(language).format(path=target)))
 
 
+def emit_json(data: object, target: str | None, *, language: str) -> bool:
+    """Honour ``--json FILE``: write ``data`` there (``-``: standard output).
+
+    True when the JSON went to standard output, so the command prints nothing else.
+    """
+    if target is None:
+        return False
+    write_json(data, target, language=language)
+    return target == STDOUT
+
+
 def fail(exc: TianpingError, language: str) -> NoReturn:
     """Re-raise ``exc`` worded in ``language`` (a :class:`LocalizedError` is translated)."""
     worded = exc.in_language(language) if isinstance(exc, LocalizedError) else exc
@@ -142,10 +150,10 @@ __all__ = [
     "STDOUT",
     "CommandError",
     "JsonFileOption",
-    "JsonFlag",
     "LanguageOption",
     "chosen_language",
     "echo_json",
+    "emit_json",
     "err_console",
     "fail",
     "language_option",

@@ -17,9 +17,9 @@ from rich.text import Text
 
 from tianping.cli._common import (
     LANGUAGE_HELP_BILINGUAL_JSON,
-    JsonFlag,
+    JsonFileOption,
     chosen_language,
-    echo_json,
+    emit_json,
     fail,
     language_option,
     out_console,
@@ -107,7 +107,7 @@ def score(
             "'-' reads standard input.",
         ),
     ],
-    as_json: JsonFlag = False,
+    json_out: JsonFileOption = None,
     lang: LanguageOption = None,
     questionnaire_path: QuestionnaireOption = None,
 ) -> None:
@@ -123,15 +123,14 @@ def score(
         result = score_intake(read_answers(data, source=source), questionnaire=questionnaire)
     except TieringError as exc:
         fail(exc, language)
-    if as_json:
-        echo_json(result.to_json(lang))
-    else:
-        _print_result(result, questionnaire, language)
+    if emit_json(result.to_json(lang), json_out, language=language):
+        return
+    _print_result(result, questionnaire, language)
 
 
 @app.command("questions")
 def questions(
-    as_json: JsonFlag = False,
+    json_out: JsonFileOption = None,
     lang: LanguageOption = None,
     questionnaire_path: QuestionnaireOption = None,
 ) -> None:
@@ -141,8 +140,7 @@ def questions(
         questionnaire = load_questionnaire(questionnaire_path)
     except TieringError as exc:
         fail(exc, language)
-    if as_json:
-        echo_json(questionnaire.to_json(lang))
+    if emit_json(questionnaire.to_json(lang), json_out, language=language):
         return
     table = Table(
         title=f"{_ui('questionnaire', language)} {questionnaire.version} "

@@ -29,7 +29,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from tianping.cli._common import echo_json, err_console, out_console
+from tianping.cli._common import emit_json, err_console, out_console
 from tianping.errors import TianpingError
 from tianping.ledger import (
     ON_PERSONAL_DATA,
@@ -373,10 +373,14 @@ def prove(
             help="The tree size to prove against (default: the latest signed checkpoint).",
         ),
     ] = None,
-    as_json: Annotated[
-        bool,
-        typer.Option("--json", help="Print the receipt (or bare proof) as JSON."),
-    ] = False,
+    json_out: Annotated[
+        str | None,
+        typer.Option(
+            "--json",
+            metavar="FILE",
+            help="Write the receipt (or bare proof) as JSON to FILE ('-': standard output).",
+        ),
+    ] = None,
 ) -> None:
     """Prove that an entry is in the log: a receipt anchored in a signed checkpoint."""
     with _opened(log, readonly=True) as store:
@@ -401,15 +405,13 @@ def prove(
                 "root_hash": _b64(root),
                 "inclusion_proof": [_b64(value) for value in proof.hashes],
             }
-    if as_json:
-        echo_json(data)
-    else:
+    if not emit_json(data, json_out, language="en"):
         out_console(soft_wrap=True).print(_proof_table(proof, leaf, root, note))
 
 
 @app.command("verify-receipt")
 def verify_receipt_command(
-    receipt: Annotated[Path, typer.Argument(help="A receipt written by `prove --json`.")],
+    receipt: Annotated[Path, typer.Argument(help="A receipt written by `prove --json FILE`.")],
     key: Annotated[
         str,
         typer.Option(

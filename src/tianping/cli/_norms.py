@@ -16,7 +16,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from tianping.cli._common import echo_json, out_console
+from tianping.cli._common import emit_json, out_console
 from tianping.norms import (
     DATA_DIR,
     Article,
@@ -65,9 +65,18 @@ _LangOption = Annotated[
     ),
 ]
 _JsonOption = Annotated[
-    bool,
-    typer.Option("--json", help="Print JSON (UTF-8, both languages) instead of a table."),
+    str | None,
+    typer.Option(
+        "--json",
+        metavar="FILE",
+        help="Write JSON (UTF-8, both languages) to FILE ('-': standard output, and nothing else).",
+    ),
 ]
+
+
+def _written(lang: Lang) -> str:
+    """The language of the "written FILE" note: English where both languages are shown."""
+    return "en" if lang == "both" else lang
 
 
 def _pick(text: LocalizedText, lang: Lang) -> str:
@@ -155,7 +164,7 @@ def list_entries(
         ),
     ] = None,
     lang: _LangOption = "both",
-    as_json: _JsonOption = False,
+    json_out: _JsonOption = None,
 ) -> None:
     """List requirement items (by default all of them), or other catalogue entries.
 
@@ -189,22 +198,22 @@ def list_entries(
             tier=tier,
             text=search,
         )
-        _print_items(catalogue, items, lang=lang, as_json=as_json)
+        _print_items(catalogue, items, lang=lang, json_out=json_out)
     elif what == "articles":
         _print_articles(
             catalogue,
             _filter_articles(catalogue, principle=principle, category=category, text=search),
             lang=lang,
-            as_json=as_json,
+            json_out=json_out,
         )
     elif what == "principles":
-        _print_principles(catalogue, lang=lang, as_json=as_json)
+        _print_principles(catalogue, lang=lang, json_out=json_out)
     elif what == "categories":
-        _print_categories(catalogue, lang=lang, as_json=as_json)
+        _print_categories(catalogue, lang=lang, json_out=json_out)
     elif what == "frameworks":
-        _print_frameworks(catalogue, lang=lang, as_json=as_json)
+        _print_frameworks(catalogue, lang=lang, json_out=json_out)
     else:
-        _print_listed(catalogue, lang=lang, as_json=as_json)
+        _print_listed(catalogue, lang=lang, json_out=json_out)
 
 
 def _envelope(catalogue: Catalogue, what: str, results: list[Any]) -> dict[str, Any]:
@@ -212,10 +221,13 @@ def _envelope(catalogue: Catalogue, what: str, results: list[Any]) -> dict[str, 
 
 
 def _print_items(
-    catalogue: Catalogue, items: list[RequirementItem], *, lang: Lang, as_json: bool
+    catalogue: Catalogue, items: list[RequirementItem], *, lang: Lang, json_out: str | None
 ) -> None:
-    if as_json:
-        echo_json(_envelope(catalogue, "items", [item.to_json() for item in items]))
+    if emit_json(
+        _envelope(catalogue, "items", [item.to_json() for item in items]),
+        json_out,
+        language=_written(lang),
+    ):
         return
     console = out_console()
     if not items:
@@ -249,10 +261,13 @@ def _filter_articles(
 
 
 def _print_articles(
-    catalogue: Catalogue, articles: list[Article], *, lang: Lang, as_json: bool
+    catalogue: Catalogue, articles: list[Article], *, lang: Lang, json_out: str | None
 ) -> None:
-    if as_json:
-        echo_json(_envelope(catalogue, "articles", [article.to_json() for article in articles]))
+    if emit_json(
+        _envelope(catalogue, "articles", [article.to_json() for article in articles]),
+        json_out,
+        language=_written(lang),
+    ):
         return
     console = out_console()
     if not articles:
@@ -281,10 +296,9 @@ def _print_articles(
     console.print(table)
 
 
-def _print_principles(catalogue: Catalogue, *, lang: Lang, as_json: bool) -> None:
-    if as_json:
-        results = [principle.to_json() for principle in catalogue.principles]
-        echo_json(_envelope(catalogue, "principles", results))
+def _print_principles(catalogue: Catalogue, *, lang: Lang, json_out: str | None) -> None:
+    results = [principle.to_json() for principle in catalogue.principles]
+    if emit_json(_envelope(catalogue, "principles", results), json_out, language=_written(lang)):
         return
     table = Table(title="Principles · 基本原则 (Art. 3)", title_justify="left", show_lines=True)
     table.add_column("No.", justify="right", no_wrap=True)
@@ -303,10 +317,9 @@ def _print_principles(catalogue: Catalogue, *, lang: Lang, as_json: bool) -> Non
     out_console().print(table)
 
 
-def _print_categories(catalogue: Catalogue, *, lang: Lang, as_json: bool) -> None:
-    if as_json:
-        results = [category.to_json() for category in catalogue.categories]
-        echo_json(_envelope(catalogue, "categories", results))
+def _print_categories(catalogue: Catalogue, *, lang: Lang, json_out: str | None) -> None:
+    results = [category.to_json() for category in catalogue.categories]
+    if emit_json(_envelope(catalogue, "categories", results), json_out, language=_written(lang)):
         return
     table = Table(title="Activity categories · 活动类别 (Art. 2)", title_justify="left")
     table.add_column("ID", no_wrap=True, style="bold")
@@ -323,10 +336,9 @@ def _print_categories(catalogue: Catalogue, *, lang: Lang, as_json: bool) -> Non
     out_console().print(table)
 
 
-def _print_frameworks(catalogue: Catalogue, *, lang: Lang, as_json: bool) -> None:
-    if as_json:
-        results = [framework.to_json() for framework in catalogue.frameworks]
-        echo_json(_envelope(catalogue, "frameworks", results))
+def _print_frameworks(catalogue: Catalogue, *, lang: Lang, json_out: str | None) -> None:
+    results = [framework.to_json() for framework in catalogue.frameworks]
+    if emit_json(_envelope(catalogue, "frameworks", results), json_out, language=_written(lang)):
         return
     table = Table(title="Crosswalk frameworks · 对照框架", title_justify="left", show_lines=True)
     table.add_column("ID", no_wrap=True, style="bold")
@@ -345,14 +357,11 @@ def _print_frameworks(catalogue: Catalogue, *, lang: Lang, as_json: bool) -> Non
     out_console().print(table)
 
 
-def _print_listed(catalogue: Catalogue, *, lang: Lang, as_json: bool) -> None:
+def _print_listed(catalogue: Catalogue, *, lang: Lang, json_out: str | None) -> None:
     listed = catalogue.expert_review_list
-    if as_json:
-        data = _envelope(catalogue, "listed", [entry.to_json() for entry in listed.activities])
-        data["list"] = {
-            key: value for key, value in listed.to_json().items() if key != "activities"
-        }
-        echo_json(data)
+    data = _envelope(catalogue, "listed", [entry.to_json() for entry in listed.activities])
+    data["list"] = {key: value for key, value in listed.to_json().items() if key != "activities"}
+    if emit_json(data, json_out, language=_written(lang)):
         return
     table = Table(
         title=(
@@ -381,7 +390,7 @@ def show(
         typer.Argument(metavar="N", help="The article number, 1–25 (e.g. 13 for 避免偏见歧视)."),
     ],
     lang: _LangOption = "both",
-    as_json: _JsonOption = False,
+    json_out: _JsonOption = None,
 ) -> None:
     """Show one article: its official Chinese text, our English paraphrase and its items.
 
@@ -391,15 +400,16 @@ def show(
     catalogue = load_catalogue()
     article = catalogue.article(number)
     items = catalogue.items_for_article(article.number)
-    if as_json:
-        echo_json(
-            {
-                "catalogue": catalogue.version,
-                "article": article.to_json(),
-                "chapter": catalogue.chapter(article.chapter).to_json(),
-                "items": [item.to_json() for item in items],
-            }
-        )
+    if emit_json(
+        {
+            "catalogue": catalogue.version,
+            "article": article.to_json(),
+            "chapter": catalogue.chapter(article.chapter).to_json(),
+            "items": [item.to_json() for item in items],
+        },
+        json_out,
+        language=_written(lang),
+    ):
         return
     console = out_console()
     chapter = catalogue.chapter(article.chapter)
@@ -454,7 +464,7 @@ def crosswalk(
         ),
     ],
     lang: _LangOption = "both",
-    as_json: _JsonOption = False,
+    json_out: _JsonOption = None,
 ) -> None:
     """Show which requirement items map to each target of another framework.
 
@@ -463,10 +473,11 @@ def crosswalk(
     catalogue = load_catalogue()
     entry = catalogue.framework(framework)
     mapping = catalogue.crosswalk(entry.id)
-    if as_json:
-        echo_json(
-            {"catalogue": catalogue.version, "framework": entry.to_json(), "mapping": mapping}
-        )
+    if emit_json(
+        {"catalogue": catalogue.version, "framework": entry.to_json(), "mapping": mapping},
+        json_out,
+        language=_written(lang),
+    ):
         return
     table = Table(
         title=f"{_pick(entry.name, lang)} — confidence {entry.confidence}".replace("\n", " / "),

@@ -18,9 +18,9 @@ from rich.text import Text
 
 from tianping.cli._common import (
     LANGUAGE_HELP_BILINGUAL_JSON,
-    JsonFlag,
+    JsonFileOption,
     chosen_language,
-    echo_json,
+    emit_json,
     fail,
     language_option,
     out_console,
@@ -153,7 +153,7 @@ def _confidence(rule_confidence: str, article_confidence: str | None, language: 
 def rules(
     province: ProvinceOption = None,
     on: OnOption = None,
-    as_json: JsonFlag = False,
+    json_out: JsonFileOption = None,
     lang: LanguageOption = None,
 ) -> None:
     """Print the effective rule set: every rule, its value, source, confidence and date.
@@ -165,8 +165,7 @@ def rules(
     language = chosen_language(lang)
     day = _day(on)
     ruleset = _rules(province, day, language)
-    if as_json:
-        echo_json(ruleset.to_json(lang))
+    if emit_json(ruleset.to_json(lang), json_out, language=language):
         return
     table = Table(
         title=_ui(
@@ -277,7 +276,7 @@ def check_committee(
     ],
     province: ProvinceOption = None,
     on: OnOption = None,
-    as_json: JsonFlag = False,
+    json_out: JsonFileOption = None,
     lang: LanguageOption = None,
 ) -> None:
     """Check a committee's composition and its registration and annual-report filings.
@@ -295,19 +294,19 @@ def check_committee(
         reminders = registration_reminders(committee, rules=ruleset, today=day)
     except ReviewError as exc:
         fail(exc, language)
-    if as_json:
-        echo_json(
-            {
-                "committee": committee.id,
-                "ruleset": ruleset.id,
-                "chain": list(ruleset.chain),
-                "on": day.isoformat(),
-                "ok": composition.ok and reminders.ok,
-                "composition": composition.to_json(lang),
-                "reminders": reminders.to_json(lang),
-            }
-        )
-    else:
+    if not emit_json(
+        {
+            "committee": committee.id,
+            "ruleset": ruleset.id,
+            "chain": list(ruleset.chain),
+            "on": day.isoformat(),
+            "ok": composition.ok and reminders.ok,
+            "composition": composition.to_json(lang),
+            "reminders": reminders.to_json(lang),
+        },
+        json_out,
+        language=language,
+    ):
         console = out_console()
         _print_composition(composition, committee.name, ruleset, language, console)
         _print_reminders(reminders, language, console)
@@ -369,7 +368,7 @@ def export(
             help="The application's number or reference, e.g. 42 or ER-2026-7F3A9C.",
         ),
     ],
-    as_json: JsonFlag = False,
+    json_out: JsonFileOption = None,
     lang: LanguageOption = None,
 ) -> None:
     """Export the complete record of one review application from the platform's database.
@@ -391,9 +390,7 @@ def export(
         typer.echo(_ui("export_unknown", language, ident=ident), err=True)
         raise typer.Exit(2)
     record = records.application_record(application)
-    if as_json:
-        echo_json(record)
-    else:
+    if not emit_json(record, json_out, language=language):
         _print_record(record, language, out_console())
 
 
@@ -419,7 +416,7 @@ def purge(
         bool, typer.Option("--dry-run", help="List what would be purged; change nothing.")
     ] = False,
     today: Annotated[str | None, typer.Option(help="Take this day (YYYY-MM-DD) as today.")] = None,
-    as_json: JsonFlag = False,
+    json_out: JsonFileOption = None,
 ) -> None:
     """Remove attachment contents and decision letters of reviews ended longer ago than the
     retention period (TIANPING_REVIEW_RETENTION_YEARS, default 5); names and hashes stay."""
@@ -432,7 +429,9 @@ def purge(
             ) from exc
     from tianping.web import launcher
 
-    options: dict[str, object] = {"dry_run": dry_run, "json": as_json}
+    options: dict[str, object] = {"dry_run": dry_run}
+    if json_out is not None:
+        options["json"] = json_out
     if today:
         options["today"] = today
     launcher.run_management("review_purge", **options)

@@ -330,6 +330,6 @@ def test_review_purge_command_dry_run_and_json(reviews: ReviewNetwork) -> None:
     assert "would purge 1 application(s)" in out.getvalue() and app.reference in out.getvalue()
     assert Attachment.objects.get(application=app).data is not None
     out = StringIO()
-    call_command("review_purge", "--json", stdout=out)
+    call_command("review_purge", "--json", "-", stdout=out)
     assert json.loads(out.getvalue())["applications"] == [app.reference]
     assert Attachment.objects.get(application=app).data is None

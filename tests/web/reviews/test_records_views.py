@@ -236,7 +236,7 @@ def test_cli_export_json_and_unknown_id(reviews: ReviewNetwork) -> None:
 
     app = decided_application(reviews)
     runner = CliRunner()
-    result = runner.invoke(cli, ["review", "export", app.reference, "--json"])
+    result = runner.invoke(cli, ["review", "export", app.reference, "--json", "-"])
     assert result.exit_code == 0, result.output
     record = json.loads(result.stdout)
     assert record["application"]["id"] == app.pk
@@ -268,7 +268,7 @@ def test_cli_remind_and_purge(reviews: ReviewNetwork) -> None:
     assert Notification.objects.count() > before
 
     far = (timezone.localdate().replace(year=timezone.localdate().year + 50)).isoformat()
-    dry = runner.invoke(cli, ["review", "purge", "--dry-run", "--today", far, "--json"])
+    dry = runner.invoke(cli, ["review", "purge", "--dry-run", "--today", far, "--json", "-"])
     assert dry.exit_code == 0, dry.output
     assert app.reference in json.loads(dry.stdout)["applications"]
     assert Attachment.objects.filter(application=app, data__isnull=False).exists()

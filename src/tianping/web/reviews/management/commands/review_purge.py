@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -25,7 +26,11 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Report what would be purged; change nothing."
         )
         parser.add_argument("--today", help="Take this day (YYYY-MM-DD) as today.")
-        parser.add_argument("--json", action="store_true", help="Print the report as JSON.")
+        parser.add_argument(
+            "--json",
+            metavar="FILE",
+            help="Write the report as JSON to FILE ('-': standard output, and nothing else).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = None
@@ -35,9 +40,14 @@ class Command(BaseCommand):
             except ValueError as exc:
                 raise CommandError(f"--today: not a date: {options['today']!r}") from exc
         report = records_purge(today=today, dry_run=bool(options["dry_run"]))
-        if options["json"]:
+        target = options.get("json")
+        if target == "-":
             self.stdout.write(json.dumps(report.to_json(), ensure_ascii=False))
             return
+        if target:
+            Path(target).write_text(
+                json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n", "utf-8"
+            )
         verb = "would purge" if report.dry_run else "purged"
         self.stdout.write(
             f"Cut-off {report.cutoff.isoformat()}: {verb} {len(report.applications)} "
