@@ -36,7 +36,7 @@ from tianping.ledger._messages import (
     ERR_SIZES_ORDER,
     HINT_CHECKPOINT,
 )
-from tianping.ledger._note import NoteSigner
+from tianping.ledger._note import NoteSigner, VerifierKey
 from tianping.ledger._proofs import ConsistencyProof, InclusionProof
 from tianping.ledger._receipt import Receipt
 from tianping.ledger._store import LedgerStore, StoredNode
@@ -235,7 +235,11 @@ class Ledger:
         return None if note is None else SignedCheckpoint.parse_unverified(note)
 
     def sign_checkpoint(
-        self, signer: NoteSigner, *, extensions: Sequence[str] = ()
+        self,
+        signer: NoteSigner,
+        *,
+        extensions: Sequence[str] = (),
+        earlier_keys: Sequence[VerifierKey] = (),
     ) -> SignedCheckpoint:
         """Sign and keep a checkpoint of the current tree -- if it extends the last one.
 
@@ -245,6 +249,10 @@ class Ledger:
         any checkpoint it previously signed" (C2SP tlog-checkpoint,
         "Signatures"). If the tree has not grown, the last checkpoint is
         returned and nothing new is signed.
+
+        After a key rotation, ``earlier_keys`` are the log's earlier verifier
+        keys: the last checkpoint may verify with one of them instead of
+        ``signer``'s, and the new checkpoint is signed by ``signer``.
 
         Raises
         ------
@@ -266,10 +274,7 @@ class Ledger:
         extensions = tuple(extensions)
         note = self._store.latest_checkpoint()
         if note is not None:
-            try:
-                previous = verify_checkpoint(note, signer.verifier, origin=self.origin)
-            except (NoteError, CheckpointError) as error:
-                raise InconsistentCheckpointError(ERR_CHECKPOINT_KEY) from error
+            previous = self._verified_last(note, (signer.verifier, *earlier_keys))
             if previous.size > size:
                 raise InconsistentCheckpointError(
                     ERR_CHECKPOINT_ROLLBACK.format(size=size, signed=previous.size)
@@ -290,6 +295,15 @@ class Ledger:
         signed = sign_checkpoint(checkpoint, signer)
         self._store.add_checkpoint(size, signed.note)
         return signed
+
+    def _verified_last(self, note: str, keys: Sequence[VerifierKey]) -> Checkpoint:
+        error: Exception | None = None
+        for key in keys:
+            try:
+                return verify_checkpoint(note, key, origin=self.origin)
+            except (NoteError, CheckpointError) as failed:
+                error = failed
+        raise InconsistentCheckpointError(ERR_CHECKPOINT_KEY) from error
 
     def receipt(self, index: int, *, size: int | None = None) -> Receipt:
         """An offline receipt for entry ``index``, anchored in a signed checkpoint.

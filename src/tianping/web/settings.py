@@ -22,6 +22,10 @@ TIANPING_EMAIL_BACKEND dotted path of a Django e-mail backend, overriding the ab
 TIANPING_LEDGER_SECRET base64 of 32+ random bytes from which every ledger's checkpoint key is
                        derived; if unset, one is generated into ``TIANPING_HOME/ledger_secret``
                        (mode 0600) on first use
+TIANPING_KEY_<PURPOSE> signing keys by purpose (LEDGER for a rotated checkpoint key,
+                       CERTIFICATES, FEDERATION, SCORECARDS) and encryption keys (UPLOADS): base64
+                       of 32 random bytes, several comma-separated, newest first; else
+                       ``TIANPING_HOME/keys/<purpose>.key`` (see web/core/signing.py)
 TIANPING_LEDGER_ORIGIN the host-like prefix of the ledgers' names (default ``tianping.local``)
 TIANPING_DATA_DIRS     folders on the server whose files a bias assessment may read, separated
                        by ``os.pathsep`` (``:``); unset: uploads only

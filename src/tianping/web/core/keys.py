@@ -68,8 +68,11 @@ def key_id(key: bytes) -> bytes:
     return hashlib.sha256(b"tianping-key-id\x00" + key).digest()[:8]
 
 
-def keys_for(purpose: str) -> list[bytes]:
-    """The keys of ``purpose``, newest first (at least one; generated on first use)."""
+def keys_for(purpose: str, *, create: bool = True) -> list[bytes]:
+    """The keys of ``purpose``, newest first (at least one; generated on first use).
+
+    With ``create=False`` a purpose with no key configured has none: ``[]``.
+    """
     if not purpose.replace("_", "").isalnum() or purpose.lower() != purpose:
         raise KeyServiceError(ERR_PURPOSE.format(purpose=purpose))
     name = f"TIANPING_KEY_{purpose.upper()}"
@@ -80,6 +83,8 @@ def keys_for(purpose: str) -> list[bytes]:
             raise KeyServiceError(ERR_ENV_VALUE.format(name=name))
         return [k for k in keys if k is not None]
     path = private_dir(Path(settings.HOME) / "keys") / f"{purpose}.key"
+    if not path.exists() and not create:
+        return []
     if not path.exists():
         fresh = base64.b64encode(secrets.token_bytes(KEY_BYTES)) + b"\n"
         try:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from tianping.ledger import SignedCheckpoint, parse_json
 from tianping.web.ledger.models import LedgerCheckpoint, LedgerLeaf, LedgerLog, PlatformAction
-from tianping.web.ledger.signing import ledger_signer
+from tianping.web.ledger.signing import checkpoint_verifier, ledger_verifiers
 
 if TYPE_CHECKING:
     from tianping.web.systems.models import AISystem
@@ -34,9 +34,12 @@ class LogInfo:
     vkey: str
     size: int
     checkpoints: list[dict[str, Any]]
+    earlier_vkeys: tuple[str, ...] = ()
+    """Verifier keys of earlier signing keys (after a rotation); their checkpoints still verify."""
 
 
 def log_info(log: LedgerLog, *, checkpoints: int = 10) -> LogInfo:
+    keys = ledger_verifiers(log.origin)
     rows = LedgerCheckpoint.objects.filter(log=log).order_by("-id")[:checkpoints]
     shown = []
     for row in rows:
@@ -46,12 +49,14 @@ def log_info(log: LedgerLog, *, checkpoints: int = 10) -> LogInfo:
                 "size": row.size,
                 "root": parsed.root_hash.hex(),
                 "note": row.note,
+                "vkey": checkpoint_verifier(log.origin, row.note).text,
                 "signed_at": row.created_at,
             }
         )
     return LogInfo(
         log=log,
-        vkey=ledger_signer(log.origin).verifier.text,
+        vkey=keys[0].text,
+        earlier_vkeys=tuple(key.text for key in keys[1:]),
         size=LedgerLog.objects.values_list("size", flat=True).get(pk=log.pk),
         checkpoints=shown,
     )

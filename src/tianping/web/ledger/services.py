@@ -31,13 +31,14 @@ from tianping.ledger import (
     SignedCheckpoint,
     StoredNode,
     StoreError,
+    VerifierKey,
     export_store,
     prepare_leaf,
 )
 from tianping.privacy import PersonalValue
 from tianping.web.ledger.conf import option
 from tianping.web.ledger.models import LedgerCheckpoint, LedgerLog, LedgerSalt, PlatformAction
-from tianping.web.ledger.signing import ledger_signer
+from tianping.web.ledger.signing import checkpoint_verifier, ledger_signer, ledger_verifiers
 from tianping.web.ledger.store import DatabaseStore
 
 if TYPE_CHECKING:
@@ -104,7 +105,8 @@ def checkpoint_sign_if_due(
     interval = timedelta(seconds=float(option("CHECKPOINT_INTERVAL_S")))
     if not force and latest is not None and timezone.now() - latest["created_at"] < interval:
         return None
-    return ledger.sign_checkpoint(ledger_signer(log.origin))
+    earlier = ledger_verifiers(log.origin)[1:]
+    return ledger.sign_checkpoint(ledger_signer(log.origin), earlier_keys=earlier)
 
 
 @transaction.atomic
@@ -244,11 +246,16 @@ def ledger_receipt(*, log: LedgerLog, index: int) -> Receipt:
 
 
 class _Snapshot:
-    """A store frozen at ``size`` entries and the checkpoints up to it (a consistent export)."""
+    """A store frozen at ``size`` entries and the checkpoints up to it (a consistent export).
 
-    def __init__(self, store: DatabaseStore, size: int) -> None:
+    After a key rotation only the checkpoints signed by ``key`` (the one that
+    signed the newest) are exported, so one verifier key checks the whole file.
+    """
+
+    def __init__(self, store: DatabaseStore, size: int, key: VerifierKey | None = None) -> None:
         self._store = store
         self._size = size
+        self._key = key
 
     @property
     def origin(self) -> str:
@@ -270,7 +277,11 @@ class _Snapshot:
         rows = LedgerCheckpoint.objects.filter(
             log_id=self._store.log_id, size__lte=self._size
         ).order_by("id")
-        return list(rows.values_list("note", flat=True))
+        notes = list(rows.values_list("note", flat=True))
+        if self._key is None:
+            return notes
+        key = self._key
+        return [note for note in notes if checkpoint_verifier(self._store.origin, note) == key]
 
     def latest_checkpoint(self) -> str | None:
         notes = self.checkpoints()
@@ -291,8 +302,11 @@ def ledger_export(*, log: LedgerLog, path: Path) -> ExportReport:
     Entries appended while the export runs are left for the next one.
     """
     ledger_checkpoint_sign(log=log)
-    latest = (
-        LedgerCheckpoint.objects.filter(log=log).order_by("-id").values_list("size", flat=True)
-    ).first()
-    snapshot: LedgerStore = _Snapshot(DatabaseStore(log), int(latest or 0))
-    return export_store(snapshot, path, vkey=ledger_signer(log.origin).verifier)
+    latest = LedgerCheckpoint.objects.filter(log=log).order_by("-id").values("size", "note").first()
+    key = (
+        checkpoint_verifier(log.origin, latest["note"])
+        if latest is not None
+        else ledger_signer(log.origin).verifier
+    )
+    snapshot: LedgerStore = _Snapshot(DatabaseStore(log), int(latest["size"] if latest else 0), key)
+    return export_store(snapshot, path, vkey=key)

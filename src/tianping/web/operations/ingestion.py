@@ -35,7 +35,7 @@ from tianping.ledger import (
 from tianping.privacy import PersonalValue, PrivacyError, load_detectors
 from tianping.web.ledger.models import LedgerSalt
 from tianping.web.ledger.services import checkpoint_sign_if_due, decision_log_of
-from tianping.web.ledger.signing import ledger_secret
+from tianping.web.core.signing import ledger_secret
 from tianping.web.ledger.store import DatabaseStore, insert_rows
 from tianping.web.operations.conf import option
 from tianping.web.operations.models import IngestBatch, SystemApiKey
