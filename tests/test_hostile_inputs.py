@@ -361,14 +361,14 @@ def _entrustment_api(n: Any) -> Target:
 
 ENDPOINTS: dict[str, Endpoint] = {
     "assessments:new": Endpoint(
-        "form", "data", "file", _bias_page, "tianping.web.assessments.forms.BiasAssessmentForm"
+        "form", "data", "file", _bias_page, "tianping.web.assessments.bias.forms.BiasAssessmentForm"
     ),
     "assessments:privacy_new": Endpoint(
         "form",
         "data",
         "file",
         _privacy_page,
-        "tianping.web.assessments.privacy_views.PrivacyScanForm",
+        "tianping.web.assessments.privacy.forms.PrivacyScanForm",
     ),
     "reviews:attachment_add": Endpoint(
         "message",
@@ -780,9 +780,37 @@ def _limits(*args: str) -> list[str]:
 AUDIT = ["fairness", "audit", "--protected", "sex", "--label", "y", "--prediction", "yhat",
          "--bootstrap", "0", "--lang", "en"]  # fmt: skip
 EN = ["--lang", "en"]
+INDEX_EVIDENCE = Path(__file__).parent.parent / "examples" / "index" / "evidence.yaml"
+INDEX_FMTI = Path(__file__).parent.parent / "src" / "tianping" / "index" / "data" / "fmti"
+CERTIFICATES = Path(__file__).parent.parent / "examples" / "certificates"
+CERTIFICATE = CERTIFICATES / "certificate.json"
+CERT_OPTIONS = ["--status-list", str(CERTIFICATES / "status-revocation.json"),
+                "--status-list", str(CERTIFICATES / "status-suspension.json"),
+                "--at", "2027-01-01T00:00:00Z", *EN]  # fmt: skip
 
 # fmt: off
 CLI_PARAMETERS: dict[str, Reader | NotReader] = {
+    # cert
+    "cert gap evidence_file": Reader(
+        lambda p, ws, t: ["cert", "gap", str(p), "--level", "basic_compliance", *EN],
+        lambda ws: CERTIFICATES / "evidence.yaml",
+    ),
+    "cert gap --json": OUTPUT,
+    "cert levels --json": OUTPUT,
+    "cert verify certificate": Reader(
+        lambda p, ws, t: ["cert", "verify", str(p), *CERT_OPTIONS], lambda ws: CERTIFICATE
+    ),
+    "cert verify --status-list": Reader(
+        lambda p, ws, t: ["cert", "verify", str(CERTIFICATE), "--status-list", str(p),
+                          "--status-list", str(CERTIFICATES / "status-suspension.json"), "--at",
+                          "2027-01-01T00:00:00Z", *EN],
+        lambda ws: CERTIFICATES / "status-revocation.json",
+    ),
+    "cert verify --key": Reader(
+        lambda p, ws, t: ["cert", "verify", str(CERTIFICATE), *CERT_OPTIONS, "--key", str(p)],
+        lambda ws: CERTIFICATES / "issuer-did.json",
+    ),
+    "cert verify --json": OUTPUT,
     # fairness
     "fairness audit data": Reader(
         lambda p, ws, t: _limits(*AUDIT, str(p)), lambda ws: ws.decisions, limits=True
@@ -795,8 +823,33 @@ CLI_PARAMETERS: dict[str, Reader | NotReader] = {
         lambda p, ws, t: [*AUDIT, str(ws.decisions), "--policy", str(p)], lambda ws: ws.policy
     ),
     "fairness audit --json": OUTPUT,
+    "intake questions --json": OUTPUT,
+    "intake score --json": OUTPUT,
+    "ledger prove --json": OUTPUT,
+    "norms crosswalk --json": OUTPUT,
+    "norms list --json": OUTPUT,
+    "norms show --json": OUTPUT,
+    "review check-committee --json": OUTPUT,
+    "review export --json": OUTPUT,
+    "review purge --json": OUTPUT,
+    "review rules --json": OUTPUT,
     "fairness audit --html": OUTPUT,
     "fairness audit --system": NotReader("the system's name on the report, not a path"),
+    # index
+    "index compute evidence": Reader(
+        lambda p, ws, t: ["index", "compute", str(p), "--draws", "10", *EN],
+        lambda ws: INDEX_EVIDENCE,
+    ),
+    "index compute --json": OUTPUT,
+    "index explain evidence": Reader(
+        lambda p, ws, t: ["index", "explain", str(p), "co.kill_switch", *EN],
+        lambda ws: INDEX_EVIDENCE,
+    ),
+    "index explain --json": OUTPUT,
+    "index fmti directory": Reader(
+        lambda p, ws, t: ["index", "fmti", str(p), *EN], lambda ws: INDEX_FMTI
+    ),
+    "index fmti --json": OUTPUT,
     # intake
     "intake questions --questionnaire": Reader(
         lambda p, ws, t: ["intake", "questions", "--questionnaire", str(p), *EN],

@@ -188,6 +188,9 @@ READERS = re.compile(r"\bjson\s*\.\s*loads?\s*\(|\b(?:orjson|ujson|simplejson)\b
 TRUSTED = {
     "jsonsafe.py": "the bounded reader itself",
     "ledger/_jcs.py": "parse_json: bounded by check_depth and its number hooks",
+    "certification/_evidence.py": "its JSON Schema, shipped inside the package",
+    "certification/_levels.py": "its JSON Schema, shipped inside the package",
+    "index/_spec.py": "its JSON Schemas, shipped inside the package",
     "norms/_schema.py": "JSON Schemas shipped inside the package",
     "review/_loader.py": "JSON Schemas shipped inside the package",
     "sdk/_client.py": "the SDK's own switch file, which it wrote",

@@ -43,8 +43,8 @@ def tianping(monkeypatch: pytest.MonkeyPatch, *args: str, **locale: str) -> Run:
 COMMANDS = {
     "intake": (
         ["intake", "score", str(EXAMPLES / "intake" / "industrial_inspection.yaml")],
-        "Tier: LOW",
-        "风险等级: LOW",
+        "Tier: MEDIUM",
+        "风险等级: MEDIUM",
     ),
     "review": (["review", "rules", "--on", "2026-11-01"], "Rule set", "规则集"),
     "fairness": (["fairness", "policies"], "tolerances", "容差"),

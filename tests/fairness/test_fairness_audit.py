@@ -253,7 +253,8 @@ def test_undefined_values_are_null_in_json() -> None:
 
 def test_explanations_are_bilingual(result: AuditResult) -> None:
     di = result.disparity("disparate_impact")
-    assert "four-fifths" in di.explanation.en and "策略" in di.explanation.zh
+    # The policy is named by its title in each language, not by its id.
+    assert "Four-fifths rule" in di.explanation.en and "策略“五分之四规则" in di.explanation.zh
     zh = result.to_json()["disparities"][2]
     assert zh["explanation"] == zh["explanation_i18n"]["zh-Hans"]
 

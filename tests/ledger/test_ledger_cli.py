@@ -212,7 +212,9 @@ def test_a_receipt_checked_with_another_key_fails(
 
     tianping("ledger", "append", str(log), str(records))
     tianping("ledger", "checkpoint", str(log))
-    (tmp_path / "r.json").write_text(tianping("ledger", "prove", str(log), "0", "--json", "-").stdout)
+    (tmp_path / "r.json").write_text(
+        tianping("ledger", "prove", str(log), "0", "--json", "-").stdout
+    )
     other = NoteSigner.generate(ORIGIN).verifier.text
     run = tianping("ledger", "verify-receipt", str(tmp_path / "r.json"), "--key", other)
     assert run.code == 2 and "no signature on this note by a trusted key" in run.said

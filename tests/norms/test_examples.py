@@ -11,6 +11,7 @@ MODULES = [
     "tianping.norms",
     "tianping.norms._catalogue",
     "tianping.norms._loader",
+    "tianping.norms._measurements",
     "tianping.norms._models",
     "tianping.norms._schema",
     "tianping.norms.validate",

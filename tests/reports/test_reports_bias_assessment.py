@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
+from tianping.charts import BAD_DOMAIN, NO_BARS
 from tianping.fairness import audit
 from tianping.reports import (
     ChartBar,
@@ -25,7 +26,6 @@ from tianping.reports import (
     nice_domain,
 )
 from tianping.reports._bias_assessment import NOT_AN_AUDIT
-from tianping.reports._charts import BAD_DOMAIN, NO_BARS
 
 from .conftest import GENERATED_AT, SCRIPT
 
@@ -170,7 +170,9 @@ def test_the_axis_ends_on_a_round_number() -> None:
     assert nice_domain([0.2]) == (0.0, 1.0)
 
 
-@pytest.mark.parametrize("name", ["tianping.reports._charts", "tianping.reports._bias_assessment"])
+@pytest.mark.parametrize(
+    "name", ["tianping.charts", "tianping.fairness._charts", "tianping.reports._bias_assessment"]
+)
 def test_docstring_examples_run(name: str) -> None:
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0

@@ -10,18 +10,22 @@ import pytest
 import yaml
 
 from tianping.tiering import (
+    FloorOverrideError,
     OverrideError,
     Questionnaire,
     TierResult,
+    load_questionnaire,
     override_tier,
     parse_questionnaire,
     score_intake,
 )
 from tianping.tiering.messages import (
+    ERR_OVERRIDE_BELOW_FLOOR,
     ERR_OVERRIDE_BY,
     ERR_OVERRIDE_JUSTIFICATION,
     ERR_OVERRIDE_TIER,
     ERR_OVERRIDE_VERSION,
+    OVERRIDE_BELOW_FLOOR_HINT,
 )
 
 JUSTIFICATION = "Pilot limited to one ward under daily clinical supervision."
@@ -59,6 +63,8 @@ def test_an_override_is_recorded_in_the_json(low: TierResult) -> None:
         "at": "2026-07-01T09:30:00+00:00",
         "below_floor": False,
         "floor": None,
+        "floors": [],
+        "needs_confirmation": False,
     }
     assert result.to_json()["tier"] == "high"
 
@@ -101,25 +107,154 @@ def test_an_override_needs_a_known_tier(low: TierResult) -> None:
     )
 
 
-def test_overriding_below_a_floor_is_allowed_but_recorded(listed: TierResult) -> None:
-    result = override_tier(listed, tier="medium", justification=JUSTIFICATION, by="Li Wei")
-    assert result.tier == "medium"
+def test_overriding_below_a_floor_that_may_not_be_overridden_is_refused(
+    listed: TierResult,
+) -> None:
+    with pytest.raises(FloorOverrideError) as caught:
+        override_tier(listed, tier="medium", justification=JUSTIFICATION, by="Li Wei")
+    error = caught.value
+    assert isinstance(error, OverrideError)
+    assert error.message == ERR_OVERRIDE_BELOW_FLOOR.en.format(
+        floor="high", floors="listed_activity", tier="medium"
+    )
+    assert error.hint == OVERRIDE_BELOW_FLOOR_HINT.en
+    assert error.floors == ("listed_activity",)
+    chinese = error.in_language("zh-Hans")
+    assert chinese.message == ERR_OVERRIDE_BELOW_FLOOR.zh.format(
+        floor="高风险", floors="listed_activity", tier="中风险"
+    )
+    assert chinese.hint == OVERRIDE_BELOW_FLOOR_HINT.zh
+
+
+# Each floor, the answers that meet it, its tier and whether an override may go below it.
+FLOORS = [
+    ("listed_activity", {"listed_activities": ["autonomous_decision_safety"]}, "high", False),
+    (
+        "sensitive_data_high_stakes_decision",
+        {
+            "personal_info": True,
+            "sensitive_pi": True,
+            "minors": False,
+            "automated_decisions": ["credit"],
+        },
+        "high",
+        False,
+    ),
+    ("automated_hiring_or_credit", {"automated_decisions": ["hiring"]}, "medium", True),
+    ("automated_safety_decision", {"automated_decisions": ["safety"]}, "medium", False),
+    ("export_scope", {"exported": True, "export_markets": ["eu", "asean"]}, "medium", False),
+]
+
+
+def test_the_table_covers_every_floor_of_the_data() -> None:
+    floors = load_questionnaire().scoring.floors
+    assert [f.id for f in floors] == [row[0] for row in FLOORS]
+    assert [(f.tier, f.overridable) for f in floors] == [(row[2], row[3]) for row in FLOORS]
+
+
+def test_every_floor_states_its_source_and_whether_it_may_be_overridden() -> None:
+    text = resources.files("tianping.tiering").joinpath("data/questionnaire.yaml").read_text()
+    for floor in yaml.safe_load(text)["scoring"]["floors"]:
+        assert isinstance(floor["overridable"], bool), floor["id"]
+        assert floor["source"].strip(), floor["id"]
+
+
+@pytest.mark.parametrize(("floor", "changes", "tier", "overridable"), FLOORS)
+def test_each_floor_forces_its_tier_and_guards_it(
+    answers: dict[str, object],
+    floor: str,
+    changes: dict[str, object],
+    tier: str,
+    overridable: bool,
+) -> None:
+    answers.update(changes)
+    result = score_intake(answers)
+    assert result.tier == tier
+    assert floor in {r.rule for r in result.reasons if r.kind == "floor"}
+    if overridable:
+        lowered = override_tier(result, tier="low", justification=JUSTIFICATION, by="Li Wei")
+        assert lowered.override is not None
+        assert lowered.override.floors == (floor,)
+        assert lowered.override.needs_confirmation is True
+    else:
+        with pytest.raises(FloorOverrideError) as caught:
+            override_tier(result, tier="low", justification=JUSTIFICATION, by="Li Wei")
+        assert floor in caught.value.floors
+
+
+def test_an_override_below_an_overridable_floor_needs_the_regulators_confirmation(
+    answers: dict[str, object],
+) -> None:
+    answers["automated_decisions"] = ["credit"]
+    result = override_tier(
+        score_intake(answers), tier="low", justification=JUSTIFICATION, by="Li Wei", at=AT
+    )
+    assert (result.tier, result.computed_tier) == ("low", "medium")
     assert result.override is not None
     assert result.override.below_floor is True
-    assert result.override.floor == "high"
-    assert result.expert_review_required is True  # a legal consequence, not the tier's
+    assert result.override.floor == "medium"
+    assert result.to_json()["override"]["floors"] == ["automated_hiring_or_credit"]
+    assert result.to_json()["override"]["needs_confirmation"] is True
+    assert [o.id for o in result.obligations if o.trigger == "tier"] == ["review.fast_track"]
+
+
+def test_an_override_also_below_a_mandatory_floor_is_refused(
+    answers: dict[str, object],
+) -> None:
+    # Automated credit decisions on sensitive data: the medium floor could be
+    # overridden, the high one may not; going to low passes both.
+    answers.update(personal_info=True, sensitive_pi=True, minors=False)
+    answers["automated_decisions"] = ["credit"]
+    with pytest.raises(FloorOverrideError) as caught:
+        override_tier(score_intake(answers), tier="low", justification=JUSTIFICATION, by="Li Wei")
+    assert caught.value.floors == ("sensitive_data_high_stakes_decision",)
+
+
+def test_an_override_at_or_above_every_floor_needs_no_confirmation(
+    answers: dict[str, object],
+) -> None:
+    answers["automated_decisions"] = ["safety"]
+    raised = override_tier(
+        score_intake(answers), tier="high", justification=JUSTIFICATION, by="Li Wei"
+    )
+    assert raised.override is not None
+    assert (raised.override.below_floor, raised.override.needs_confirmation) == (False, False)
+    assert raised.override.floors == ()
 
 
 def test_an_override_swaps_the_tier_obligations_and_keeps_the_conditional_ones(
-    listed: TierResult,
+    answers: dict[str, object],
 ) -> None:
-    result = override_tier(listed, tier="medium", justification=JUSTIFICATION, by="Li Wei")
+    answers.update(generative=True, automated_decisions=["hiring"])
+    result = override_tier(
+        score_intake(answers), tier="high", justification=JUSTIFICATION, by="Li Wei"
+    )
     assert [o.id for o in result.obligations] == [
-        "review.standard",
-        "expert_rereview",
+        "review.enhanced",
+        "high.bias_testing",
+        "high.human_intervention",
+        "high.incident_plan",
+        "high.management_signoff",
         "genai.content_safety",
         "genai.aigc_labelling",
     ]
+
+
+def test_no_fast_track_for_an_exported_system_even_where_its_floor_may_be_overridden(
+    answers: dict[str, object],
+) -> None:
+    text = resources.files("tianping.tiering").joinpath("data/questionnaire.yaml").read_text()
+    data = copy.deepcopy(yaml.safe_load(text))
+    (export,) = [f for f in data["scoring"]["floors"] if f["id"] == "export_scope"]
+    export["overridable"] = True
+    lenient = parse_questionnaire(data)
+    answers.update(exported=True, export_markets=["eu"])
+    result = score_intake(answers, questionnaire=lenient)
+    lowered = override_tier(
+        result, tier="low", justification=JUSTIFICATION, by="Li Wei", questionnaire=lenient
+    )
+    assert lowered.tier == "low"
+    assert [o.id for o in lowered.obligations] == ["export.ethics_review"]
 
 
 def test_a_second_override_keeps_the_originally_computed_tier(low: TierResult) -> None:
@@ -169,3 +304,17 @@ def test_override_errors_are_available_in_chinese(low: TierResult) -> None:
         override_tier(low, tier="medium", justification="短", by="李伟")
     chinese = caught.value.in_language("zh-Hans")
     assert chinese.message == ERR_OVERRIDE_JUSTIFICATION.zh.format(minimum=20, length=1)
+
+
+def test_a_floor_that_does_not_say_may_not_be_overridden(answers: dict[str, object]) -> None:
+    text = resources.files("tianping.tiering").joinpath("data/questionnaire.yaml").read_text()
+    data = copy.deepcopy(yaml.safe_load(text))
+    (credit,) = [f for f in data["scoring"]["floors"] if f["id"] == "automated_hiring_or_credit"]
+    del credit["overridable"]
+    strict = parse_questionnaire(data)
+    answers["automated_decisions"] = ["credit"]
+    result = score_intake(answers, questionnaire=strict)
+    with pytest.raises(FloorOverrideError):
+        override_tier(
+            result, tier="low", justification=JUSTIFICATION, by="Li Wei", questionnaire=strict
+        )

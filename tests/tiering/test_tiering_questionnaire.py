@@ -227,6 +227,22 @@ def _delete(path: str) -> Any:
             "not a choice",
         ),
         (_set("scoring/floors/1/when", {"all": []}), "scoring.floors[1].when.all", "at least one"),
+        (_delete("scoring/floors/0/source"), "scoring.floors[0]", "missing key 'source'"),
+        (
+            _set("scoring/floors/2/overridable", "yes"),
+            "scoring.floors[2].overridable",
+            "expected true or false",
+        ),
+        (
+            _set("obligations/0/excluded_by_floors", ["nowhere"]),
+            "obligations[0].excluded_by_floors[0]",
+            "'nowhere' is not a floor id",
+        ),
+        (
+            _set("obligations/7/excluded_by_floors", ["export_scope"]),
+            "obligations[7].excluded_by_floors",
+            "only a tier obligation excludes floors",
+        ),
         (
             _set("obligations/0/when", {"question": "exported", "equals": True}),
             "obligations[0]",

@@ -53,7 +53,7 @@ def condition_ids(result: TierResult) -> list[str]:
         ("credit_scoring.yaml", "high", False),
         ("hiring_screen.yaml", "high", False),
         ("export_chatbot.yaml", "medium", False),
-        ("industrial_inspection.yaml", "low", False),
+        ("industrial_inspection.yaml", "medium", False),
         ("recommendation_feed.yaml", "high", True),
         ("medical_triage.yaml", "high", False),
         ("internal_document_search.yaml", "low", False),
@@ -206,7 +206,56 @@ def test_automated_hiring_or_credit_is_at_least_medium(
     assert [r.rule for r in result.reasons if r.kind == "floor"] == ["automated_hiring_or_credit"]
 
 
-@pytest.mark.parametrize("decision", ["pricing", "recommendation", "content_review", "safety"])
+def test_automated_safety_decisions_are_at_least_medium(answers: dict[str, object]) -> None:
+    answers["automated_decisions"] = ["safety"]
+    answers["mitigations"] = ["human_review", "appeal_path", "monitoring", "opt_out"]
+    result = score(answers)
+    assert (result.score.band_tier, result.tier) == ("low", "medium")
+    assert [r.rule for r in result.reasons if r.kind == "floor"] == ["automated_safety_decision"]
+    assert "review.fast_track" not in obligation_ids(result)
+
+
+@pytest.mark.parametrize("markets", [["eu"], ["asean", "latin_america"], ["other"]])
+def test_a_system_supplied_abroad_is_at_least_medium_without_fast_track(
+    answers: dict[str, object], markets: list[str]
+) -> None:
+    answers.update(exported=True, export_markets=markets, mitigations=["human_review"])
+    result = score(answers)
+    assert (result.score.band_tier, result.tier) == ("low", "medium")
+    assert [r.rule for r in result.reasons if r.kind == "floor"] == ["export_scope"]
+    assert obligation_ids(result) == ["review.standard", "export.ethics_review"]
+
+
+def test_an_exported_safety_inspection_system_is_medium_with_the_export_review() -> None:
+    # An industrial visual-inspection system deciding on physical safety, sold to
+    # the EU and ASEAN, with human review: low by its score, medium by its floors.
+    answers = {
+        "personal_info": False,
+        "affects_rights": False,
+        "automated_decisions": ["safety"],
+        "public_facing": False,
+        "generative": False,
+        "third_party_components": True,
+        "exported": True,
+        "export_markets": ["eu", "asean"],
+        "listed_activities": ["none"],
+        "scale": "lt_10k",
+        "mitigations": ["human_review"],
+    }
+    result = score(answers)
+    assert (result.score.band_tier, result.tier) == ("low", "medium")
+    assert {r.rule for r in result.reasons if r.kind == "floor"} == {
+        "automated_safety_decision",
+        "export_scope",
+    }
+    assert obligation_ids(result) == [
+        "review.standard",
+        "export.ethics_review",
+        "export.upstream_components",
+    ]
+
+
+@pytest.mark.parametrize("decision", ["pricing", "recommendation", "content_review"])
 def test_other_automated_decisions_alone_force_no_floor(
     answers: dict[str, object], decision: str
 ) -> None:
@@ -268,7 +317,11 @@ def test_a_reason_explains_itself_in_both_languages(answers: dict[str, object]) 
 
 def test_answers_worth_no_points_are_not_reasons(answers: dict[str, object]) -> None:
     answers.update(exported=True, export_markets=["eu", "us"])
-    assert [r.question for r in score(answers).reasons] == ["exported"]
+    reasons = score(answers).reasons
+    assert [(r.kind, r.question) for r in reasons] == [
+        ("floor", "exported"),
+        ("points", "exported"),
+    ]
 
 
 # --- obligations -------------------------------------------------------------------------------

@@ -14,8 +14,10 @@ from typer._click.exceptions import ClickException  # Typer bundles its own clic
 
 from tianping import __version__
 from tianping.cli import (
+    _cert,
     _common,
     _fairness,
+    _index,
     _intake,
     _ledger,
     _norms,
@@ -41,9 +43,13 @@ app.add_typer(_ledger.app, name="ledger")
 app.add_typer(_fairness.app, name="fairness")
 app.add_typer(_review.app, name="review")
 app.add_typer(_privacy.app, name="privacy")
+app.add_typer(_index.app, name="index")
+app.add_typer(_cert.app, name="cert")
 app.command("demo")(_web.demo)
 app.command("serve")(_web.serve)
 app.command("worker")(_web.worker)
+app.command("migrate")(_web.migrate)
+app.command("setup")(_web.setup)
 
 
 def _version_callback(value: bool) -> None:

@@ -1,4 +1,4 @@
-"""``tianping demo|serve|worker``: run the web platform.
+"""``tianping demo|serve|worker|migrate|setup``: run the web platform, or prepare its database.
 
 The library never imports Django; these commands import :mod:`tianping.web`
 only when they run, so ``tianping norms …`` works without the web stack.
@@ -28,7 +28,11 @@ def serve(
         True, "--with-worker/--no-worker", help="Also run a background-task worker thread."
     ),
 ) -> None:
-    """Apply migrations and serve the platform (database from DATABASE_URL)."""
+    """Apply migrations and serve the platform (database from DATABASE_URL).
+
+    Processes started together migrate once (a database lock); one whose ledger keys do
+    not verify what the database holds refuses to start.
+    """
     from tianping.web import launcher
 
     launcher.run_server(host=host, port=port, threads=threads, with_worker=with_worker)
@@ -36,8 +40,29 @@ def serve(
 
 def worker(
     queue: str = typer.Option("default", help="Queue to take tasks from."),
+    migrate: bool = typer.Option(
+        True,
+        "--migrate/--no-migrate",
+        help="Apply migrations first, under the database's migration lock.",
+    ),
 ) -> None:
     """Run background tasks (assessments, reports) from the database queue."""
     from tianping.web import launcher
 
-    launcher.run_worker(queue=queue)
+    launcher.run_worker(queue=queue, migrate_first=migrate)
+
+
+def migrate() -> None:
+    """Apply the database migrations, once however many processes run it together."""
+    from tianping.web import launcher
+
+    launcher.run_migrate()
+
+
+def setup(
+    demo: bool = typer.Option(False, "--demo", help="Also load the demo organisations and users."),
+) -> None:
+    """Migrate, load the normative catalogue (and the demo data with --demo), without serving."""
+    from tianping.web import launcher
+
+    launcher.run_setup(demo=demo)

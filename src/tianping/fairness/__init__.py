@@ -84,6 +84,13 @@ from tianping.fairness._audit import (
     audit,
     audit_table,
 )
+from tianping.fairness._charts import (
+    CHART_RATE,
+    AuditChart,
+    disparity_charts,
+    group_charts,
+    group_label,
+)
 from tianping.fairness._counts import (
     DEFAULT_SCORE_BINS,
     MISSING,
@@ -152,6 +159,7 @@ from tianping.fairness._uncertainty import (
 )
 
 __all__ = [
+    "CHART_RATE",
     "DEFAULT_CALIBRATION_BINS",
     "DEFAULT_CONFIDENCE",
     "DEFAULT_DISPARITIES",
@@ -166,6 +174,7 @@ __all__ = [
     "SCHEMA",
     "STAGES",
     "VERDICTS",
+    "AuditChart",
     "AuditMeta",
     "AuditResult",
     "CalibrationBin",
@@ -198,9 +207,12 @@ __all__ = [
     "bin_labels",
     "bootstrap_statistics",
     "count_table",
+    "disparity_charts",
     "disparity_definition",
     "file_format",
+    "group_charts",
     "group_key",
+    "group_label",
     "group_metrics",
     "independence_test",
     "level_name",

@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tianping import __version__
+from tianping.fairness._charts import disparity_charts, group_charts, group_label
 from tianping.fairness._counts import DEFAULT_SCORE_BINS, CountTable, _count, level_name
 from tianping.fairness._disparities import (
     DEFAULT_DISPARITIES,
@@ -29,13 +30,14 @@ from tianping.fairness._disparities import (
     group_values,
 )
 from tianping.fairness._errors import FairnessDataError, FairnessError
-from tianping.fairness._io import json_number
+from tianping.fairness._io import SCHEMA, json_number
 from tianping.fairness._messages import (
     ERR_BAD_PARAMETER,
     ERR_BAD_REFERENCE,
     ERR_REFERENCE_TOO_SMALL,
     ERR_SINGLE_GROUP,
     ERR_SINGLE_LEVEL,
+    ERR_UNKNOWN_GROUPING,
     ERR_UNKNOWN_REFERENCE,
     EXPLAIN_CI,
     EXPLAIN_EXCLUDED,
@@ -47,6 +49,10 @@ from tianping.fairness._messages import (
     EXPLAIN_RULE_AT_MOST,
     EXPLAIN_VALUE,
     METRIC_NAMES,
+    NOTEBOOK_DISPARITIES,
+    NOTEBOOK_FACTS,
+    NOTEBOOK_GROUPS,
+    NOTEBOOK_TITLE,
     REFERENCE_HOW,
     TEST_NAMES,
     VERDICT_WORDS,
@@ -56,11 +62,18 @@ from tianping.fairness._messages import (
 from tianping.fairness._metrics import (
     DEFAULT_CALIBRATION_BINS,
     DEFAULT_MIN_GROUP_SIZE,
+    RATE_NAMES,
     GroupMetrics,
     group_metrics,
     rate,
 )
-from tianping.fairness._policy import DEFAULT_POLICY, Policy, Verdict, load_policy
+from tianping.fairness._policy import (
+    DEFAULT_POLICY,
+    Policy,
+    Verdict,
+    load_policy,
+    verdict_title,
+)
 from tianping.fairness._representativeness import (
     DEFAULT_TOLERANCE,
     ReferencePopulation,
@@ -74,12 +87,18 @@ from tianping.fairness._uncertainty import (
     bootstrap_statistics,
     percentile_interval,
 )
+from tianping.notebook import (
+    FrameColumns,
+    build_frame,
+    html_figure,
+    html_result,
+    html_table,
+)
 from tianping.text import DEFAULT_LANGUAGE, LocalizedText, normalise_language
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
-SCHEMA = "tianping.fairness.audit/1"
 Stage = Literal["counting", "metrics", "bootstrap", "verdicts"]
 STAGES: tuple[Stage, ...] = ("counting", "metrics", "bootstrap", "verdicts")
 Progress = Callable[[Stage], None]
@@ -88,6 +107,16 @@ ReferenceChoice = str | Mapping[str, str]
 named group ``{"sex": "M", "age": "25-40"}`` (naming every protected attribute)."""
 
 _NA = LocalizedText(zh="无", en="n/a")
+#: The group rates a notebook's table shows (``to_frame()`` has them all), as on the platform.
+NOTEBOOK_RATES: tuple[str, ...] = (
+    "selection_rate",
+    "base_rate",
+    "tpr",
+    "fpr",
+    "precision",
+    "accuracy",
+)
+
 _WORST: tuple[Verdict, ...] = ("fail", "warn", "inconclusive", "pass")
 
 
@@ -248,6 +277,168 @@ class AuditResult:
             "disparities": [d.to_json(language=lang) for d in self.disparities],
             "representativeness": [r.to_json() for r in self.representativeness],
         }
+
+    def _grouping(
+        self, over: str | Sequence[str] | None
+    ) -> tuple[tuple[str, ...], Sequence[GroupMetrics]]:
+        attributes = self.meta.attributes
+        wanted = attributes if over is None else (over,) if isinstance(over, str) else tuple(over)
+        if wanted == attributes:
+            return attributes, self.groups
+        if len(wanted) == 1 and wanted[0] in self.marginals:
+            return wanted, self.marginals[wanted[0]]
+        if wanted == ():
+            return (), (self.overall,)
+        raise FairnessError(
+            ERR_UNKNOWN_GROUPING,
+            params={"over": ", ".join(wanted) or "()", "known": ", ".join(attributes)},
+        )
+
+    def _group_columns(self, over: str | Sequence[str] | None, *, intervals: bool) -> FrameColumns:
+        attributes, groups = self._grouping(over)
+        columns: FrameColumns = [
+            (name, "str", [g.attributes.get(name) for g in groups]) for name in attributes
+        ]
+        columns += [
+            ("count", "int", [g.count for g in groups]),
+            ("weight", "float", [g.weight for g in groups]),
+            ("insufficient_data", "bool", [g.insufficient_data for g in groups]),
+        ]
+        for name in RATE_NAMES:
+            columns.append((name, "float", [g.rates[name] for g in groups]))
+            if intervals:
+                columns.append((f"{name}_low", "float", [g.ci[name][0] for g in groups]))
+                columns.append((f"{name}_high", "float", [g.ci[name][1] for g in groups]))
+        if self.meta.score is not None:
+            columns.append(("auc", "float", [g.auc for g in groups]))
+            columns.append(("calibration_error", "float", [g.calibration_error for g in groups]))
+        return columns
+
+    def to_frame(
+        self,
+        over: str | Sequence[str] | None = None,
+        *,
+        intervals: bool = False,
+        backend: str | None = None,
+    ) -> Any:
+        """The group metrics, one row per group, like fairlearn's ``MetricFrame.by_group``.
+
+        Parameters
+        ----------
+        over
+            The grouping: ``None`` (the intersections of all protected
+            attributes, the default), one attribute's name (its marginal groups),
+            or ``[]`` (everyone, one row).
+        intervals
+            Add each rate's Wilson interval as ``<rate>_low`` and ``<rate>_high``.
+        backend
+            ``"pandas"``, ``"polars"`` or ``"pyarrow"``; default: the kind of the
+            audited table if polars or pyarrow, else pandas
+            (:func:`tianping.notebook.resolve_backend`).
+
+        Returns
+        -------
+        A frame with these columns, in this order:
+
+        one per attribute of the grouping (str)
+            The group's value of it (``"(missing)"`` for a missing value, bin
+            labels such as ``"25-40"`` for binned numbers).
+        ``count`` (int), ``weight`` (float)
+            Rows in the group, and their total weight (``count`` unweighted).
+        ``insufficient_data`` (bool)
+            Fewer rows than the minimum group size: left out of verdicts.
+        one per rate of :data:`~tianping.fairness.RATE_NAMES` (float)
+            ``selection_rate``, ``base_rate``, ``tpr``, ``fpr``, ``tnr``, ``fnr``,
+            ``precision``, ``npv``, ``fdr``, ``for``, ``accuracy``, ``error_rate``;
+            null (NaN) when undefined (``0/0``).
+        ``auc``, ``calibration_error`` (float)
+            Only when the audit had a score.
+
+        Raises
+        ------
+        FairnessError
+            ``over`` is not a grouping of the audit.
+        ValueError
+            An unknown ``backend``, or an attribute named like a metric column.
+        """
+        return build_frame(
+            self._group_columns(over, intervals=intervals), backend=backend, engine=self.meta.engine
+        )
+
+    def _disparity_columns(self) -> FrameColumns:
+        ds = self.disparities
+        return [
+            ("metric", "str", [d.metric for d in ds]),
+            ("attributes", "str", [" × ".join(d.attributes) for d in ds]),
+            ("value", "float", [d.value for d in ds]),
+            ("ci_low", "float", [None if d.ci is None else d.ci[0] for d in ds]),
+            ("ci_high", "float", [None if d.ci is None else d.ci[1] for d in ds]),
+            ("p_value", "float", [d.p_value for d in ds]),
+            ("verdict", "str", [d.verdict for d in ds]),
+            ("vs_reference", "float", [d.vs_reference for d in ds]),
+            ("compared_rate", "str", [d.compared_rate for d in ds]),
+            ("lowest", "str", [None if d.lowest is None else group_label(d.lowest) for d in ds]),
+            ("highest", "str", [None if d.highest is None else group_label(d.highest) for d in ds]),
+            ("groups_compared", "int", [d.groups_compared for d in ds]),
+            ("excluded_groups", "int", [len(d.excluded_groups) for d in ds]),
+        ]
+
+    def disparity_frame(self, *, backend: str | None = None) -> Any:
+        """The disparities as a frame, one row per disparity and grouping.
+
+        Columns: ``metric``, ``attributes`` (the grouping, ``"sex × age"``),
+        ``value``, ``ci_low`` and ``ci_high`` (the bootstrap interval), ``p_value``,
+        ``verdict`` (null where the policy sets no tolerance), ``vs_reference``,
+        ``compared_rate``, ``lowest`` and ``highest`` (the groups at the extremes,
+        ``"sex=F"``), ``groups_compared`` and ``excluded_groups`` (how many groups
+        had insufficient data). ``backend`` as for :meth:`to_frame`.
+        """
+        return build_frame(self._disparity_columns(), backend=backend, engine=self.meta.engine)
+
+    def to_html(self, *, language: str | None = DEFAULT_LANGUAGE) -> str:
+        """The audit for a notebook: the verdict, the charts and tables of the platform's page.
+
+        The disparity charts against the policy, the disparity table, and for the
+        intersections a chart of selection rates and a table of group rates.
+        Group and column names are escaped.
+        """
+        lang = normalise_language(language)
+        content = self.to_json(language=lang)
+        verdict = verdict_title(self.verdict).get(lang)
+        facts = [
+            (NOTEBOOK_FACTS["rows"].get(lang), self.meta.rows),
+            (NOTEBOOK_FACTS["engine"].get(lang), self.meta.engine),
+            (NOTEBOOK_FACTS["policy"].get(lang), self.meta.policy.id),
+        ]
+        parts = [
+            html_figure(c.svg, c.title.get(lang)) for c in disparity_charts(content, language=lang)
+        ]
+        table = self._disparity_columns()
+        shown = [c for c in table if c[0] not in ("compared_rate", "lowest", "highest")]
+        parts.append(
+            html_table(
+                [name for name, _, _ in shown],
+                list(zip(*(values for _, _, values in shown), strict=True)),
+                caption=NOTEBOOK_DISPARITIES.get(lang),
+            )
+        )
+        charts = group_charts(content, language=lang)
+        if charts:
+            parts.append(html_figure(charts[0].svg, charts[0].title.get(lang)))
+        keep = {*self.meta.attributes, "count", "insufficient_data", *NOTEBOOK_RATES}
+        groups = [c for c in self._group_columns(None, intervals=False) if c[0] in keep]
+        parts.append(
+            html_table(
+                [name for name, _, _ in groups],
+                list(zip(*(values for _, _, values in groups), strict=True)),
+                caption=render(NOTEBOOK_GROUPS, lang, {"over": " × ".join(self.meta.attributes)}),
+            )
+        )
+        return html_result(render(NOTEBOOK_TITLE, lang, {"verdict": verdict}), facts, *parts)
+
+    def _repr_html_(self) -> str:
+        """What Jupyter shows: :meth:`to_html`."""
+        return self.to_html()
 
 
 # --- reference groups -----------------------------------------------------------------------------
@@ -421,7 +612,7 @@ def _explain(
             )
         tolerance = policy.tolerance_for(definition.name)
         if tolerance is None:
-            parts.append((EXPLAIN_NOT_COVERED, {"policy": policy.id}))
+            parts.append((EXPLAIN_NOT_COVERED, {"policy": policy.title}))
         else:
             template = (
                 EXPLAIN_RULE_AT_LEAST if tolerance.direction == "at_least" else EXPLAIN_RULE_AT_MOST
@@ -430,7 +621,7 @@ def _explain(
                 (
                     template,
                     {
-                        "policy": policy.id,
+                        "policy": policy.title,
                         "pass_": f"{tolerance.pass_threshold:g}",
                         "warn": f"{tolerance.warn_threshold:g}",
                         "verdict": VERDICT_WORDS[verdict],

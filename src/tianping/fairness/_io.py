@@ -27,6 +27,8 @@ from tianping.fairness._messages import (
 )
 
 Frame = nw.DataFrame[Any] | nw.LazyFrame[Any]
+#: The schema of an audit's JSON (``AuditResult.to_json()``).
+SCHEMA = "tianping.fairness.audit/1"
 """A narwhals frame, eager or lazy."""
 
 _FORMATS = {
@@ -109,4 +111,4 @@ def json_number(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
-__all__ = ["Frame", "file_format", "json_number", "open_frame"]
+__all__ = ["SCHEMA", "Frame", "file_format", "json_number", "open_frame"]

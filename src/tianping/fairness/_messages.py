@@ -256,3 +256,27 @@ ROLE_NAMES: dict[str, LocalizedText] = {
     "score": LocalizedText(zh="分数", en="score"),
     "weights": LocalizedText(zh="权重", en="weights"),
 }
+
+# --- the audit JSON the charts draw (FairnessError) --------------------------------------------
+
+ERR_NOT_AN_AUDIT = LocalizedText(
+    zh="不是公平性审计的 JSON（应为 {schema}，实为 {got}）",
+    en="not the JSON of a fairness audit (schema {schema} expected, got {got})",
+)
+ERR_AUDIT_SHAPE = LocalizedText(
+    zh="审计 JSON 中的 {what} 应为{expected}", en="{what} of the audit JSON must be {expected}"
+)
+
+# --- a result in a notebook ----------------------------------------------------------------------
+
+NOTEBOOK_TITLE = LocalizedText(zh="公平性审计：{verdict}", en="Fairness audit: {verdict}")
+NOTEBOOK_DISPARITIES = LocalizedText(zh="差异", en="Disparities")
+NOTEBOOK_GROUPS = LocalizedText(zh="分组指标（{over}）", en="Group metrics ({over})")
+NOTEBOOK_FACTS: dict[str, LocalizedText] = {
+    "rows": LocalizedText(zh="行数", en="rows"),
+    "engine": LocalizedText(zh="引擎", en="engine"),
+    "policy": LocalizedText(zh="策略", en="policy"),
+}
+ERR_UNKNOWN_GROUPING = LocalizedText(
+    zh="没有按 {over} 的分组；可选：{known}", en="no grouping over {over}; known: {known}"
+)

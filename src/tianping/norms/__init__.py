@@ -37,6 +37,12 @@ expert re-review list
     The dynamic, versioned list of activities (``human_machine_integration``,
     ``public_opinion_mobilisation``, ``autonomous_decision_safety``) that need
     expert re-review after the ethics committee's review.
+measurement, extent
+    A kind of result filed as evidence (``bias_assessment``, ``privacy_scan``,
+    ``probe_run``, ``document``, ``certificate``). The **measurement mapping**
+    (``data/measurements.yaml``) names the items each one answers, ``full`` or
+    ``partial`` (the extent), and when: a condition on the intake answers in the
+    questionnaire's condition language (:func:`items_for`).
 confidence
     How sure the data is: ``V`` checked against the legal text, ``S`` secondary
     source, ``M`` recollection of the official text, ``?`` uncertain.
@@ -54,6 +60,19 @@ Examples
 from tianping.norms._catalogue import Catalogue, fold
 from tianping.norms._errors import CatalogueError, CatalogueProblem, NotInCatalogueError
 from tianping.norms._loader import DATA_DIR, check_catalogue, load_catalogue
+from tianping.norms._measurements import (
+    EXTENTS,
+    MEASUREMENT_KINDS,
+    MEASUREMENTS_FILE,
+    Extent,
+    MeasuredItem,
+    Measurement,
+    MeasurementKind,
+    MeasurementMap,
+    check_measurements,
+    items_for,
+    load_measurements,
+)
 from tianping.norms._models import (
     CONFIDENCES,
     EVIDENCE_TYPES,
@@ -76,13 +95,17 @@ from tianping.norms._models import (
     Term,
     Tier,
 )
-from tianping.norms._schema import CATALOGUE_FILES, SCHEMA_DIR, catalogue_schema
+from tianping.norms._schema import CATALOGUE_FILES, MAPPING_FILES, SCHEMA_DIR, catalogue_schema
 
 __all__ = [
     "CATALOGUE_FILES",
     "CONFIDENCES",
     "DATA_DIR",
     "EVIDENCE_TYPES",
+    "EXTENTS",
+    "MAPPING_FILES",
+    "MEASUREMENTS_FILE",
+    "MEASUREMENT_KINDS",
     "SCHEMA_DIR",
     "STAGES",
     "TIERS",
@@ -96,9 +119,14 @@ __all__ = [
     "CrosswalkTarget",
     "EvidenceType",
     "ExpertReviewList",
+    "Extent",
     "Framework",
     "ListChange",
     "ListedActivity",
+    "MeasuredItem",
+    "Measurement",
+    "MeasurementKind",
+    "MeasurementMap",
     "NotInCatalogueError",
     "Principle",
     "RequirementItem",
@@ -108,6 +136,9 @@ __all__ = [
     "Tier",
     "catalogue_schema",
     "check_catalogue",
+    "check_measurements",
     "fold",
+    "items_for",
     "load_catalogue",
+    "load_measurements",
 ]

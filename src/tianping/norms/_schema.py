@@ -34,6 +34,10 @@ CATALOGUE_FILES: Mapping[str, str] = MappingProxyType(
 )
 _COMMON = "common.schema.json"
 
+#: Data files beside the catalogue that are loaded on their own, by kind: the mapping of
+#: measurements to items (``tianping.norms.load_measurements``).
+MAPPING_FILES: Mapping[str, str] = MappingProxyType({"measurements": "measurements.yaml"})
+
 
 def catalogue_schema(kind: str) -> dict[str, Any]:
     """The JSON Schema for one kind of catalogue file, as a fresh dictionary.
@@ -48,9 +52,9 @@ def catalogue_schema(kind: str) -> dict[str, Any]:
     >>> catalogue_schema("requirements")["additionalProperties"]
     False
     """
-    if kind not in CATALOGUE_FILES:
+    if kind not in CATALOGUE_FILES and kind not in MAPPING_FILES:
         raise ValueError(
-            f"unknown catalogue file kind {kind!r}; use one of {list(CATALOGUE_FILES)}"
+            f"unknown catalogue file kind {kind!r}; use one of {[*CATALOGUE_FILES, *MAPPING_FILES]}"
         )
     return _read_schema(f"{kind}.schema.json")
 
@@ -62,7 +66,7 @@ def _read_schema(name: str) -> dict[str, Any]:
 
 @functools.cache
 def _validators() -> Mapping[str, Draft202012Validator]:
-    schemas = {kind: catalogue_schema(kind) for kind in CATALOGUE_FILES}
+    schemas = {kind: catalogue_schema(kind) for kind in (*CATALOGUE_FILES, *MAPPING_FILES)}
     common = _read_schema(_COMMON)
     for schema in (common, *schemas.values()):
         Draft202012Validator.check_schema(schema)
@@ -137,4 +141,11 @@ def _file_order(error: ValidationError) -> list[tuple[int, int, str]]:
     ]
 
 
-__all__ = ["CATALOGUE_FILES", "SCHEMA_DIR", "catalogue_schema", "location", "schema_problems"]
+__all__ = [
+    "CATALOGUE_FILES",
+    "MAPPING_FILES",
+    "SCHEMA_DIR",
+    "catalogue_schema",
+    "location",
+    "schema_problems",
+]

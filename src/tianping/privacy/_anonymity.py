@@ -48,6 +48,8 @@ import numpy.typing as npt
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 
+from tianping.charts import ChartBar, interval_chart, nice_domain
+from tianping.notebook import FrameColumns, build_frame, html_figure, html_result, html_table
 from tianping.privacy._errors import PrivacyDataError
 from tianping.privacy._messages import (
     ERR_BAD_PARAMETER,
@@ -58,9 +60,17 @@ from tianping.privacy._messages import (
     ERR_UNREADABLE,
     ERR_UNSUPPORTED_DATA,
     ERR_UNSUPPORTED_TABLE,
+    NOTEBOOK_ANONYMITY,
+    NOTEBOOK_ANONYMITY_CHART,
+    NOTEBOOK_FACTS,
+    NOTEBOOK_NOT_SATISFIED,
+    NOTEBOOK_SATISFIED,
+    NOTEBOOK_VIOLATING,
+    render,
 )
 from tianping.privacy._scanner import cell_text, error_reason
 from tianping.privacy._tables import table_format
+from tianping.text import DEFAULT_LANGUAGE, normalise_language
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -270,6 +280,95 @@ class AnonymityReport:
                 "journalist": self.journalist.to_json(),
             },
         }
+
+    def _frame_columns(self) -> FrameColumns:
+        cs = self.violating_classes
+        return [
+            *[(name, "str", [c.values.get(name) for c in cs]) for name in self.quasi],
+            ("size", "int", [c.size for c in cs]),
+            ("distinct", "int", [c.distinct for c in cs]),
+            ("entropy_l", "float", [c.entropy_l for c in cs]),
+            ("emd", "float", [c.emd for c in cs]),
+            ("violates", "str", [", ".join(c.violates) for c in cs]),
+        ]
+
+    def to_frame(self, *, backend: str | None = None) -> Any:
+        """The classes that miss a target, one row per equivalence class, smallest first.
+
+        Columns: one per quasi-identifier (the class's value, ``"(missing)"`` for
+        null), ``size`` (its rows), ``distinct`` (sensitive values in it),
+        ``entropy_l`` (``exp`` of their entropy), ``emd`` (its distance from
+        the table's sensitive distribution), and ``violates`` (the targets it
+        misses: ``"k, l"``). The last three are null without a sensitive
+        attribute. A table that meets every target gives no rows;
+        :meth:`class_size_frame` covers every class. ``backend``: ``"pandas"``
+        (default), ``"polars"`` or ``"pyarrow"``.
+
+        Raises
+        ------
+        ValueError
+            A quasi-identifier is named like one of the other columns.
+        """
+        return build_frame(self._frame_columns(), backend=backend)
+
+    def _size_columns(self) -> FrameColumns:
+        sizes = sorted(self.class_sizes.items())
+        return [
+            ("size", "int", [size for size, _ in sizes]),
+            ("classes", "int", [n for _, n in sizes]),
+            ("rows", "int", [size * n for size, n in sizes]),
+            ("below_k", "bool", [size < self.k_target for size, _ in sizes]),
+        ]
+
+    def class_size_frame(self, *, backend: str | None = None) -> Any:
+        """Every class by its size: ``size``, ``classes`` of that size, their ``rows``,
+        and ``below_k`` (smaller than the target ``k``). ``backend`` as for :meth:`to_frame`.
+        """
+        return build_frame(self._size_columns(), backend=backend)
+
+    def to_html(self, *, language: str | None = DEFAULT_LANGUAGE) -> str:
+        """The report for a notebook: k, l, t and risks, a chart of class sizes, the tables."""
+        lang = normalise_language(language)
+        outcome = (NOTEBOOK_SATISFIED if self.satisfied else NOTEBOOK_NOT_SATISFIED).get(lang)
+        facts: list[tuple[str, object]] = [
+            (NOTEBOOK_FACTS["rows"].get(lang), self.rows),
+            (NOTEBOOK_FACTS["classes"].get(lang), self.classes),
+            ("k", f"{self.k} / {self.k_target}"),
+        ]
+        if self.l_target is not None:
+            facts.append(("l", f"{self.l_distinct} / {self.l_target}"))
+        if self.t_target is not None and self.t is not None:
+            facts.append(("t", f"{self.t:.3f} / {self.t_target:g}"))
+        facts += [
+            (NOTEBOOK_FACTS["violating_records"].get(lang), self.violating_records),
+            (NOTEBOOK_FACTS["prosecutor"].get(lang), self.prosecutor.highest),
+        ]
+        parts = []
+        sizes = sorted(self.class_sizes.items())
+        if sizes:
+            title = render(NOTEBOOK_ANONYMITY_CHART, lang, {"k": self.k_target})
+            bars = [
+                ChartBar(
+                    str(size), float(size * n), tone="fail" if size < self.k_target else "pass"
+                )
+                for size, n in sizes
+            ]
+            domain = nice_domain([float(size * n) for size, n in sizes])
+            chart = interval_chart(bars, title=title, domain=domain)
+            parts.append(html_figure(chart, title))
+        columns = self._frame_columns()
+        parts.append(
+            html_table(
+                [name for name, _, _ in columns],
+                list(zip(*(values for _, _, values in columns), strict=True)),
+                caption=NOTEBOOK_VIOLATING.get(lang),
+            )
+        )
+        return html_result(render(NOTEBOOK_ANONYMITY, lang, {"outcome": outcome}), facts, *parts)
+
+    def _repr_html_(self) -> str:
+        """What Jupyter shows: :meth:`to_html`."""
+        return self.to_html()
 
 
 # --- the models ----------------------------------------------------------------------------------

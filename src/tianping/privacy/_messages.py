@@ -96,3 +96,35 @@ SKIP_REASONS: dict[str, LocalizedText] = {
     "not_a_file": LocalizedText(zh="不是普通文件", en="not a regular file"),
     "worker_failed": LocalizedText(zh="扫描进程失败", en="the scanning process failed"),
 }
+
+# --- results in a notebook -----------------------------------------------------------------------
+
+NOTEBOOK_PROFILE = LocalizedText(
+    zh="数据集隐私画像：{pipl_class}", en="Dataset privacy profile: {pipl_class}"
+)
+NOTEBOOK_PROFILE_CHART = LocalizedText(
+    zh="含个人信息的行占比（按列）", en="Share of rows with personal information, by column"
+)
+NOTEBOOK_SCAN = LocalizedText(zh="个人信息扫描", en="Personal information scan")
+NOTEBOOK_SCAN_CHART = LocalizedText(zh="发现数（按类型）", en="Findings by entity")
+NOTEBOOK_SOURCES = LocalizedText(zh="文件", en="Files")
+NOTEBOOK_ANONYMITY = LocalizedText(zh="匿名性：{outcome}", en="Anonymity: {outcome}")
+NOTEBOOK_ANONYMITY_CHART = LocalizedText(
+    zh="各等价类大小的行数（红色：小于 k = {k}）",
+    en="Rows by equivalence class size (red: below k = {k})",
+)
+NOTEBOOK_VIOLATING = LocalizedText(zh="未达目标的等价类", en="Classes that miss a target")
+NOTEBOOK_SATISFIED = LocalizedText(zh="达到全部目标", en="every target met")
+NOTEBOOK_NOT_SATISFIED = LocalizedText(zh="未达到目标", en="targets missed")
+NOTEBOOK_FACTS: dict[str, LocalizedText] = {
+    "rows": LocalizedText(zh="行数", en="rows"),
+    "rows_with_findings": LocalizedText(zh="含个人信息的行", en="rows with personal information"),
+    "minor_rows": LocalizedText(zh="未满十四周岁者的行", en="rows of children under 14"),
+    "as_of": LocalizedText(zh="参照日期", en="reference date"),
+    "files": LocalizedText(zh="已扫描文件", en="files scanned"),
+    "skipped": LocalizedText(zh="跳过的文件", en="files skipped"),
+    "findings": LocalizedText(zh="发现数", en="findings"),
+    "classes": LocalizedText(zh="等价类", en="equivalence classes"),
+    "violating_records": LocalizedText(zh="未达目标的行", en="rows in classes missing a target"),
+    "prosecutor": LocalizedText(zh="最高重识别风险", en="highest re-identification risk"),
+}

@@ -21,10 +21,20 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from tianping.charts import ChartBar, Tone, interval_chart
+from tianping.notebook import FrameColumns, build_frame, html_figure, html_result, html_table
 from tianping.privacy._detectors import PiplClass, load_pipl_classes
 from tianping.privacy._errors import PrivacyDataError
 from tianping.privacy._inputs import SNIFF_BYTES, sniff_encoding
-from tianping.privacy._messages import ERR_PATH_NOT_FOUND, ERR_UNREADABLE, ERR_UNSUPPORTED_TABLE
+from tianping.privacy._messages import (
+    ERR_PATH_NOT_FOUND,
+    ERR_UNREADABLE,
+    ERR_UNSUPPORTED_TABLE,
+    NOTEBOOK_FACTS,
+    NOTEBOOK_PROFILE,
+    NOTEBOOK_PROFILE_CHART,
+    render,
+)
 from tianping.privacy._scanner import (
     DEFAULT_MIN_CONFIDENCE,
     Scanner,
@@ -32,7 +42,7 @@ from tianping.privacy._scanner import (
     iter_column_batches,
 )
 from tianping.privacy._tables import TableStats, iter_table, table_errors, table_format
-from tianping.text import LocalizedText
+from tianping.text import DEFAULT_LANGUAGE, LocalizedText, normalise_language
 
 PROFILE_FORMAT = "tianping.privacy.profile"
 PROFILE_VERSION = 1
@@ -69,6 +79,20 @@ def _strictest(classes: Iterable[str]) -> PiplClass:
         if pipl_rank(cls) > pipl_rank(best):
             best = cls  # type: ignore[assignment]
     return best
+
+
+#: The chart colour of a column by its PIPL class (the strictest red).
+PIPL_TONES: dict[str, Tone] = {
+    "sensitive": "fail",
+    "high-risk": "warn",
+    "ordinary": "neutral",
+    "none": "muted",
+}
+
+
+def entity_counts(counts: Mapping[str, int]) -> str:
+    """``cn_mobile: 3, email: 1``: counts by entity, as one table cell (``""`` for none)."""
+    return ", ".join(f"{entity}: {n}" for entity, n in counts.items())
 
 
 @dataclass(frozen=True)
@@ -162,6 +186,67 @@ class TableProfile:
             "pipl_label": pipl_label(self.pipl_class).get(language),
             "columns": [c.to_json() for c in self.columns],
         }
+
+    def _frame_columns(self) -> FrameColumns:
+        cs = self.columns
+        return [
+            ("column", "str", [c.column for c in cs]),
+            ("pipl_class", "str", [c.pipl_class for c in cs]),
+            ("rows", "int", [c.rows for c in cs]),
+            ("non_null", "int", [c.non_null for c in cs]),
+            ("rows_with_findings", "int", [c.rows_with_findings for c in cs]),
+            ("share", "float", [c.share for c in cs]),
+            ("minors", "int", [c.minors for c in cs]),
+            ("entities", "str", [entity_counts(c.entities) for c in cs]),
+            ("hints", "str", [", ".join(c.hints) for c in cs]),
+        ]
+
+    def to_frame(self, *, backend: str | None = None) -> Any:
+        """The profile as a frame, one row per column of the table; counts only, never a value.
+
+        Columns: ``column`` (its name), ``pipl_class`` (``sensitive``,
+        ``high-risk``, ``ordinary`` or ``none``), ``rows``, ``non_null``,
+        ``rows_with_findings`` and ``share`` (of ``rows``), ``minors`` (rows of
+        children under 14), ``entities`` (rows by kind of personal data,
+        ``"cn_mobile: 3, email: 1"``) and ``hints`` (sensitive categories the
+        column's name points to). ``backend``: ``"pandas"`` (default),
+        ``"polars"`` or ``"pyarrow"`` (:func:`tianping.notebook.resolve_backend`).
+        """
+        return build_frame(self._frame_columns(), backend=backend)
+
+    def to_html(self, *, language: str | None = DEFAULT_LANGUAGE) -> str:
+        """The profile for a notebook: its class and counts, a chart of shares, the column table."""
+        lang = normalise_language(language)
+        facts = [
+            (NOTEBOOK_FACTS[key].get(lang), value)
+            for key, value in (
+                ("rows", self.rows),
+                ("rows_with_findings", self.rows_with_findings),
+                ("minor_rows", self.minor_rows),
+                ("as_of", self.as_of.isoformat()),
+            )
+        ]
+        parts = []
+        if self.columns:
+            bars = [
+                ChartBar(c.column, c.share, tone=PIPL_TONES.get(c.pipl_class, "neutral"))
+                for c in self.columns
+            ]
+            title = NOTEBOOK_PROFILE_CHART.get(lang)
+            parts.append(html_figure(interval_chart(bars, title=title), title))
+        columns = self._frame_columns()
+        parts.append(
+            html_table(
+                [name for name, _, _ in columns],
+                list(zip(*(values for _, _, values in columns), strict=True)),
+            )
+        )
+        label = pipl_label(self.pipl_class).get(lang)
+        return html_result(render(NOTEBOOK_PROFILE, lang, {"pipl_class": label}), facts, *parts)
+
+    def _repr_html_(self) -> str:
+        """What Jupyter shows: :meth:`to_html`."""
+        return self.to_html()
 
 
 def _batches_of(
@@ -276,11 +361,13 @@ def profile_table(
 
 
 __all__ = [
+    "PIPL_TONES",
     "PROFILE_FORMAT",
     "PROFILE_VERSION",
     "ColumnProfile",
     "TableProfile",
     "column_hints",
+    "entity_counts",
     "pipl_label",
     "pipl_rank",
     "profile_table",

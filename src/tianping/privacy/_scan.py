@@ -20,6 +20,8 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
+from tianping.charts import ChartBar, interval_chart, nice_domain
+from tianping.notebook import FrameColumns, build_frame, html_figure, html_result, html_table
 from tianping.privacy._engine import EngineChoice
 from tianping.privacy._errors import PrivacyDataError
 from tianping.privacy._findings import Finding, new_salt
@@ -32,9 +34,17 @@ from tianping.privacy._inputs import (
     expand,
     plan_chunks,
 )
-from tianping.privacy._messages import ERR_PATH_NOT_FOUND, SKIP_REASONS
+from tianping.privacy._messages import (
+    ERR_PATH_NOT_FOUND,
+    NOTEBOOK_FACTS,
+    NOTEBOOK_SCAN,
+    NOTEBOOK_SCAN_CHART,
+    NOTEBOOK_SOURCES,
+    SKIP_REASONS,
+)
 from tianping.privacy._scanner import DEFAULT_MIN_CONFIDENCE, Scanner, error_reason
 from tianping.privacy._tables import TableStats, iter_table, table_errors
+from tianping.text import DEFAULT_LANGUAGE, normalise_language
 
 REPORT_FORMAT = "tianping.privacy.scan"
 REPORT_VERSION = 1
@@ -109,6 +119,79 @@ class ScanReport:
             },
             "findings": [f.to_json() for f in self.findings],
         }
+
+    def _frame_columns(self) -> FrameColumns:
+        groups: dict[tuple[str, str | None, str], list[Finding]] = {}
+        for f in self.findings:
+            groups.setdefault((f.path, f.column, f.entity), []).append(f)
+        keys = list(groups)
+        return [
+            ("path", "str", [k[0] for k in keys]),
+            ("column", "str", [k[1] for k in keys]),
+            ("entity", "str", [k[2] for k in keys]),
+            ("findings", "int", [len(groups[k]) for k in keys]),
+            ("minors", "int", [sum(1 for f in groups[k] if f.minor) for k in keys]),
+            ("min_confidence", "float", [min(f.confidence for f in groups[k]) for k in keys]),
+            ("max_confidence", "float", [max(f.confidence for f in groups[k]) for k in keys]),
+        ]
+
+    def to_frame(self, *, backend: str | None = None) -> Any:
+        """The findings counted, one row per file, column and entity; never a value.
+
+        Columns: ``path`` (the file, ``archive.zip!member.csv`` inside an
+        archive), ``column`` (of a table; null for text), ``entity`` (the kind
+        of personal data), ``findings`` (how many), ``minors`` (of them showing
+        a child under 14), ``min_confidence`` and ``max_confidence``. Rows in
+        the order first found. ``backend``: ``"pandas"`` (default), ``"polars"``
+        or ``"pyarrow"`` (:func:`tianping.notebook.resolve_backend`).
+        """
+        return build_frame(self._frame_columns(), backend=backend)
+
+    def to_html(self, *, language: str | None = DEFAULT_LANGUAGE) -> str:
+        """The scan for a notebook: totals, a chart of findings by entity, the tables."""
+        lang = normalise_language(language)
+        summary = self.to_json()["summary"]
+        facts = [
+            (NOTEBOOK_FACTS["files"].get(lang), summary["files_scanned"]),
+            (NOTEBOOK_FACTS["skipped"].get(lang), summary["files_skipped"]),
+            (NOTEBOOK_FACTS["findings"].get(lang), summary["findings"]),
+            (NOTEBOOK_FACTS["as_of"].get(lang), self.as_of.isoformat()),
+        ]
+        parts = []
+        counts = self.counts()
+        if counts:
+            title = NOTEBOOK_SCAN_CHART.get(lang)
+            bars = [ChartBar(entity, float(n)) for entity, n in counts.items()]
+            domain = nice_domain([float(n) for n in counts.values()])
+            parts.append(html_figure(interval_chart(bars, title=title, domain=domain), title))
+        columns = self._frame_columns()
+        parts.append(
+            html_table(
+                [name for name, _, _ in columns],
+                list(zip(*(values for _, _, values in columns), strict=True)),
+            )
+        )
+        parts.append(
+            html_table(
+                ["path", "kind", "status", "reason", "findings"],
+                [
+                    [
+                        s.path,
+                        s.kind,
+                        s.status,
+                        SKIP_REASONS[s.reason].get(lang) if s.reason in SKIP_REASONS else s.reason,
+                        s.findings,
+                    ]
+                    for s in self.sources
+                ],
+                caption=NOTEBOOK_SOURCES.get(lang),
+            )
+        )
+        return html_result(NOTEBOOK_SCAN.get(lang), facts, *parts)
+
+    def _repr_html_(self) -> str:
+        """What Jupyter shows: :meth:`to_html`."""
+        return self.to_html()
 
 
 # --- the work done in each process ---------------------------------------------------------------

@@ -35,8 +35,8 @@ decision letter
     entries that make it verifiable.
 interval chart
     A horizontal bar chart with interval whiskers and threshold lines, as
-    self-contained inline SVG (:func:`interval_chart`), printed in reports and
-    shown on the platform's pages alike.
+    self-contained inline SVG (:func:`interval_chart`, from :mod:`tianping.charts`),
+    printed in reports and shown on the platform's pages and in notebooks alike.
 
 A report records answers and findings; it is not legal advice and not a
 certification, and each page says so.
@@ -55,6 +55,7 @@ Examples
 True
 """
 
+from tianping.charts import ChartBar, ChartLine, interval_chart, nice_domain
 from tianping.reports._bias_assessment import (
     AuditChart,
     bias_assessment_html,
@@ -63,7 +64,6 @@ from tianping.reports._bias_assessment import (
     group_charts,
     group_label,
 )
-from tianping.reports._charts import ChartBar, ChartLine, interval_chart, nice_domain
 from tianping.reports._decision_letter import decision_letter_html, decision_letter_pdf
 from tianping.reports._errors import ReportError
 from tianping.reports._fonts import (

@@ -18,21 +18,28 @@ web layer can both call these functions without sharing types:
     ``[{"id": "REQ-13-02", "question": {"zh-Hans": …, "en": …}}]``.
 
 The charts (:func:`disparity_charts`, :func:`group_charts`) are inline SVG, the
-same that the platform's results page shows.
+same that the platform's results page and a notebook show; they are drawn by
+:mod:`tianping.fairness`.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
-from markupsafe import Markup
-
-from tianping.fairness import SCHEMA, VERDICTS, FairnessError, metric_title, verdict_title
-from tianping.reports._charts import ChartBar, ChartLine, Tone, interval_chart, nice_domain
+from tianping import fairness
+from tianping.fairness import (
+    CHART_RATE,
+    SCHEMA,
+    VERDICTS,
+    AuditChart,
+    FairnessError,
+    group_label,
+    metric_title,
+    verdict_title,
+)
 from tianping.reports._errors import ReportError
 from tianping.reports._fonts import DEFAULT_FONT_CHECK, FontCheck
 from tianping.reports._intake_summary import system_view
@@ -43,8 +50,6 @@ TEMPLATE: Final = "bias_assessment.html"
 
 #: The group rates the report tabulates, in order.
 GROUP_RATES: Final = ("selection_rate", "base_rate", "tpr", "fpr", "precision", "accuracy")
-#: The rate the group charts show unless asked for another.
-CHART_RATE: Final = "selection_rate"
 
 NOT_AN_AUDIT = (
     "the audit must be the JSON of a fairness audit (schema {schema!r}), got schema {got!r}"
@@ -102,36 +107,11 @@ def _title(metric: object, what: str) -> LocalizedText:
         raise ReportError(AUDIT_BAD_METRIC.format(what=what, metric=metric)) from exc
 
 
-def group_label(attributes: Mapping[str, Any]) -> str:
-    """``sex=F, age=25-40``: a group by its attribute values (``everyone`` has none: ``—``)."""
-    return ", ".join(f"{key}={value}" for key, value in attributes.items()) or "—"
-
-
 def _fmt(value: float | None) -> str | None:
     return None if value is None else f"{value:.3f}"
 
 
-def _plain(text: LocalizedText, language: str) -> str:
-    """A bilingual text as plain text in the report language (``both``: ``zh / en``)."""
-    if language == "both":
-        return f"{text.zh} / {text.en}"
-    return text.get(language)
-
-
-def _with_over(text: LocalizedText, over: str) -> LocalizedText:
-    return LocalizedText(zh=f"{text.zh}（{over}）", en=f"{text.en} ({over})")
-
-
 # --- charts ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class AuditChart:
-    """One chart of an audit: what it shows, its title in both languages, and the SVG."""
-
-    key: str
-    title: LocalizedText
-    svg: Markup
 
 
 def _checked_audit(audit: Mapping[str, object]) -> Mapping[str, Any]:
@@ -152,47 +132,24 @@ def _tolerances(audit: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
     return out
 
 
-def disparity_charts(audit: Mapping[str, object], *, language: str) -> list[AuditChart]:
-    """One chart per disparity the policy judges, in the policy's order: a bar per grouping.
+def _charts_error(exc: FairnessError) -> ReportError:
+    return ReportError(exc.localized("en"))
 
-    Whiskers are the bootstrap intervals; dashed lines the policy's pass (green)
-    and warn (amber) thresholds. ``language`` only sets the charts' accessible titles.
+
+def disparity_charts(audit: Mapping[str, object], *, language: str) -> list[AuditChart]:
+    """One chart per disparity the policy judges (:func:`tianping.fairness.disparity_charts`).
+
+    Raises
+    ------
+    ReportError
+        ``audit`` is not the JSON of an audit, or ``language`` is unknown.
     """
     checked = _checked_audit(audit)
     report_language = normalise_report_language(language)
-    tolerances = _tolerances(checked)
-    by_metric: dict[str, list[Mapping[str, Any]]] = {}
-    for i, raw in enumerate(_list(checked["disparities"], "audit.disparities")):
-        entry = _mapping(raw, f"audit.disparities[{i}]")
-        if entry.get("verdict") is not None:
-            by_metric.setdefault(str(entry.get("metric")), []).append(entry)
-    order = list(tolerances)
-    charts = []
-    for metric in sorted(by_metric, key=lambda m: order.index(m) if m in order else len(order)):
-        entries = by_metric[metric]
-        title = _title(metric, "audit.disparities")
-        bars = []
-        values: list[float | None] = []
-        for entry in entries:
-            ci = entry.get("ci") or [None, None]
-            value, low, high = _number(entry.get("value")), _number(ci[0]), _number(ci[1])
-            verdict = _verdict(entry.get("verdict"), f"{metric}.verdict")
-            tone: Tone = "inconclusive" if verdict is None else verdict  # type: ignore[assignment]
-            bars.append(ChartBar(" × ".join(entry.get("attributes") or []), value, low, high, tone))
-            values += [value, high]
-        lines: list[ChartLine] = []
-        tolerance = tolerances.get(metric)
-        ratio = tolerance is not None and tolerance.get("direction") == "at_least"
-        if tolerance is not None:
-            for key, tone in (("pass", "pass"), ("warn", "warn")):
-                threshold = _number(tolerance.get(key))
-                if threshold is not None:
-                    lines.append(ChartLine(threshold, tone))
-                    values.append(threshold * (1.0 if ratio else 1.2))
-        domain = nice_domain(values, at_least=1.0 if ratio else 0.01)
-        svg = interval_chart(bars, title=_plain(title, report_language), lines=lines, domain=domain)
-        charts.append(AuditChart(key=metric, title=title, svg=svg))
-    return charts
+    try:
+        return fairness.disparity_charts(checked, language=report_language)
+    except FairnessError as exc:
+        raise _charts_error(exc) from exc
 
 
 def _groupings(audit: Mapping[str, Any]) -> list[tuple[str, list[str], Sequence[Any]]]:
@@ -213,34 +170,19 @@ def _groupings(audit: Mapping[str, Any]) -> list[tuple[str, list[str], Sequence[
 def group_charts(
     audit: Mapping[str, object], *, language: str, rate: str = CHART_RATE
 ) -> list[AuditChart]:
-    """One chart per grouping (intersections, then each attribute): ``rate`` per group.
+    """One chart per grouping: ``rate`` per group (:func:`tianping.fairness.group_charts`).
 
-    Whiskers are the Wilson intervals; groups with insufficient data are grey.
+    Raises
+    ------
+    ReportError
+        ``audit`` is not the JSON of an audit, or ``language`` or ``rate`` is unknown.
     """
     checked = _checked_audit(audit)
     report_language = normalise_report_language(language)
-    rate_title = _title(rate, "rate")
-    charts = []
-    for key, attributes, groups in _groupings(checked):
-        bars = []
-        for i, raw in enumerate(groups):
-            group = _mapping(raw, f"audit.groups[{i}]")
-            ci = _mapping(group.get("ci") or {}, "group.ci").get(rate) or [None, None]
-            bars.append(
-                ChartBar(
-                    group_label(_mapping(group.get("attributes", {}), "group.attributes")),
-                    _number(group.get(rate)),
-                    _number(ci[0]),
-                    _number(ci[1]),
-                    "muted" if group.get("insufficient_data") else "neutral",
-                )
-            )
-        if not bars:
-            continue
-        title = _with_over(rate_title, " × ".join(attributes))
-        svg = interval_chart(bars, title=_plain(title, report_language), domain=(0.0, 1.0))
-        charts.append(AuditChart(key=key, title=title, svg=svg))
-    return charts
+    try:
+        return fairness.group_charts(checked, language=report_language, rate=rate)
+    except FairnessError as exc:
+        raise _charts_error(exc) from exc
 
 
 # --- the report ------------------------------------------------------------------------------

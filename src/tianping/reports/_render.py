@@ -326,8 +326,12 @@ def _timestamp(generated_at: datetime | None) -> datetime:
 
 
 def _format_timestamp(moment: datetime) -> str:
+    """``2026-12-07 03:40 UTC+08:00``; a named zone is printed with its offset."""
     offset = moment.strftime("%z")
     zone = "UTC" if offset in ("+0000", "-0000") else f"UTC{offset[:3]}:{offset[3:]}"
+    name = getattr(moment.tzinfo, "key", None)
+    if isinstance(name, str) and name not in ("UTC", "Etc/UTC"):
+        zone = f"{name} ({zone})"
     return f"{moment:%Y-%m-%d %H:%M} {zone}"
 
 
@@ -351,7 +355,8 @@ def render_html(
     language
         ``"zh-Hans"``, ``"en"`` or ``"both"`` (both side by side, Chinese first).
     generated_at
-        The timestamp printed in the header; timezone-aware. Default: now, UTC.
+        The timestamp printed in the header, in its own zone (the issuing
+        body's); timezone-aware. Default: now, UTC.
 
     Returns
     -------

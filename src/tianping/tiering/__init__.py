@@ -42,7 +42,10 @@ obligation
     TC260-003 assessment, PIPL impact assessment …).
 override
     A human decision to set another tier, with a justification and a name,
-    recorded beside the computed tier.
+    recorded beside the computed tier. Below a floor it is refused unless the
+    floor is ``overridable``; then it needs the confirmation of the regulator
+    over the system's organisation (:class:`FloorOverrideError`,
+    ``Override.needs_confirmation``).
 
 Messages
 --------
@@ -61,13 +64,14 @@ Examples
 ...     "scale": "lt_10k", "mitigations": ["monitoring"],
 ... })
 >>> result.tier, [o.id for o in result.obligations]
-('low', ['review.fast_track', 'export.ethics_review', 'export.upstream_components'])
+('medium', ['review.standard', 'export.ethics_review', 'export.upstream_components'])
 """
 
 from tianping.tiering._document import MAX_ANSWERS_BYTES, read_answers
 from tianping.tiering._errors import (
     NON_FIELD,
     FieldError,
+    FloorOverrideError,
     IntakeDocumentError,
     IntakeError,
     IntakeValidationError,
@@ -101,7 +105,11 @@ from tianping.tiering._models import (
     tier_rank,
 )
 from tianping.tiering._override import override_tier
-from tianping.tiering._questionnaire import load_questionnaire, parse_questionnaire
+from tianping.tiering._questionnaire import (
+    load_questionnaire,
+    parse_condition,
+    parse_questionnaire,
+)
 from tianping.tiering._scoring import condition_obligations, score_intake, tier_obligations
 from tianping.tiering._validation import validate_answers
 
@@ -118,6 +126,7 @@ __all__ = [
     "Condition",
     "FieldError",
     "Floor",
+    "FloorOverrideError",
     "IntakeDocumentError",
     "IntakeError",
     "IntakeValidationError",
@@ -140,6 +149,7 @@ __all__ = [
     "condition_obligations",
     "load_questionnaire",
     "override_tier",
+    "parse_condition",
     "parse_questionnaire",
     "read_answers",
     "score_intake",

@@ -51,6 +51,26 @@ class OverrideError(IntakeError):
     """A tier override lacks a justification, a name or a valid tier."""
 
 
+class FloorOverrideError(OverrideError):
+    """A tier override goes below a floor that may not be overridden.
+
+    ``floor`` is the tier the answers force and ``floors`` the ids of the floors
+    that refuse the override; the hint says how to proceed.
+    """
+
+    def __init__(
+        self,
+        template: LocalizedText,
+        *,
+        language: str | None = "en",
+        hint: LocalizedText | None = None,
+        params: Mapping[str, object] | None = None,
+    ) -> None:
+        super().__init__(template, language=language, hint=hint, params=params)
+        floors = self.params.get("floors", "")
+        self.floors = tuple(str(floors).split(", ")) if floors else ()
+
+
 @dataclass(frozen=True, slots=True)
 class FieldError:
     """One problem with one answer: ``field`` (a question id, or ``__all__``) and its message."""

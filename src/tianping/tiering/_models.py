@@ -10,9 +10,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
-from tianping.text import LocalizedText, normalise_language
+from tianping.charts import ChartBar, ChartLine, Tone, interval_chart
+from tianping.notebook import FrameColumns, build_frame, html_figure, html_result, html_table
+from tianping.text import DEFAULT_LANGUAGE, LocalizedText, normalise_language, render
+from tianping.tiering.messages import (
+    NOTEBOOK_FACTS,
+    NOTEBOOK_NO,
+    NOTEBOOK_SCORE_BARS,
+    NOTEBOOK_SCORE_CHART,
+    NOTEBOOK_TIERS,
+    NOTEBOOK_TITLE,
+    NOTEBOOK_YES,
+)
 
 Tier = Literal["low", "medium", "high"]
 TIERS: tuple[Tier, ...] = ("low", "medium", "high")
@@ -293,7 +304,9 @@ class Floor:
     """An answer pattern that forces a minimum tier whatever the score.
 
     ``question`` is the answer a reason points at; ``expert_review`` marks
-    results that need expert re-review.
+    results that need expert re-review. ``overridable`` says whether a human
+    override may go below the floor at all (and then only with the regulator's
+    confirmation); ``source`` names the rule the floor comes from.
     """
 
     id: str
@@ -302,6 +315,8 @@ class Floor:
     question: str
     explanation: LocalizedText
     expert_review: bool = False
+    overridable: bool = False
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,6 +358,8 @@ class ScoringModel:
                     "id": floor.id,
                     "tier": floor.tier,
                     "expert_review": floor.expert_review,
+                    "overridable": floor.overridable,
+                    "source": floor.source,
                     "question": floor.question,
                     "when": floor.when.to_json(),
                     "explanation": floor.explanation.to_json(),
@@ -352,10 +369,22 @@ class ScoringModel:
             "max_raw": self.max_raw,
         }
 
+    def floor(self, floor_id: str) -> Floor:
+        """The floor with id ``floor_id`` (``KeyError`` if there is none)."""
+        for floor in self.floors:
+            if floor.id == floor_id:
+                return floor
+        raise KeyError(floor_id)
+
 
 @dataclass(frozen=True, slots=True)
 class ObligationRule:
-    """An obligation as data: it comes with ``tiers``, or ``when`` a condition holds."""
+    """An obligation as data: it comes with ``tiers``, or ``when`` a condition holds.
+
+    ``excluded_by_floors`` (tier obligations only) names floors under which the
+    obligation never applies, whatever the tier: the fast-track review is not
+    open to a system that needs an export certificate, even after an override.
+    """
 
     id: str
     text: LocalizedText
@@ -363,12 +392,15 @@ class ObligationRule:
     when: Condition | None = None
     why: LocalizedText | None = None
     source: str | None = None
+    excluded_by_floors: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if bool(self.tiers) == (self.when is not None):
             raise ValueError(f"obligation {self.id!r} needs exactly one of 'tiers' and 'when'")
         if self.when is not None and self.why is None:
             raise ValueError(f"obligation {self.id!r} has a condition but no 'why'")
+        if self.when is not None and self.excluded_by_floors:
+            raise ValueError(f"obligation {self.id!r}: only tier obligations exclude floors")
 
     @property
     def trigger(self) -> ObligationTrigger:
@@ -383,6 +415,7 @@ class ObligationRule:
             "when": None if self.when is None else self.when.to_json(),
             "why": None if self.why is None else _text_json(self.why, language),
             "source": self.source,
+            "excluded_by_floors": list(self.excluded_by_floors),
         }
 
 
@@ -571,7 +604,10 @@ class Override:
     """A human override of the computed tier, as recorded.
 
     ``below_floor`` is true when ``tier`` is lower than ``floor``, the highest
-    minimum tier an answer forced.
+    minimum tier an answer forced; ``floors`` names the floors it goes below.
+    Only floors that allow it can be gone below, and such an override
+    ``needs_confirmation`` by the regulator over the system's organisation:
+    until then the floor's tier stays in force.
     """
 
     tier: Tier
@@ -581,10 +617,14 @@ class Override:
     at: dt.datetime
     below_floor: bool
     floor: Tier | None = None
+    floors: tuple[str, ...] = ()
+    needs_confirmation: bool = False
 
     def __post_init__(self) -> None:
         if self.at.tzinfo is None:
             raise ValueError("an override time must carry a time zone")
+        if self.below_floor != bool(self.floors) or self.needs_confirmation != self.below_floor:
+            raise ValueError("an override below a floor names its floors and needs confirmation")
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -595,6 +635,8 @@ class Override:
             "at": self.at.isoformat(),
             "below_floor": self.below_floor,
             "floor": self.floor,
+            "floors": list(self.floors),
+            "needs_confirmation": self.needs_confirmation,
         }
 
 
@@ -679,3 +721,109 @@ class TierResult:
             "questionnaire_version": self.questionnaire_version,
             "override": None if self.override is None else self.override.to_json(),
         }
+
+    def to_frame(
+        self, *, language: str | None = DEFAULT_LANGUAGE, backend: str | None = None
+    ) -> Any:
+        """What drove the tier and what follows, one row per reason, then one per obligation.
+
+        Columns: ``kind`` (``floor``, ``points``, ``mitigation`` or
+        ``obligation``), ``id`` (the question, or the obligation), ``answer``
+        (multiple choices as ``"a, b"``), ``points`` (impact points added),
+        ``credit_percent`` (mitigation credit), ``floor`` (the minimum tier an
+        answer forces), ``text`` (the reason or obligation in ``language``),
+        ``why`` (why an obligation applies) and ``source`` (its basis); a
+        column that does not apply to a row is null. ``backend``: ``"pandas"``
+        (default), ``"polars"`` or ``"pyarrow"``.
+        """
+        return build_frame(_result_columns(self, normalise_language(language)), backend=backend)
+
+    def to_html(self, *, language: str | None = DEFAULT_LANGUAGE) -> str:
+        """The result for a notebook: the tier, its score against the bands, the table."""
+        lang = normalise_language(language)
+        score = self.score
+        yes_no = NOTEBOOK_YES if self.expert_review_required else NOTEBOOK_NO
+        facts: list[tuple[str, object]] = []
+        if self.override is not None:
+            facts.append(
+                (
+                    NOTEBOOK_FACTS["computed_tier"].get(lang),
+                    NOTEBOOK_TIERS[self.computed_tier].get(lang),
+                )
+            )
+        facts += [
+            (NOTEBOOK_FACTS["expert_review_required"].get(lang), yes_no.get(lang)),
+            (NOTEBOOK_FACTS["questionnaire_version"].get(lang), self.questionnaire_version),
+        ]
+        bars = [
+            ChartBar(NOTEBOOK_SCORE_BARS[key].get(lang), float(value))
+            for key, value in (
+                ("raw_impact", score.raw_impact),
+                ("mitigation_credit", score.mitigation_credit),
+                ("final", score.final),
+            )
+        ]
+        tones: dict[str, Tone] = {"medium": "warn", "high": "fail"}
+        lines = [ChartLine(b.min, tones[b.tier]) for b in score.bands if b.tier in tones]
+        title = NOTEBOOK_SCORE_CHART.get(lang)
+        chart = interval_chart(
+            bars, title=title, lines=lines, domain=(0.0, float(max(score.max_raw, 1)))
+        )
+        columns = _result_columns(self, lang)
+        table = html_table(
+            [name for name, _, _ in columns],
+            list(zip(*(values for _, _, values in columns), strict=True)),
+        )
+        tier = NOTEBOOK_TIERS[self.tier].get(lang)
+        return html_result(
+            render(NOTEBOOK_TITLE, lang, {"tier": tier}), facts, html_figure(chart, title), table
+        )
+
+    def _repr_html_(self) -> str:
+        """What Jupyter shows: :meth:`to_html`."""
+        return self.to_html()
+
+
+def _answer_text(answer: FrozenAnswer) -> str | None:
+    if answer is None or isinstance(answer, str):
+        return answer
+    if isinstance(answer, bool):
+        return "true" if answer else "false"
+    return ", ".join(answer)
+
+
+def _result_columns(result: TierResult, language: str | None) -> FrameColumns:
+    rows: list[dict[str, object]] = [
+        {
+            "kind": r.kind,
+            "id": r.question,
+            "answer": _answer_text(r.answer),
+            "points": r.points,
+            "credit_percent": r.credit_percent,
+            "floor": r.floor,
+            "text": r.text.get(language),
+        }
+        for r in result.reasons
+    ]
+    rows += [
+        {
+            "kind": "obligation",
+            "id": o.id,
+            "text": o.text.get(language),
+            "why": o.why.get(language),
+            "source": o.source,
+        }
+        for o in result.obligations
+    ]
+    kinds: tuple[tuple[str, Any], ...] = (
+        ("kind", "str"),
+        ("id", "str"),
+        ("answer", "str"),
+        ("points", "int"),
+        ("credit_percent", "int"),
+        ("floor", "str"),
+        ("text", "str"),
+        ("why", "str"),
+        ("source", "str"),
+    )
+    return [(name, kind, [row.get(name) for row in rows]) for name, kind in kinds]

@@ -133,6 +133,39 @@ def parse_questionnaire(data: object, *, source: str = "<data>") -> Questionnair
     return _Parser(source).questionnaire(data)
 
 
+def parse_condition(
+    data: object,
+    *,
+    questionnaire: Questionnaire | None = None,
+    source: str = "<data>",
+    where: str = "when",
+) -> Condition:
+    """Build a :class:`Condition` written in the questionnaire's condition language.
+
+    Other data (the catalogue's measurement mapping, for one) states conditions
+    on intake answers the way ``requires`` and ``when`` do here; this checks
+    them against the questions and choices of ``questionnaire`` (the built-in
+    one by default) and returns the same objects, whose ``holds(answers)``
+    evaluates them.
+
+    Raises
+    ------
+    QuestionnaireError
+        If the data is not a condition, or names a question or choice that
+        ``questionnaire`` does not have.
+
+    Examples
+    --------
+    >>> from tianping.tiering import parse_condition
+    >>> condition = parse_condition({"question": "generative", "equals": True})
+    >>> condition.holds({"generative": True}), condition.holds({})
+    (True, False)
+    """
+    parser = _Parser(source)
+    parser.questions = {q.id: q for q in (questionnaire or load_questionnaire()).questions}
+    return parser.condition(data, where)
+
+
 class _Parser:
     """Reads questionnaire data; every method takes the value and where it sits."""
 
@@ -246,7 +279,7 @@ class _Parser:
                 raise self.fail(f"questions[{i}].id", f"id {question.id!r} appears twice")
             self.questions[question.id] = question
         scoring = self.scoring(doc["scoring"])
-        obligations = self.obligations(doc["obligations"])
+        obligations = self.obligations(doc["obligations"], {f.id for f in scoring.floors})
         override = self.mapping(doc["override"], "override", required=("min_justification_chars",))
         return Questionnaire(
             version=version,
@@ -407,8 +440,8 @@ class _Parser:
             floor = self.mapping(
                 item,
                 where,
-                required=("id", "tier", "question", "when", "explanation"),
-                optional=("expert_review",),
+                required=("id", "tier", "question", "when", "explanation", "source"),
+                optional=("expert_review", "overridable"),
             )
             floors.append(
                 Floor(
@@ -420,6 +453,11 @@ class _Parser:
                     expert_review=self.boolean(
                         floor.get("expert_review", False), f"{where}.expert_review"
                     ),
+                    # Not overridable unless the data says so: a floor is a rule first.
+                    overridable=self.boolean(
+                        floor.get("overridable", False), f"{where}.overridable"
+                    ),
+                    source=self.string(floor["source"], f"{where}.source"),
                 )
             )
         self.unique([f.id for f in floors], "scoring.floors")
@@ -504,12 +542,15 @@ class _Parser:
 
     # -- obligations ----------------------------------------------------------------------
 
-    def obligations(self, value: object) -> tuple[ObligationRule, ...]:
+    def obligations(self, value: object, floor_ids: set[str]) -> tuple[ObligationRule, ...]:
         rules = []
         for i, item in enumerate(self.sequence(value, "obligations")):
             where = f"obligations[{i}]"
             fields = self.mapping(
-                item, where, required=("id", "text"), optional=("tiers", "when", "why", "source")
+                item,
+                where,
+                required=("id", "text"),
+                optional=("tiers", "when", "why", "source", "excluded_by_floors"),
             )
             if ("tiers" in fields) == ("when" in fields):
                 raise self.fail(where, "an obligation needs exactly one of 'tiers' and 'when'")
@@ -525,9 +566,25 @@ class _Parser:
                     )
                 )
             )
+            excluded: list[str] = []
+            if "excluded_by_floors" in fields:
+                if "tiers" not in fields:
+                    raise self.fail(
+                        f"{where}.excluded_by_floors", "only a tier obligation excludes floors"
+                    )
+                for j, floor_id in enumerate(
+                    self.sequence(fields["excluded_by_floors"], f"{where}.excluded_by_floors")
+                ):
+                    name = self.string(floor_id, f"{where}.excluded_by_floors[{j}]")
+                    if name not in floor_ids:
+                        raise self.fail(
+                            f"{where}.excluded_by_floors[{j}]", f"{name!r} is not a floor id"
+                        )
+                    excluded.append(name)
             rules.append(
                 ObligationRule(
                     id=self.string(fields["id"], f"{where}.id", pattern=_RULE_ID),
+                    excluded_by_floors=tuple(excluded),
                     text=self.text(fields["text"], f"{where}.text"),
                     tiers=tiers,
                     when=self.condition(fields["when"], f"{where}.when")

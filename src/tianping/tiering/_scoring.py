@@ -12,7 +12,8 @@ with every number taken from the questionnaire data:
 4. **floors** — answer patterns that force a minimum tier; the tier is the
    highest of the band's tier and every floor that applies, so mitigation can
    lower the score but never the tier below a floor;
-5. **obligations** — those of the tier, then those whose condition the answers meet.
+5. **obligations** — those of the tier (less any a floor that applies
+   excludes), then those whose condition the answers meet.
 
 Each step only adds: more risk never lowers the tier, more mitigation never
 raises it (the property tests check both).
@@ -151,7 +152,7 @@ def _score(answers: Mapping[str, Answer], questionnaire: Questionnaire) -> TierR
         ),
         reasons=(*floor_reasons, *point_reasons, *mitigation_reasons),
         obligations=(
-            *tier_obligations(questionnaire, tier),
+            *tier_obligations(questionnaire, tier, floors=[floor.id for floor in floors]),
             *condition_obligations(questionnaire, answers),
         ),
         listed_activities=listed,
@@ -222,20 +223,28 @@ def _named_choices(condition: Condition, question_id: str) -> Iterable[str]:
         yield from condition.includes_any
 
 
-def tier_obligations(questionnaire: Questionnaire, tier: Tier) -> list[Obligation]:
+def tier_obligations(
+    questionnaire: Questionnaire, tier: Tier, *, floors: Iterable[str] = ()
+) -> list[Obligation]:
     """The obligations that come with ``tier``, in data order.
+
+    ``floors`` are the ids of the floors the answers meet; a tier obligation
+    that one of them excludes (``excluded_by_floors``) does not apply.
 
     Examples
     --------
     >>> from tianping.tiering import load_questionnaire, tier_obligations
     >>> [o.id for o in tier_obligations(load_questionnaire(), "low")]
     ['review.fast_track']
+    >>> [o.id for o in tier_obligations(load_questionnaire(), "low", floors=["export_scope"])]
+    []
     """
+    applied = set(floors)
     why = localized(OBLIGATION_FOR_TIER, tier=questionnaire.tier_label(tier))
     return [
         Obligation(id=rule.id, text=rule.text, why=why, trigger="tier", source=rule.source)
         for rule in questionnaire.obligations
-        if tier in rule.tiers
+        if tier in rule.tiers and not applied.intersection(rule.excluded_by_floors)
     ]
 
 

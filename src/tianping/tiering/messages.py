@@ -133,6 +133,17 @@ ERR_OVERRIDE_VERSION = LocalizedText(
     "under questionnaire {version}",
 )
 
+ERR_OVERRIDE_BELOW_FLOOR = LocalizedText(
+    zh="回答要求至少为{floor}（{floors}），该最低等级不允许人工调整，不能调整为{tier}",
+    en="the answers force at least {floor} ({floors}), a floor that may not be overridden; "
+    "the tier cannot be set to {tier}",
+)
+OVERRIDE_BELOW_FLOOR_HINT = LocalizedText(
+    zh="请选择不低于该最低等级的等级；如果某项回答有误，请更正回答后重新评分。",
+    en="Choose the floor's tier or a higher one; if an answer is wrong, correct the intake "
+    "answers and score them again.",
+)
+
 # --- words used in reasons -------------------------------------------------------------------
 
 REASON_POINTS = LocalizedText(
@@ -144,3 +155,28 @@ REASON_MITIGATION = LocalizedText(
     en="Mitigation: {answer} ({percent}% credit)",
 )
 OBLIGATION_FOR_TIER = LocalizedText(zh="等级为{tier}", en="the tier is {tier}")
+
+# --- a result in a notebook ------------------------------------------------------------------
+
+NOTEBOOK_TITLE = LocalizedText(zh="风险分级：{tier}", en="Risk tier: {tier}")
+NOTEBOOK_TIERS: dict[str, LocalizedText] = {
+    "low": LocalizedText(zh="低风险", en="low risk"),
+    "medium": LocalizedText(zh="中风险", en="medium risk"),
+    "high": LocalizedText(zh="高风险", en="high risk"),
+}
+NOTEBOOK_SCORE_BARS: dict[str, LocalizedText] = {
+    "raw_impact": LocalizedText(zh="影响分", en="raw impact"),
+    "mitigation_credit": LocalizedText(zh="缓解抵减", en="mitigation credit"),
+    "final": LocalizedText(zh="最终得分", en="final score"),
+}
+NOTEBOOK_SCORE_CHART = LocalizedText(
+    zh="得分（虚线：中、高风险分档起点）",
+    en="Score (dashed: where the medium and high bands begin)",
+)
+NOTEBOOK_FACTS: dict[str, LocalizedText] = {
+    "computed_tier": LocalizedText(zh="计算所得等级", en="computed tier"),
+    "expert_review_required": LocalizedText(zh="需专家复核", en="expert re-review required"),
+    "questionnaire_version": LocalizedText(zh="问卷版本", en="questionnaire version"),
+}
+NOTEBOOK_YES = LocalizedText(zh="是", en="yes")
+NOTEBOOK_NO = LocalizedText(zh="否", en="no")

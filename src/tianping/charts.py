@@ -1,4 +1,4 @@
-"""Bar charts with interval whiskers as inline SVG, for pages and printed reports alike.
+"""Bar charts with interval whiskers as inline SVG, for pages, printed reports and notebooks.
 
 One horizontal bar per row, from 0 to its value, with a whisker from the
 interval's low to its high end (a Wilson interval for a group rate, a bootstrap

@@ -1,0 +1,210 @@
+"""`tianping cert` sub-commands: certification levels, gap reports and offline verification.
+
+``cert verify`` exits 0 for a valid certificate, 1 for an invalid one (with the
+reason) and 2 for input it cannot read; ``cert gap`` exits 0 when the level is
+met and 1 when it is not.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.text import Text
+
+from tianping.certification import (
+    STATUS_LABELS,
+    CertificationError,
+    GapReport,
+    Resolver,
+    gap,
+    load_evidence,
+    load_levels,
+    parse_datetime,
+    read_credential,
+    read_resolver,
+    verify_credential,
+)
+from tianping.cli._common import (
+    CommandError,
+    JsonFileOption,
+    LanguageOption,
+    chosen_language,
+    emit_json,
+    fail,
+    out_console,
+)
+from tianping.text import LocalizedText
+
+app = typer.Typer(
+    help=(
+        "Certification: the levels from Basic Compliance to Trusted AI Platform, gap reports, "
+        "and offline verification of certificates (W3C Verifiable Credentials, eddsa-jcs-2022)."
+    ),
+    no_args_is_help=True,
+)
+
+UNCONFIRMED = LocalizedText(zh="（未经确认）", en=" (unconfirmed)")
+LEVEL_LINE = LocalizedText(
+    zh="{rank}. {name} [{id}]{unconfirmed}：{items} 个要求项，{rules} 条证据规则",
+    en="{rank}. {name} [{id}]{unconfirmed}: {items} items, {rules} evidence rules",
+)
+VALIDITY = LocalizedText(
+    zh="证书有效期 {years} 年；各等级累进（包含其下所有等级的要求）。",
+    en=(
+        "Certificates are valid for {years} years; levels are cumulative "
+        "(each includes those below)."
+    ),
+)
+EXPORT_LINE = LocalizedText(zh="{name}：{dimensions}", en="{name}: {dimensions}")
+GAP_HEAD = LocalizedText(
+    zh="{level}：满足 {met}，缺少 {missing}，未通过 {failed}；已达到的最高等级：{highest}",
+    en="{level}: {met} met, {missing} missing, {failed} failed; highest level met: {highest}",
+)
+NONE = LocalizedText(zh="无", en="none")
+VALID_LINE = LocalizedText(
+    zh="有效：签发者 {issuer}，有效期至 {until}",
+    en="Valid: issued by {issuer}, valid until {until}",
+)
+NO_END = LocalizedText(zh="未设定", en="no end")
+INVALID_LINE = LocalizedText(zh="无效：{message}", en="Invalid: {message}")
+BAD_AT = "--at {value!r} is not an ISO date and time with a time zone (2026-09-01T00:00:00Z)"
+
+
+@app.command()
+def levels(lang: LanguageOption = None, json_file: JsonFileOption = None) -> None:
+    """List the certification levels, lowest first, and the export certificate's dimensions."""
+    language = chosen_language(lang)
+    try:
+        scheme = load_levels()
+    except CertificationError as exc:
+        fail(exc, language)
+    if emit_json(scheme.to_json(), json_file, language=language):
+        return
+    out = out_console(soft_wrap=True)
+    for level in scheme.levels:
+        out.print(
+            Text(
+                LEVEL_LINE.get(language).format(
+                    rank=level.rank + 1,
+                    name=level.name.get(language),
+                    id=level.id,
+                    unconfirmed="" if level.confirmed else UNCONFIRMED.get(language),
+                    items=len(level.items),
+                    rules=len(level.rules),
+                )
+            )
+        )
+    out.print(Text(VALIDITY.get(language).format(years=scheme.validity_years)))
+    dimensions = ", ".join(d.name.get(language) for d in scheme.export.dimensions)
+    out.print(
+        Text(
+            EXPORT_LINE.get(language).format(
+                name=scheme.export.name.get(language), dimensions=dimensions
+            )
+        )
+    )
+
+
+def _print_gap(report: GapReport, language: str) -> None:
+    out = out_console(soft_wrap=True)
+    counts = report.counts()
+    highest = report.highest_level_met
+    highest_name = (
+        load_levels().level(highest).name.get(language) if highest else NONE.get(language)
+    )
+    out.print(
+        Text(
+            GAP_HEAD.get(language).format(
+                level=report.level.name.get(language), highest=highest_name, **counts
+            )
+        )
+    )
+    for result in report.results:
+        label = STATUS_LABELS[result.status].get(language)
+        out.print(Text(f"  [{label}] {result.id}: {result.detail.get(language)}"))
+
+
+@app.command("gap")
+def gap_command(
+    evidence_file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="EVIDENCE.yaml", help="What the platform holds (YAML or JSON evidence file)."
+        ),
+    ],
+    level: Annotated[str, typer.Option("--level", help="The level's id (see `cert levels`).")],
+    lang: LanguageOption = None,
+    json_file: JsonFileOption = None,
+) -> None:
+    """Report each requirement of a level (cumulative) as met, missing or failed."""
+    language = chosen_language(lang)
+    try:
+        evidence = load_evidence(evidence_file)
+        report = gap(level, evidence)
+    except CertificationError as exc:
+        fail(exc, language)
+    if not emit_json(report.to_json(), json_file, language=language):
+        _print_gap(report, language)
+    if not report.met:
+        raise typer.Exit(1)
+
+
+@app.command()
+def verify(
+    certificate: Annotated[
+        Path, typer.Argument(metavar="CERT.json", help="The certificate (a JSON credential).")
+    ],
+    key: Annotated[
+        str | None,
+        typer.Option(
+            "--key",
+            metavar="DIDDOC_OR_DIDKEY",
+            help="Accept only this issuer: a did:key, or a DID document file (did:web) to pin.",
+        ),
+    ] = None,
+    status_list: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--status-list",
+            metavar="FILE",
+            help="A status list credential file (repeat for several).",
+        ),
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option("--at", metavar="ISO-DATETIME", help="Judge validity at this moment."),
+    ] = None,
+    lang: LanguageOption = None,
+    json_file: JsonFileOption = None,
+) -> None:
+    """Verify a certificate offline: proof, issuer key, validity period and status lists."""
+    language = chosen_language(lang)
+    now = datetime.now(UTC)
+    if at is not None:
+        try:
+            now = parse_datetime(at)
+        except ValueError:
+            raise CommandError(BAD_AT.format(value=at)) from None
+    try:
+        document = read_credential(certificate)
+        lists = [read_credential(path) for path in status_list or []]
+        resolver = read_resolver(key) if key else Resolver()
+    except CertificationError as exc:
+        fail(exc, language)
+    verdict = verify_credential(document, resolver=resolver, status_lists=lists, now=now)
+    if not emit_json(verdict.to_json(), json_file, language=language):
+        out = out_console(soft_wrap=True)
+        if verdict.valid:
+            until = verdict.valid_until or NO_END.get(language)
+            out.print(Text(VALID_LINE.get(language).format(issuer=verdict.issuer, until=until)))
+        else:
+            line = INVALID_LINE.get(language).format(message=verdict.message(language))
+            out.print(Text(line))
+    if not verdict.valid:
+        raise typer.Exit(1)
+
+
+__all__ = ["app"]
