@@ -2,7 +2,7 @@
 
 Bottom to top (an app may import its own layer's shared modules and anything lower):
 
-    shared      web/home.py, mail.py, security.py, forms.py, uploads.py (no app)
+    shared      web/home.py, mail.py, security.py, uploads.py (no app)
     core        jobs, keys, events, periodic work, notifications
     accounts    organisations, memberships, roles, tokens
     ledger      the platform's ledgers and the one service that appends an action
@@ -30,7 +30,7 @@ import tianping
 WEB = Path(tianping.__file__).parent / "web"
 
 LAYERS: list[tuple[str, ...]] = [
-    ("__init__", "home", "mail", "security", "forms", "uploads"),
+    ("__init__", "home", "mail", "security", "uploads"),
     ("core",),
     ("accounts",),
     ("ledger",),

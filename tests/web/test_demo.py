@@ -111,3 +111,23 @@ def test_demo_applicant_logs_in_through_the_form_and_sees_its_systems(
 def test_demo_credentials_file_is_private(demo: dict[str, Any]) -> None:
     mode = stat.S_IMODE(os.stat(demo["credentials_file"]).st_mode)
     assert mode == 0o600
+
+
+def test_demo_reviews_use_a_procedure_the_systems_tier_allows(demo: dict[str, Any]) -> None:
+    """The simplified procedure only where the tiering gives the fast track (minimal risk);
+    the exported visual inspection (medium, no fast track) is reviewed at a meeting."""
+    from tianping.web.reviews.models import Application
+
+    reviewed = Application.objects.exclude(procedure="").select_related("system__latest_intake")
+    assert reviewed.exists()
+    for app in reviewed:
+        intake = app.system.latest_intake
+        obligations = [o["id"] for o in (intake.result or {}).get("obligations", [])]
+        if app.procedure == "simplified":
+            assert intake.tier == "low" and "review.fast_track" in obligations, app.title
+    inspection = reviewed.get(system__name="PCB 视觉质检")
+    assert inspection.system.latest_intake.tier == "medium"
+    assert inspection.procedure == "general" and inspection.procedure_ground == ""
+    assert inspection.status == Application.Status.UNDER_REVIEW
+    assert inspection.agenda_items.filter(closed_at__isnull=True).exists()
+    assert "最低风险" not in inspection.summary

@@ -36,9 +36,9 @@ from tests.web.assessments.factories import parquet_bytes, upload
 from tests.web.factories import Network, bearer_client, logged_in_client, make_system
 from tianping.web.accounts.models import ApiToken
 from tianping.web.accounts.services import api_token_create, api_token_revoke
+from tianping.web.assessments.bias.services import bias_assessment_run, bias_assessment_start
 from tianping.web.assessments.models import BiasAssessment, PrivacyScan
-from tianping.web.assessments.privacy import privacy_scan_run, privacy_scan_start
-from tianping.web.assessments.services import bias_assessment_run, bias_assessment_start
+from tianping.web.assessments.privacy.services import privacy_scan_run, privacy_scan_start
 from tianping.web.core.keys import encrypt_file
 from tianping.web.mail import OUTBOX_BACKEND, OutboxBackend, announce_outbox
 from tianping.web.operations.models import IncidentPlaybook

@@ -43,8 +43,8 @@ from tests.web.factories import (
 from tests.web.reviews.factories import build_review_objects
 from tianping.web.accounts.models import ApiToken
 from tianping.web.accounts.services import api_token_create
-from tianping.web.assessments.privacy import privacy_scan_run, privacy_scan_start
-from tianping.web.assessments.services import bias_assessment_run, bias_assessment_start
+from tianping.web.assessments.bias.services import bias_assessment_run, bias_assessment_start
+from tianping.web.assessments.privacy.services import privacy_scan_run, privacy_scan_start
 from tianping.web.operations.services import (
     DecisionRecord,
     decision_records_ingest,
@@ -130,6 +130,13 @@ EXPECTED: dict[str, Expect] = {
     "systems:override": Expect(
         get=about_a(owner=403, jurisdiction=200), post=about_a(owner=403, jurisdiction=200)
     ),
+    # A regulator over the organisation decides on an override below a floor (none pending
+    # here: the decision is refused with a message and a redirect).
+    "systems:floor_review": Expect(
+        get=signed_in(405),
+        post=about_a(owner=403, jurisdiction=302),
+        body=lambda n: {"decision": "confirm"},
+    ),
     "systems:report_start": Expect(
         get=signed_in(405),
         post=about_a(owner=302, jurisdiction=302),
@@ -198,6 +205,9 @@ EXPECTED: dict[str, Expect] = {
     "set_language": Expect(post=everyone(302), body=lambda n: {"language": "en", "next": "/"}),
     # The icon browsers ask for on their own: public, read-only.
     "favicon": Expect(get=everyone(200), post=everyone(405)),
+    # A load balancer's probes: public, read-only, no secrets (tests/web/core/test_health.py).
+    "healthz": Expect(get=everyone(200), post=everyone(405)),
+    "readyz": Expect(get=everyone(200), post=everyone(405)),
     # The JSON API
     "api:openapi-json": Expect(get=everyone(200)),
     "api:openapi-view": Expect(get=everyone(200)),
@@ -478,6 +488,9 @@ REVIEWS: dict[str, Expect] = {
     "reviews:agenda_add": Expect(get=signed_in(405), post=about_a(owner=404, jurisdiction=403)),
     "reviews:attendance_set": Expect(get=signed_in(405), post=about_a(owner=404, jurisdiction=403)),
     "reviews:meeting_close": Expect(get=signed_in(405), post=about_a(owner=404, jurisdiction=403)),
+    "reviews:meeting_reschedule": Expect(
+        get=signed_in(405), post=about_a(owner=404, jurisdiction=403)
+    ),
     "reviews:item_quorum": Expect(get=about_a(owner=404, jurisdiction=200)),
     "reviews:voting_open": Expect(get=signed_in(405), post=about_a(owner=404, jurisdiction=403)),
     "reviews:vote_cast": Expect(get=signed_in(405), post=about_a(owner=404, jurisdiction=403)),
@@ -657,6 +670,11 @@ REVIEWS: dict[str, Expect] = {
         json=True,
     ),
     "api:meeting_close": Expect(post=api_a(owner=404, jurisdiction=403), json=True),
+    "api:meeting_reschedule": Expect(
+        post=api_a(owner=404, jurisdiction=403),
+        body=lambda n: {"scheduled_for": "2999-01-01T09:00:00+08:00", "reason": "Moved"},
+        json=True,
+    ),
     "api:item_quorum": Expect(get=api_a(owner=404, jurisdiction=200)),
     "api:item_open": Expect(post=api_a(owner=404, jurisdiction=403)),
     "api:item_vote": Expect(
@@ -836,6 +854,7 @@ REVIEW_PK = {
         "reviews:agenda_add",
         "reviews:attendance_set",
         "reviews:meeting_close",
+        "reviews:meeting_reschedule",
         "reviews:item_quorum",
         "reviews:voting_open",
         "reviews:vote_cast",

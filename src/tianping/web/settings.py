@@ -5,8 +5,10 @@ Environment variables
 TIANPING_HOME          folder for the embedded database, keys and uploads (default ``./var``);
                        made mode 0700, the SQLite database and its -wal/-shm files 0600
 DATABASE_URL           e.g. ``postgres://user:pass@host/db``; default: SQLite in TIANPING_HOME
-TIANPING_SECRET_KEY    Django's secret key; if unset, one is generated into
-                       ``TIANPING_HOME/secret_key`` (mode 0600) on first start
+TIANPING_SECRET_KEY    Django's secret key, the same for every process of a cluster; else
+TIANPING_SECRET_KEY_FILE  a file holding it (e.g. a mounted secret); if neither is set, one is
+                       generated into ``TIANPING_HOME/secret_key`` (mode 0600) on first start
+                       (one host, the demo)
 TIANPING_DEBUG         ``1`` to turn on debug pages (off by default)
 TIANPING_HTTPS         ``1`` behind TLS: secure cookies, HTTPS redirects and HSTS
 TIANPING_HSTS_SECONDS  HSTS max-age with TIANPING_HTTPS (default one year)
@@ -63,6 +65,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from tianping.web.home import private_dir, private_sqlite
@@ -71,8 +74,22 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 HOME = private_dir(Path(os.environ.get("TIANPING_HOME", "var")).resolve())
 
 
+ERR_SECRET_KEY_FILE = "TIANPING_SECRET_KEY_FILE={path}: {problem}"  # noqa: S105 - a message
+
+
 def _secret_key() -> str:
     if key := os.environ.get("TIANPING_SECRET_KEY"):
+        return key
+    if mounted := os.environ.get("TIANPING_SECRET_KEY_FILE"):
+        # A key every process of a cluster reads from the same mounted secret.
+        try:
+            key = Path(mounted).read_text(encoding="utf-8").strip()
+        except OSError as error:
+            raise ImproperlyConfigured(
+                ERR_SECRET_KEY_FILE.format(path=mounted, problem=error.strerror)
+            ) from None
+        if not key:
+            raise ImproperlyConfigured(ERR_SECRET_KEY_FILE.format(path=mounted, problem="empty"))
         return key
     path = HOME / "secret_key"
     if not path.exists():
@@ -239,6 +256,8 @@ if not DEBUG and os.environ.get("TIANPING_HTTPS") == "1":
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
+    # A load balancer's health probes (/healthz, /readyz) often speak plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     # Browsers come back over HTTPS only, for a year (TIANPING_HSTS_SECONDS changes it).
     SECURE_HSTS_SECONDS = int(os.environ.get("TIANPING_HSTS_SECONDS", str(365 * 24 * 3600)))
 

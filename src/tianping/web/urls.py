@@ -12,6 +12,8 @@ from tianping.web.systems import views as system_views
 urlpatterns = [
     path("", system_views.home, name="home"),
     path("favicon.ico", core_views.favicon, name="favicon"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
     path("systems/", include("tianping.web.systems.urls")),
     path("systems/<int:pk>/operations/", include("tianping.web.operations.urls")),
     path("catalogue/", include("tianping.web.catalogue.urls")),

@@ -10,8 +10,8 @@ import pytest
 
 from tests.web.assessments.factories import SETTINGS, upload
 from tests.web.factories import Network
+from tianping.web.assessments.bias.services import bias_assessment_start
 from tianping.web.assessments.models import BiasAssessment
-from tianping.web.assessments.services import bias_assessment_start
 
 
 @pytest.fixture(autouse=True)

@@ -21,9 +21,10 @@ from tests.web.assessments.factories import stored_files
 from tests.web.factories import Network
 from tianping import datalimits
 from tianping.datalimits import MIN_CELL_BYTES
+from tianping.web.assessments.bias.services import bias_assessment_start
+from tianping.web.assessments.jobs import MSG_OVER_BUDGET
 from tianping.web.assessments.models import BiasAssessment, PrivacyScan
-from tianping.web.assessments.privacy import privacy_scan_start
-from tianping.web.assessments.services import MSG_OVER_BUDGET, bias_assessment_start
+from tianping.web.assessments.privacy.services import privacy_scan_start
 
 ROWS = 3_000_000
 

@@ -26,7 +26,7 @@ from tests.web.assessments.test_privacy_scans import RAW_ID, dataset
 from tests.web.factories import Network, bearer_client, logged_in_client
 from tianping.web.assessments.datafiles import check_upload
 from tianping.web.assessments.models import BiasAssessment, PredictionsFile, PrivacyScan
-from tianping.web.assessments.privacy import privacy_scan_start
+from tianping.web.assessments.privacy.services import privacy_scan_start
 
 FIELDS = {
     "protected": "性别,age",

@@ -22,19 +22,20 @@ from tests.web.assessments.factories import (
 )
 from tests.web.factories import Network
 from tianping.fairness import SCHEMA, CountTable
-from tianping.norms import load_catalogue
-from tianping.web.assessments import inputs, services
+from tianping.norms import items_for, load_catalogue
+from tianping.web.assessments import inputs
+from tianping.web.assessments.bias import services
+from tianping.web.assessments.bias.services import (
+    bias_assessment_cancel,
+    bias_assessment_run,
+)
+from tianping.web.assessments.evidence.selectors import evidence_of
+from tianping.web.assessments.evidence.services import evidence_items_for
 from tianping.web.assessments.models import (
     BiasAssessment,
     Evidence,
     EvidenceLink,
     PredictionsFile,
-)
-from tianping.web.assessments.selectors import evidence_of
-from tianping.web.assessments.services import (
-    bias_assessment_cancel,
-    bias_assessment_run,
-    bias_evidence_items,
 )
 
 Start = Callable[..., BiasAssessment]
@@ -123,19 +124,20 @@ def test_an_upload_cancelled_in_the_queue_is_deleted_at_once(
     assert stored_files(predictions_dir) == []
 
 
-def test_evidence_is_linked_to_the_items_the_crosswalk_names(finished: BiasAssessment) -> None:
-    links = EvidenceLink.objects.filter(evidence=evidence_of(finished))
+def test_evidence_is_linked_to_the_items_the_measurement_mapping_names(
+    finished: BiasAssessment, network: Network
+) -> None:
+    links = EvidenceLink.objects.filter(evidence=evidence_of(finished)).order_by("pk")
+    # System A's intake: no automated decisions, not generative.
+    expected = items_for("bias_assessment", network.intake_a.answers)
+    assert [(link.item, link.extent) for link in links] == expected
+    mapped = evidence_items_for(kind="bias_assessment", system=finished.system)
+    assert [(link.item, link.extent, link.basis) for link in links] == mapped
     linked = {link.item: link for link in links}
-    catalogue = load_catalogue()
-    article_13 = {item.id for item in catalogue.items_for_article(13)}
-    bias_dimension = set(catalogue.crosswalk("export_review_2026")["algorithmic_bias"])
-    assert "REQ-13-02" in linked
-    assert set(linked) == {item for item, _basis in bias_evidence_items()}
-    for item, link in linked.items():
-        assert item in article_13 | bias_dimension
-        assert catalogue.requirement(item).evidence == "test_result"
-        assert link.catalogue_version == catalogue.version
-    assert linked["REQ-13-02"].basis == "article 13; export_review_2026:algorithmic_bias"
+    assert {link.catalogue_version for link in links} == {load_catalogue().version}
+    assert linked["REQ-13-02"].extent == EvidenceLink.Extent.FULL
+    assert linked["REQ-13-02"].basis == "measurements 2026.1: bias_assessment"
+    assert "REQ-13-06" not in linked and "REQ-13-07" not in linked
 
 
 def test_a_parquet_upload_and_a_score_with_a_threshold_work_too(

@@ -93,7 +93,7 @@ def test_the_chart_metric_can_be_switched(finished: BiasAssessment, applicant: C
     assert '<option value="tpr" selected>' in page
     assert 'aria-label="true positive rate (sex × age)"' in page
     odd = applicant.get(url, {"rate": "<script>"})
-    assert odd.status_code == 200 and "<script>" not in odd.content.decode().split("<main>")[1]
+    assert odd.status_code == 200 and "<script>" not in odd.content.decode().split("<main")[1]
 
 
 @pytest.mark.parametrize(

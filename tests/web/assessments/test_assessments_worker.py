@@ -9,9 +9,9 @@ from django.core.management import call_command
 
 from tests.web.assessments.factories import SETTINGS, upload
 from tests.web.factories import build_network
+from tianping.web.assessments.bias.services import bias_assessment_start
+from tianping.web.assessments.evidence.selectors import evidence_of
 from tianping.web.assessments.models import BiasAssessment
-from tianping.web.assessments.selectors import evidence_of
-from tianping.web.assessments.services import bias_assessment_start
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

@@ -13,13 +13,14 @@ from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from tests.web.factories import Network, build_network
+from tianping.web.assessments.evidence.selectors import evidence_for_system, evidence_of
+from tianping.web.assessments.evidence.services import evidence_file
 from tianping.web.assessments.models import BiasAssessment, Evidence, PrivacyScan
-from tianping.web.assessments.privacy import privacy_scan_start
-from tianping.web.assessments.selectors import evidence_for_system, evidence_of
-from tianping.web.assessments.services import evidence_file
+from tianping.web.assessments.privacy.services import privacy_scan_start
 
 BEFORE = [("assessments", "0005_evidence_source")]
-AFTER = [("assessments", "0007_evidence_source_only")]
+# Up to the schema the current models read (evidence_of prefetches the links' extent, 0008).
+AFTER = [("assessments", "0009_evidence_links_by_mapping")]
 
 
 def test_evidence_of_another_model_is_found_by_both_selectors(network: Network) -> None:
@@ -30,15 +31,15 @@ def test_evidence_of_another_model_is_found_by_both_selectors(network: Network) 
         kind=Evidence.Kind.DOCUMENT,
         title="Model card",
         content={"pages": 3},
-        items=[("REQ-13-02", "uploaded by the applicant")],
+        items=[("REQ-12-01", "uploaded by the applicant")],
         created_by=network.applicant_b,
     )
     assert evidence.source == document and evidence.system == network.system_b
     assert evidence.source_id == str(document.pk)
     assert len(evidence.sha256) == 64
     assert evidence_of(document) == evidence
-    assert list(evidence.links.values_list("item", "basis")) == [
-        ("REQ-13-02", "uploaded by the applicant")
+    assert list(evidence.links.values_list("item", "extent", "basis")) == [
+        ("REQ-12-01", "full", "uploaded by the applicant")
     ]
     assert list(evidence_for_system(network.system_b)) == [evidence]
     assert list(evidence_for_system(network.system_b, kind=Evidence.Kind.DOCUMENT)) == [evidence]

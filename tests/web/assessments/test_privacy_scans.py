@@ -13,14 +13,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tests.web.factories import Network, bearer_client
+from tianping.norms import items_for
+from tianping.web.assessments.evidence.selectors import evidence_of
+from tianping.web.assessments.evidence.services import evidence_items_for
 from tianping.web.assessments.models import Evidence, EvidenceLink, PredictionsFile, PrivacyScan
-from tianping.web.assessments.privacy import (
-    privacy_evidence_items,
+from tianping.web.assessments.privacy.services import (
     privacy_scan_cancel,
     privacy_scan_run,
     privacy_scan_start,
 )
-from tianping.web.assessments.selectors import evidence_of
 
 RAW_ID = "11010519491231002X"
 ROWS = [
@@ -58,16 +59,23 @@ def _start_url(network: Network) -> str:
     return f"/api/systems/{network.system_a.pk}/privacy-scans"
 
 
-def test_the_evidence_items_come_from_the_catalogue() -> None:
-    from tianping.norms import load_catalogue
-
-    catalogue = load_catalogue()
-    items = dict(privacy_evidence_items())
-    assert {"REQ-03-08", "REQ-03-09", "REQ-03-10", "REQ-03-11"} <= set(items)
-    assert {i.id for i in catalogue.items_for_article(11)} <= set(items)
-    assert set(catalogue.crosswalk("export_review_2026")["data_privacy"]) <= set(items)
-    assert "pipl:art_28" in items["REQ-03-09"] and "pipl:art_55" in items["REQ-03-10"]
-    assert "REQ-03-01" not in items  # Art. 3 clause 1
+def test_the_evidence_items_come_from_the_measurement_mapping(network: Network) -> None:
+    # System A's intake: no personal information, no automated decisions, not generative.
+    items = {
+        i: (e, b) for i, e, b in evidence_items_for(kind="privacy_profile", system=network.system_a)
+    }
+    assert list(items) == ["REQ-03-08", "REQ-11-02"]
+    assert items["REQ-03-08"] == ("partial", "measurements 2026.1: privacy_scan")
+    # System B's: sensitive personal information, automated hiring, generative.
+    items = {
+        i: (e, b) for i, e, b in evidence_items_for(kind="privacy_profile", system=network.system_b)
+    }
+    assert {"REQ-03-09", "REQ-03-10", "REQ-11-08", "REQ-11-09"} <= set(items)
+    assert items["REQ-11-08"] == (
+        "partial",
+        "measurements 2026.1: privacy_scan; generative is true",
+    )
+    assert "REQ-12-06" not in items and "REQ-03-11" not in items
 
 
 def test_a_scan_files_a_profile_as_linked_evidence(
@@ -82,8 +90,10 @@ def test_a_scan_files_a_profile_as_linked_evidence(
     column = next(c for c in content["columns"] if c["column"] == "身份证号")
     assert column["entities"] == {"cn_resident_id": 1} and column["share"] == 0.25
     assert any(f["entity"] == "cn_resident_id" for f in content["findings"])
-    linked = set(EvidenceLink.objects.filter(evidence=evidence).values_list("item", flat=True))
-    assert linked == {item for item, _basis in privacy_evidence_items()}
+    linked = list(
+        EvidenceLink.objects.filter(evidence=evidence).order_by("pk").values_list("item", "extent")
+    )
+    assert linked == items_for("privacy_scan", network.intake_a.answers)
 
 
 def test_no_raw_value_reaches_the_page_the_api_or_the_evidence(
@@ -192,7 +202,7 @@ def test_the_api_starts_reads_and_cancels(
     started = response.json()
     body = api.get(f"/api/privacy-scans/{started['id']}").json()
     assert body["status"] == "done" and body["pipl_class"] == "high-risk"
-    assert "REQ-11-01" in [i["id"] for i in body["evidence_items"]]
+    assert {"id": "REQ-03-08", "extent": "partial"}.items() <= body["evidence_items"][0].items()
     assert [s["id"] for s in api.get(_start_url(network)).json()] == [started["id"]]
     assert api.post(_start_url(network), {}).status_code == 422
     queued = api.post(_start_url(network), {"file": people()}).json()

@@ -168,8 +168,10 @@ def _app_id(page: Page) -> int:
 
 
 def test_general_procedure_from_submission_to_follow_up(users: Users, live_server: Any) -> None:
+    from django.contrib.auth import get_user_model
     from django.utils import timezone
 
+    from tianping.web.reviews.meetings import services as meetings
     from tianping.web.reviews.models import Application, FollowUp
 
     system = _register("智能客服质检 XH-QA", PLAIN_ANSWERS)
@@ -318,6 +320,15 @@ def test_general_procedure_from_submission_to_follow_up(users: Users, live_serve
     chair.get_by_role("button", name="Convene").click()
     _success(chair, "Meeting convened")
     meeting_url = chair.url
+    # Not yet its time: the page says so; the chair reschedules it to now to hold it at once.
+    expect(chair.locator("#not-yet")).to_be_visible()
+    reschedule = chair.locator("#reschedule")
+    now = timezone.localtime(timezone.now())
+    reschedule.get_by_label("New time").fill(now.strftime("%Y-%m-%dT%H:%M"))
+    reschedule.get_by_label("Reason").fill("全体委员已到场，提前开会。")
+    reschedule.get_by_role("button", name="Reschedule and notify the members").click()
+    _success(chair, "Meeting rescheduled")
+    expect(chair.locator("#not-yet")).to_have_count(0)
     agenda = chair.locator("#agenda-form")
     agenda.locator("select").select_option(str(pk))
     agenda.get_by_role("button", name="Add to the agenda").click()
@@ -334,8 +345,7 @@ def test_general_procedure_from_submission_to_follow_up(users: Users, live_serve
     _success(chair, "Attendance recorded")
     expect(item.locator("[data-quorum]")).to_have_attribute("data-quorum", "missing")
     expect(item.locator(".missing-categories")).to_contain_text("law")
-    item.get_by_role("button", name="Open voting").click()
-    expect(chair.locator("ul.messages li.error")).to_be_visible()
+    expect(item.get_by_role("button", name="Open voting")).to_be_disabled()
     assert not app.agenda_items.filter(voting_open=True).exists()
 
     for checkbox in attendance.locator('input[name="present"]').all():
@@ -343,6 +353,21 @@ def test_general_procedure_from_submission_to_follow_up(users: Users, live_serve
     attendance.get_by_role("button", name="Record attendance").click()
     expect(item.locator("[data-quorum]")).to_have_attribute("data-quorum", "met")
     expect(item.locator(".quorum")).to_contain_text("7 members counted (at least 5)")
+    # Nobody has declared on this application yet: the page names them, the vote stays shut.
+    expect(item.locator(".declarations-missing")).to_be_visible()
+    expect(item.get_by_role("button", name="Open voting")).to_be_disabled()
+    # Each member present declares (through the services: the declaration page is exercised
+    # elsewhere); the chair records it for the member without an account.
+    app.refresh_from_db()
+    for seat in app.body.members.filter(active=True).select_related("user"):
+        meetings.declaration_submit(
+            actor=seat.user or get_user_model().objects.get(username="chair"),
+            application=app,
+            has_conflict=False,
+            member=None if seat.user else seat,
+        )
+    chair.reload()
+    expect(item.locator(".declarations-missing")).to_have_count(0)
     item.get_by_role("button", name="Open voting").click()
     _success(chair, "Voting is open")
 
@@ -460,6 +485,13 @@ def _committee_approves_in_services(system: Any) -> Any:
     item = meetings.agenda_add(actor=chair, meeting=meeting, application=app)
     present = list(app.body.members.filter(active=True).values_list("pk", flat=True))
     meetings.attendance_set(actor=chair, meeting=meeting, present_member_ids=present)
+    for seat in app.body.members.filter(active=True).select_related("user"):
+        meetings.declaration_submit(
+            actor=seat.user or chair,
+            application=app,
+            has_conflict=False,
+            member=None if seat.user else seat,
+        )
     meetings.voting_open(actor=chair, item=item)
     for username in VOTERS:
         meetings.vote_cast(actor=user[username], item=item, choice="approve")

@@ -61,9 +61,11 @@ def test_follow_up_due_twelve_months_after_approval(reviews: ReviewNetwork) -> N
     app = approved(reviews)
     follow_up = FollowUp.objects.get(application=app)
     rules = library.rules_for(reviews.committee)
-    expected = lib.follow_up_due(app.decided_at.date(), listed_activity=False, rules=rules).due
+    # The interval counts from the day of the decision in the body's zone (Beijing time).
+    decided_on = timezone.localdate(app.decided_at)
+    expected = lib.follow_up_due(decided_on, listed_activity=False, rules=rules).due
     assert follow_up.due_on == expected == app.follow_up_due
-    months = (expected.year - app.decided_at.year) * 12 + expected.month - app.decided_at.month
+    months = (expected.year - decided_on.year) * 12 + expected.month - decided_on.month
     assert months == rules.count("follow_up.interval_months") == 12
 
 
@@ -80,7 +82,8 @@ def test_follow_up_due_six_months_for_a_listed_activity(reviews: ReviewNetwork) 
         decision_record(timeline.locked(app.pk), actor=None, decision="approve", basis="expert")
     app.refresh_from_db()
     due = FollowUp.objects.get(application=app).due_on
-    months = (due.year - app.decided_at.year) * 12 + due.month - app.decided_at.month
+    decided_on = timezone.localdate(app.decided_at)
+    months = (due.year - decided_on.year) * 12 + due.month - decided_on.month
     assert (
         months
         == library.rules_for(reviews.committee).count("follow_up.listed_interval_months")

@@ -20,7 +20,7 @@ from django.utils import timezone
 from tests.web.factories import bearer_client
 from tests.web.reviews.factories import ReviewNetwork
 from tianping.web.reviews import library
-from tianping.web.reviews.models import ReviewBody
+from tianping.web.reviews.models import Member, ReviewBody
 
 API = "/api/reviews"
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
@@ -167,6 +167,17 @@ def _meeting_vote(
     )
     quorum = _ok(_call(chair, "get", f"{base}/quorum"))
     assert quorum["met"] is True and quorum["missing_categories"] == []
+    # Quorum, but no declarations yet: the vote does not open.
+    r = _call(chair, "post", f"{base}/open", {})
+    assert r.status_code == 422 and r.json()["detail"]["declarations"]
+    declarations = f"/applications/{app_id}/declarations"
+    for member in Member.objects.filter(pk__in=member_ids).select_related("user"):
+        if member.user is not None:
+            _ok(_call(_client(member.user), "post", declarations, {"has_conflict": False}))
+        else:
+            # The chair records the declaration of a member present without an account.
+            body_in = {"has_conflict": False, "member_id": member.pk}
+            _ok(_call(chair, "post", declarations, body_in))
     assert _ok(_call(chair, "post", f"{base}/open", {}))["voting_open"] is True
     for client in voters.values():
         _ok(_call(client, "post", f"{base}/votes", {"choice": "approve"}), 201)

@@ -76,9 +76,9 @@ def test_notify_in_app_and_by_mail_after_commit(reviews: ReviewNetwork) -> None:
     assert note.target is None
     with translation.override("en"):
         text = notifications.render_notification(note.message, note.params)
-    assert text == "Decision on ER-1: approve."
+    assert text == "Decision on ER-1: Approve."  # the decision's code reads as its label
     with translation.override("zh-hans"):
-        assert notifications.notification_text(note) == "ER-1 的审查决定：approve。"
+        assert notifications.notification_text(note) == "ER-1 的审查决定：同意。"
 
 
 @pytest.mark.django_db(transaction=True)

@@ -291,6 +291,29 @@ def test_vote_before_the_panel_is_formed_is_refused(reviews: ReviewNetwork) -> N
         expert_services.expert_vote(actor=reviews.experts[0], seat=seats[0], view="agree")
 
 
+def test_expert_who_has_not_declared_cannot_vote(reviews: ReviewNetwork) -> None:
+    """expert_panel.interests_declared (Art. 28): declare, then vote, whatever formed the panel.
+
+    A panel sitting with a seat whose interests are not declared (rules that let it
+    form so): the vote is refused until the expert declares.
+    """
+    app = in_expert_review(reviews)
+    authority = authority_user(reviews)
+    review = app.expert_review
+    seats = seat_experts(reviews, review, authority, 5, declare=False)
+    ExpertReview.objects.filter(pk=review.pk).update(status=ExpertReview.Status.PANEL_FORMED)
+    with pytest.raises(ValidationError, match="Declare your interests"):
+        expert_services.expert_vote(actor=reviews.experts[0], seat=seats[0], view="agree")
+    seats[0].refresh_from_db()
+    assert seats[0].view == ""
+    expert_services.interests_declare(actor=reviews.experts[0], seat=seats[0], interests=[])
+    expert_services.expert_vote(actor=reviews.experts[0], seat=seats[0], view="agree")
+    seats[0].refresh_from_db()
+    assert seats[0].view == "agree"
+    with pytest.raises(ValidationError, match="before the panel is formed"):
+        expert_services.interests_declare(actor=reviews.experts[0], seat=seats[0], interests=[])
+
+
 def test_expert_voting_twice_is_refused(reviews: ReviewNetwork) -> None:
     _app, _review, _authority, seats = formed_panel(reviews, 5)
     expert_services.expert_vote(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 from django.test import Client
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from tests.web.factories import bearer_client
 from tests.web.reviews.factories import ReviewNetwork, make_application
-from tianping.web.reviews.models import Application, Comment
+from tianping.web.reviews.models import Application, Comment, Meeting
 
 VOTERS = [
     "chair_a",
@@ -68,6 +69,25 @@ def test_api_flow_from_meeting_to_decision(reviews: ReviewNetwork) -> None:
     assert len(r.json()["detail"]["quorum"]) >= 2
     everyone = [reviews.members[u].pk for u in VOTERS]
     r = _post(chair, f"/meetings/{meeting_id}/attendance", {"present_member_ids": everyone}, "put")
+    assert r.status_code == 200
+    # Quorum, but member_law has not declared: the vote does not open, and the error names them.
+    for username in VOTERS:
+        if username != "member_law":
+            r = _post(
+                bearer_client(reviews.user(username)),
+                f"/applications/{app.pk}/declarations",
+                {"has_conflict": False},
+            )
+            assert r.status_code == 200 and r.json()["declared"] is True
+    r = _post(chair, f"/meetings/{meeting_id}/items/{item_id}/open", {})
+    assert r.status_code == 422
+    assert "member_law 委员" in r.json()["detail"]["declarations"][0]
+    assert "quorum" not in r.json()["detail"]
+    r = _post(
+        bearer_client(reviews.user("member_law")),
+        f"/applications/{app.pk}/declarations",
+        {"has_conflict": False},
+    )
     assert r.status_code == 200
     r = _post(chair, f"/meetings/{meeting_id}/items/{item_id}/open", {})
     assert r.status_code == 200 and r.json()["voting_open"] is True
@@ -182,12 +202,41 @@ def test_api_declaration_and_workspace(reviews: ReviewNetwork, catalogue: None) 
         member, f"/applications/{app.pk}/findings", {"item": items[0]["code"], "outcome": "met"}
     )
     assert r.status_code == 403  # recused
-    r = _post(
-        bearer_client(reviews.user("member_f")),
-        f"/applications/{app.pk}/findings",
-        {"item": items[0]["code"], "outcome": "met"},
-    )
+    other = bearer_client(reviews.user("member_f"))
+    finding = {"item": items[0]["code"], "outcome": "met"}
+    r = _post(other, f"/applications/{app.pk}/findings", finding)
+    assert r.status_code == 422 and not app.item_findings.exists()  # not declared yet
+    r = _post(other, f"/applications/{app.pk}/declarations", {"has_conflict": False})
     assert r.status_code == 200
+    r = _post(other, f"/applications/{app.pk}/findings", finding)
+    assert r.status_code == 200
+
+
+def test_api_reschedule_then_hold(reviews: ReviewNetwork) -> None:
+    chair = bearer_client(reviews.net.chair_a)
+    later = timezone.now() + timedelta(hours=3)
+    r = _post(
+        chair, f"/bodies/{reviews.committee.pk}/meetings", {"scheduled_for": later.isoformat()}
+    )
+    meeting_id = r.json()["id"]
+    everyone = [reviews.members[u].pk for u in VOTERS]
+    attendance = f"/meetings/{meeting_id}/attendance"
+    r = _post(chair, attendance, {"present_member_ids": everyone}, "put")
+    assert r.status_code == 422 and r.json()["detail"]["__all__"]
+    assert not Meeting.objects.get(pk=meeting_id).attendance.exists()
+    url = f"/meetings/{meeting_id}/reschedule"
+    now = timezone.now().isoformat()
+    r = _post(bearer_client(reviews.user("member_ai")), url, {"scheduled_for": now, "reason": "x"})
+    assert r.status_code == 403
+    past = (timezone.now() - timedelta(days=1)).isoformat()
+    r = _post(chair, url, {"scheduled_for": past, "reason": "Early"})
+    assert r.status_code == 422
+    r = _post(chair, url, {"scheduled_for": now, "reason": "Early"})
+    assert r.status_code == 200, r.content
+    r = _post(chair, attendance, {"present_member_ids": everyone}, "put")
+    assert r.status_code == 200 and r.json()["status"] == "open"
+    r = _post(chair, url, {"scheduled_for": now, "reason": "Again"})
+    assert r.status_code == 422  # held: no more rescheduling
 
 
 def test_api_simplified_flow_and_escalation(reviews: ReviewNetwork) -> None:
@@ -198,11 +247,18 @@ def test_api_simplified_flow_and_escalation(reviews: ReviewNetwork) -> None:
     assert r.status_code == 422
     r = _post(chair, f"/applications/{app.pk}/simplified/reviewers", {"member_ids": ids})
     assert r.status_code == 200 and r.json()["status"] == "awaiting_opinions"
-    r = _post(
-        bearer_client(reviews.user("member_ai")),
-        f"/applications/{app.pk}/simplified/opinion",
-        {"view": "approve"},
-    )
+    opinion = f"/applications/{app.pk}/simplified/opinion"
+    member_ai = bearer_client(reviews.user("member_ai"))
+    r = _post(member_ai, opinion, {"view": "approve"})
+    assert r.status_code == 422 and "__all__" in r.json()["detail"]  # not declared yet
+    for username in ("member_ai", "member_law"):
+        r = _post(
+            bearer_client(reviews.user(username)),
+            f"/applications/{app.pk}/declarations",
+            {"has_conflict": False},
+        )
+        assert r.status_code == 200
+    r = _post(member_ai, opinion, {"view": "approve"})
     assert r.status_code == 200
     r = _post(
         bearer_client(reviews.user("member_law")),

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +12,8 @@ from django.db import IntegrityError
 from django.utils import timezone, translation
 
 from tests.web.reviews.factories import ReviewNetwork, make_application
+from tianping.web.core.models import Notification
+from tianping.web.reviews import timeline
 from tianping.web.reviews.meetings import selectors as meetings_selectors
 from tianping.web.reviews.meetings import services as meetings_services
 from tianping.web.reviews.models import (
@@ -18,6 +21,7 @@ from tianping.web.reviews.models import (
     Application,
     Declaration,
     Meeting,
+    MeetingReschedule,
     ReviewEvent,
     Vote,
 )
@@ -52,10 +56,11 @@ def _app(reviews: ReviewNetwork, **extra: object) -> Application:
 
 
 def _meeting(reviews: ReviewNetwork, **extra: object) -> Meeting:
+    """A meeting whose scheduled time has come (a minute ago): it can be held."""
     return meetings_services.meeting_create(
         actor=reviews.net.chair_a,
         body=reviews.committee,
-        scheduled_for=timezone.now() + timedelta(hours=1),
+        scheduled_for=extra.pop("scheduled_for", timezone.now() - timedelta(minutes=1)),
         location="Room 1",
         consultants=extra.pop("consultants", ["Dr Outside"]),  # type: ignore[arg-type]
     )
@@ -69,13 +74,33 @@ def _present(reviews: ReviewNetwork, meeting: Meeting, usernames: list[str]) -> 
     )
 
 
+def _declare(reviews: ReviewNetwork, app: Application, usernames: list[str]) -> None:
+    """Each member declares no conflict (the chair records it for one without an account)."""
+    for username in usernames:
+        member = reviews.members[username]
+        meetings_services.declaration_submit(
+            actor=member.user or reviews.net.chair_a,
+            application=app,
+            has_conflict=False,
+            member=None if member.user else member,
+        )
+
+
 def _ready(
-    reviews: ReviewNetwork, present: list[str] | None = None, **extra: object
+    reviews: ReviewNetwork,
+    present: list[str] | None = None,
+    *,
+    declared: bool = True,
+    **extra: object,
 ) -> tuple[Application, Meeting, AgendaItem]:
+    """An application on the agenda of a meeting held now; those present have declared."""
     app = _app(reviews, **extra)
     meeting = _meeting(reviews)
     item = meetings_services.agenda_add(actor=reviews.net.chair_a, meeting=meeting, application=app)
-    _present(reviews, meeting, present if present is not None else VOTERS)
+    attending = present if present is not None else VOTERS
+    _present(reviews, meeting, attending)
+    if declared:
+        _declare(reviews, app, attending)
     return app, meeting, item
 
 
@@ -132,12 +157,8 @@ def test_consultant_present_is_not_counted(reviews: ReviewNetwork) -> None:
 def test_recused_member_is_not_counted_and_cannot_vote(reviews: ReviewNetwork) -> None:
     """conflict.recusal_grounds: a recused member counts neither for quorum nor votes."""
     app, meeting, _item = _ready(reviews)
-    Declaration.objects.create(
-        application=app,
-        member=reviews.members["member_law"],
-        has_conflict=True,
-        statement="Adviser to the applicant",
-        recused=True,
+    Declaration.objects.filter(application=app, member=reviews.members["member_law"]).update(
+        has_conflict=True, statement="Adviser to the applicant", recused=True
     )
     result = meetings_selectors.quorum(meeting, app)
     assert reviews.members["member_law"].ref not in result.counted
@@ -149,12 +170,8 @@ def test_recused_member_cannot_vote(reviews: ReviewNetwork) -> None:
     """conflict.recusal_grounds (Measures 2023): a recused member does not vote."""
     app, _m, item = _ready(reviews)
     meetings_services.voting_open(actor=reviews.net.chair_a, item=item)
-    Declaration.objects.create(
-        application=app,
-        member=reviews.members["member_domain"],
-        has_conflict=True,
-        statement="Shares in the applicant",
-        recused=True,
+    Declaration.objects.filter(application=app, member=reviews.members["member_domain"]).update(
+        has_conflict=True, statement="Shares in the applicant", recused=True
     )
     with pytest.raises(PermissionDenied):
         _vote(reviews, item, "member_domain", "approve")
@@ -164,7 +181,7 @@ def test_recused_member_cannot_vote(reviews: ReviewNetwork) -> None:
 def test_detected_conflict_recuses_without_declaration(reviews: ReviewNetwork) -> None:
     """conflict.recusal_grounds: a member on the team is recused though nothing was declared."""
     member = reviews.members["member_f"]
-    app, meeting, _item = _ready(reviews, team=[member.ref])
+    app, meeting, _item = _ready(reviews, declared=False, team=[member.ref])
     result = meetings_selectors.quorum(meeting, app)
     assert member.ref not in result.counted
 
@@ -482,3 +499,179 @@ def test_hostile_strings_are_stored_as_text(reviews: ReviewNetwork) -> None:
     )
     vote.refresh_from_db()
     assert vote.comment == hostile
+
+
+# --- declarations before votes ------------------------------------------------------------
+
+
+def test_vote_opens_only_once_every_member_present_has_declared(reviews: ReviewNetwork) -> None:
+    """conflict.recusal_grounds: each member present declares before the vote; the error names
+    who has not (a row holding only detected conflicts is no declaration)."""
+    present = [*VOTERS, "consultant_a"]
+    app, _m, item = _ready(reviews, present=present, declared=False)
+    _declare(reviews, app, [u for u in VOTERS if u not in ("member_law", "member_ext")])
+    Declaration.objects.create(
+        application=app, member=reviews.members["member_ext"], has_conflict=False, recused=False
+    )
+    with pytest.raises(ValidationError) as exc:
+        meetings_services.voting_open(actor=reviews.net.chair_a, item=item)
+    assert "quorum" not in exc.value.message_dict
+    (message,) = exc.value.message_dict["declarations"]
+    for name in ("member_law 委员", "member_ext 委员", "Consultant 顾问"):
+        assert name in message
+    assert "member_ai 委员" not in message
+    item.refresh_from_db()
+    assert not item.voting_open
+    assert not ReviewEvent.objects.filter(application=app, kind="voting_opened").exists()
+    _declare(reviews, app, ["member_law", "member_ext", "consultant_a"])
+    assert meetings_services.voting_open(actor=reviews.net.chair_a, item=item).voting_open
+
+
+def test_vote_refused_to_a_member_who_has_not_declared(reviews: ReviewNetwork) -> None:
+    """The rule holds in the service itself, whatever opened the vote."""
+    app, _m, item = _ready(reviews)
+    meetings_services.voting_open(actor=reviews.net.chair_a, item=item)
+    Declaration.objects.filter(application=app, member=reviews.members["member_ai"]).update(
+        submitted_at=None
+    )
+    with pytest.raises(ValidationError, match="Declare your interests"):
+        _vote(reviews, item, "member_ai", "approve")
+    assert not Vote.objects.filter(item=item).exists()
+    _vote(reviews, item, "member_domain", "approve")
+
+
+def test_chair_records_a_declaration_only_for_a_member_without_an_account(
+    reviews: ReviewNetwork,
+) -> None:
+    app = _app(reviews)
+    chair = reviews.net.chair_a
+    consultant = reviews.members["consultant_a"]
+    with pytest.raises(PermissionDenied):
+        meetings_services.declaration_submit(
+            actor=reviews.user("member_ai"), application=app, has_conflict=False, member=consultant
+        )
+    with pytest.raises(PermissionDenied):
+        meetings_services.declaration_submit(
+            actor=chair, application=app, has_conflict=False, member=reviews.members["member_ai"]
+        )
+    with pytest.raises(ValidationError):
+        meetings_services.declaration_submit(
+            actor=chair,
+            application=app,
+            has_conflict=False,
+            member=reviews.centre_members["centre_1"],
+        )
+    assert not Declaration.objects.exists()
+    declaration = meetings_services.declaration_submit(
+        actor=chair, application=app, has_conflict=False, member=consultant
+    )
+    assert declaration.member == consultant and declaration.submitted_at is not None
+    event = ReviewEvent.objects.get(application=app, kind="declaration_submitted")
+    assert event.payload["member"] == consultant.pk and event.payload["recorded_by_chair"] is True
+
+
+# --- no meeting held before its time --------------------------------------------------------
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+FOUR = datetime(2026, 12, 7, 4, 0, tzinfo=SHANGHAI)
+
+
+def _clock(monkeypatch: pytest.MonkeyPatch, at: datetime) -> None:
+    """The review app's clock reads ``at``."""
+    monkeypatch.setattr(timeline, "now", lambda: at)
+
+
+def test_meeting_is_not_held_before_its_time(
+    reviews: ReviewNetwork, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Scheduled for 04:00, at 03:39 it is neither held, voted in nor closed."""
+    _clock(monkeypatch, FOUR - timedelta(minutes=21))
+    app = _app(reviews)
+    meeting = _meeting(reviews, scheduled_for=FOUR)
+    item = meetings_services.agenda_add(actor=reviews.net.chair_a, meeting=meeting, application=app)
+    with pytest.raises(ValidationError, match="reschedule it first") as exc:
+        _present(reviews, meeting, VOTERS)
+    assert "2026-12-07 04:00" in exc.value.messages[0]
+    with pytest.raises(ValidationError, match="reschedule it first"):
+        meetings_services.voting_open(actor=reviews.net.chair_a, item=item)
+    with pytest.raises(ValidationError, match="reschedule it first"):
+        meetings_services.meeting_close(actor=reviews.net.chair_a, meeting=meeting, minutes="x")
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.SCHEDULED and meeting.minutes == ""
+    assert not meeting.attendance.exists()
+    _clock(monkeypatch, FOUR)
+    _present(reviews, meeting, VOTERS)
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.OPEN
+    meetings_services.meeting_close(actor=reviews.net.chair_a, meeting=meeting, minutes="Done.")
+
+
+def test_reschedule_to_now_is_recorded_and_notified_then_the_meeting_is_held(
+    reviews: ReviewNetwork, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    early = FOUR - timedelta(minutes=21)
+    _clock(monkeypatch, early)
+    app = _app(reviews)
+    meeting = _meeting(reviews, scheduled_for=FOUR)
+    meetings_services.agenda_add(actor=reviews.net.chair_a, meeting=meeting, application=app)
+    change = meetings_services.meeting_reschedule(
+        actor=reviews.net.chair_a, meeting=meeting, scheduled_for=early, reason="All are here."
+    )
+    meeting.refresh_from_db()
+    assert meeting.scheduled_for == early
+    assert change.previous_for == FOUR and change.reason == "All are here."
+    assert list(meeting.reschedules.all()) == [change]
+    event = ReviewEvent.objects.get(application=app, kind="meeting_rescheduled")
+    assert datetime.fromisoformat(event.payload["from"]) == FOUR
+    assert datetime.fromisoformat(event.payload["to"]) == early
+    assert event.ledger_index is not None
+    note = Notification.objects.filter(
+        user=reviews.user("member_ai"), message__contains="rescheduled"
+    ).get()
+    assert note.params["date"] == "2026-12-07 03:39" and note.params["previous"] == (
+        "2026-12-07 04:00"
+    )
+    assert not Notification.objects.filter(
+        user=reviews.net.applicant_a, message__contains="rescheduled"
+    ).exists()
+    _present(reviews, meeting, VOTERS)
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.OPEN
+
+
+def test_reschedule_input_and_permissions(
+    reviews: ReviewNetwork, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = FOUR - timedelta(minutes=21)
+    _clock(monkeypatch, now)
+    meeting = _meeting(reviews, scheduled_for=FOUR)
+    chair = reviews.net.chair_a
+    with pytest.raises(PermissionDenied):
+        meetings_services.meeting_reschedule(
+            actor=reviews.user("member_ai"), meeting=meeting, scheduled_for=now, reason="x"
+        )
+    bad_times: list[object] = [
+        "now",
+        None,
+        now - timedelta(minutes=1),
+        FOUR,
+        datetime(1999, 1, 1, tzinfo=SHANGHAI),
+    ]
+    for when in bad_times:
+        with pytest.raises(ValidationError):
+            meetings_services.meeting_reschedule(
+                actor=chair, meeting=meeting, scheduled_for=when, reason="x"
+            )
+    for reason in ["", None, "a\x00", "x" * 2001]:
+        with pytest.raises(ValidationError):
+            meetings_services.meeting_reschedule(
+                actor=chair, meeting=meeting, scheduled_for=now, reason=reason
+            )
+    meeting.refresh_from_db()
+    assert meeting.scheduled_for == FOUR and not MeetingReschedule.objects.exists()
+    _clock(monkeypatch, FOUR)
+    _present(reviews, meeting, VOTERS)
+    with pytest.raises(ValidationError, match="not yet held"):
+        meetings_services.meeting_reschedule(
+            actor=chair, meeting=meeting, scheduled_for=FOUR + timedelta(hours=1), reason="x"
+        )

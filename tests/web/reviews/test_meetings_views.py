@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -62,10 +63,21 @@ def test_workspace_member_sees_notes_applicant_only_questions(
     assert _client(reviews.net.applicant_b).get(url).status_code == 404
 
 
+def _declare(client: Client, app: Application) -> None:
+    r = client.post(reverse("reviews:declaration", args=[app.pk]), {"statement": ""})
+    assert r.status_code == 302
+
+
 def test_finding_and_comment_posts(reviews: ReviewNetwork, catalogue: None) -> None:
     app = _app(reviews)
     code = meetings_selectors.applicable_items(app)[0].item.code
     member = _client(reviews.user("member_ai"))
+    workspace = reverse("reviews:workspace", args=[app.pk])
+    assert 'id="declare-notice"' in member.get(workspace).content.decode()
+    r = member.post(reverse("reviews:finding_set", args=[app.pk]), {"item": code, "outcome": "met"})
+    assert r.status_code == 302 and not app.item_findings.exists()
+    _declare(member, app)
+    assert 'id="declare-notice"' not in member.get(workspace).content.decode()
     r = member.post(
         reverse("reviews:finding_set", args=[app.pk]),
         {"item": code, "outcome": "partly_met", "note": "gaps"},
@@ -113,7 +125,8 @@ def test_meeting_pages_quorum_and_vote(reviews: ReviewNetwork) -> None:
     new = reverse("reviews:meeting_create", args=[reviews.committee.pk])
     assert member.get(new).status_code == 403
     assert chair.get(new).status_code == 200
-    r = chair.post(new, {"scheduled_for": "2026-12-01T09:00", "consultants": "Dr Q\n"})
+    an_hour_ago = (timezone.localtime() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    r = chair.post(new, {"scheduled_for": an_hour_ago, "consultants": "Dr Q\n"})
     assert r.status_code == 302
     meeting = Meeting.objects.get()
     assert meeting.consultants == ["Dr Q"]
@@ -136,7 +149,18 @@ def test_meeting_pages_quorum_and_vote(reviews: ReviewNetwork) -> None:
         reverse("reviews:attendance_set", args=[meeting.pk]),
         {"present": [reviews.members[u].pk for u in VOTERS]},
     )
-    assert 'data-quorum="met"' in chair.get(detail).content.decode()
+    html = chair.get(detail).content.decode()
+    assert 'data-quorum="met"' in html
+    # Nobody has declared yet: the page names them and the vote does not open.
+    assert f'id="undeclared-{item.pk}"' in html and "member_law 委员" in html
+    assert f'disabled aria-describedby="open-why-{item.pk}"' in html
+    chair.post(reverse("reviews:voting_open", args=[meeting.pk, item.pk]))
+    item.refresh_from_db()
+    assert not item.voting_open
+    for username in VOTERS:
+        _declare(_client(reviews.user(username)), app)
+    html = chair.get(detail).content.decode()
+    assert f'id="undeclared-{item.pk}"' not in html
     assert (
         member.post(reverse("reviews:voting_open", args=[meeting.pk, item.pk])).status_code == 403
     )
@@ -177,6 +201,14 @@ def test_simplified_page_and_actions(reviews: ReviewNetwork) -> None:
     assert r.status_code == 403
     chair.post(reverse("reviews:simplified_name", args=[app.pk]), {"members": ids})
     assert app.simplified_opinions.count() == 2
+    reviewer = _client(reviews.user("member_ai"))
+    assert 'id="declare-notice"' in reviewer.get(url).content.decode()
+    r = reviewer.post(reverse("reviews:simplified_opinion", args=[app.pk]), {"view": "approve"})
+    assert r.status_code == 302 and not app.simplified_opinions.filter(given_at__isnull=False)
+    _declare(reviewer, app)
+    page = reviewer.get(url).content.decode()
+    assert 'id="opinion-form"' in page and 'id="declare-notice"' not in page
+    _declare(_client(reviews.user("member_law")), app)
     for username in ("member_ai", "member_law"):
         _client(reviews.user(username)).post(
             reverse("reviews:simplified_opinion", args=[app.pk]),
@@ -212,6 +244,57 @@ def test_appeal_pages(reviews: ReviewNetwork) -> None:
     assert chair.post(decide, {"outcome": "dismissed", "response": "No"}).status_code == 302
     appeal.refresh_from_db()
     assert appeal.outcome == "dismissed"
+
+
+def test_reschedule_page_moves_a_meeting_to_now_and_notifies(reviews: ReviewNetwork) -> None:
+    """A meeting not yet due is held only after it is rescheduled (recorded, members told)."""
+    chair = _client(reviews.net.chair_a)
+    meeting = meetings_services.meeting_create(
+        actor=reviews.net.chair_a,
+        body=reviews.committee,
+        scheduled_for=timezone.now() + timedelta(hours=2),
+    )
+    detail = reverse("reviews:meeting_detail", args=[meeting.pk])
+    html = chair.get(detail).content.decode()
+    assert 'id="not-yet"' in html and 'id="reschedule"' in html
+    present = [reviews.members[u].pk for u in VOTERS]
+    chair.post(reverse("reviews:attendance_set", args=[meeting.pk]), {"present": present})
+    meeting.refresh_from_db()
+    assert meeting.status == "scheduled" and not meeting.attendance.exists()
+    url = reverse("reviews:meeting_reschedule", args=[meeting.pk])
+    now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    r = chair.post(url, {"scheduled_for": now, "reason": ""})
+    assert r.status_code == 422
+    assert (
+        _client(reviews.user("member_ai"))
+        .post(url, {"scheduled_for": now, "reason": "x"})
+        .status_code
+        == 403
+    )
+    r = chair.post(url, {"scheduled_for": now, "reason": "Everyone is here early."})
+    assert r.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.reschedules.get().reason == "Everyone is here early."
+    assert "Everyone is here early." in chair.get(detail).content.decode()
+    chair.post(reverse("reviews:attendance_set", args=[meeting.pk]), {"present": present})
+    meeting.refresh_from_db()
+    assert meeting.status == "open"
+
+
+def test_chair_records_the_declaration_of_a_member_without_an_account(
+    reviews: ReviewNetwork,
+) -> None:
+    app = _app(reviews, procedure="general")
+    consultant = reviews.members["consultant_a"]
+    url = reverse("reviews:declaration", args=[app.pk]) + f"?member={consultant.pk}"
+    chair = _client(reviews.net.chair_a)
+    assert 'id="on-behalf"' in chair.get(url).content.decode()
+    assert _client(reviews.user("member_ai")).get(url).status_code == 403
+    own = reverse("reviews:declaration", args=[app.pk])
+    assert chair.get(own + f"?member={reviews.members['member_ai'].pk}").status_code == 404
+    r = chair.post(url, {"statement": ""})
+    assert r.status_code == 302
+    assert meetings_selectors.has_declared(consultant, app)
 
 
 def test_panel_summarises_with_links(reviews: ReviewNetwork) -> None:

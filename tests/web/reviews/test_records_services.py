@@ -13,7 +13,6 @@ from django.utils import timezone
 from tests.web.reviews.factories import ReviewNetwork, make_application
 from tianping.web.operations.selectors import ledger_entries, platform_log_find
 from tianping.web.reviews import timeline
-from tianping.web.reviews.applications import selectors as applications_selectors
 from tianping.web.reviews.applications import services as applications_services
 from tianping.web.reviews.dashboards import selectors as dashboards_selectors
 from tianping.web.reviews.models import (
@@ -256,7 +255,7 @@ def test_chair_dashboard_shows_deadlines_at_risk_and_quorum(reviews: ReviewNetwo
         body=reviews.committee,
         applicant=net.applicant_a,
         status=Application.Status.UNDER_REVIEW,
-        due_at=now + applications_selectors.overdue_margin() + timedelta(days=1),
+        due_at=now + dashboards_selectors.DEADLINE_WINDOW + timedelta(days=1),
     )
     meeting = Meeting.objects.create(body=reviews.committee, scheduled_for=now + timedelta(days=1))
     AgendaItem.objects.create(meeting=meeting, application=soon)
@@ -290,7 +289,11 @@ def test_member_queue_lists_what_is_owed(reviews: ReviewNetwork) -> None:
     (row,) = [r for r in board.member_queue if r["application"] == app]
     assert row["todo"] == ["declare", "finding"]
     Declaration.objects.create(
-        application=app, member=reviews.members["member_law"], has_conflict=True, recused=True
+        application=app,
+        member=reviews.members["member_law"],
+        has_conflict=True,
+        recused=True,
+        submitted_at=timezone.now(),
     )
     board = dashboards_selectors.dashboard(user)
     assert all(r["application"] != app for r in board.member_queue), "recused: nothing owed"

@@ -50,7 +50,8 @@ def test_notifications_page_in_the_readers_language_and_unread_count(
     page = client.get("/reviews/notifications/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Decision on ER-2026-000001: approve." in html
+    # The stored decision code is named, never shown raw.
+    assert "Decision on ER-2026-000001: Approve." in html
     assert 'id="unread-count"' in html and ">2</span>" in html
     note = Notification.objects.filter(user=user).first()
     response = client.post(f"/reviews/notifications/{note.pk}/read/")

@@ -50,7 +50,17 @@ def _named(reviews: ReviewNetwork, *usernames: str, **extra: object) -> Applicat
     return app
 
 
+def _declare(reviews: ReviewNetwork, app: Application, username: str) -> None:
+    """``username`` declares no conflict on ``app`` (once), as a reviewer does before an opinion."""
+    member = reviews.members[username]
+    if not meetings_selectors.has_declared(member, app):
+        meetings_services.declaration_submit(
+            actor=reviews.user(username), application=app, has_conflict=False
+        )
+
+
 def _give(reviews: ReviewNetwork, app: Application, username: str, view: str, **kw: object) -> None:
+    _declare(reviews, app, username)
     meetings_services.opinion_give(actor=reviews.user(username), application=app, view=view, **kw)  # type: ignore[arg-type]
 
 
@@ -212,11 +222,12 @@ def test_recused_reviewer_cannot_give_an_opinion(reviews: ReviewNetwork) -> None
         application=app, member=reviews.members[A], has_conflict=True, recused=True
     )
     with pytest.raises(PermissionDenied):
-        _give(reviews, app, A, "approve")
+        meetings_services.opinion_give(actor=reviews.user(A), application=app, view="approve")
 
 
 def test_bad_opinion_input_changes_nothing(reviews: ReviewNetwork) -> None:
     app = _named(reviews)
+    _declare(reviews, app, A)
     for kw in (
         {"view": "maybe"},
         {"view": "approve", "doubt": "yes"},
@@ -264,3 +275,21 @@ def test_conclude_on_a_stale_page_changes_nothing(reviews: ReviewNetwork) -> Non
         )
     app.refresh_from_db()
     assert app.status == Application.Status.UNDER_REVIEW
+
+
+def test_a_reviewer_declares_before_giving_an_opinion(reviews: ReviewNetwork) -> None:
+    """conflict.recusal_grounds (Measures 2023): declare first, as before findings and votes."""
+    app = _named(reviews)
+    with pytest.raises(ValidationError, match="Declare your interests"):
+        meetings_services.opinion_give(actor=reviews.user(A), application=app, view="approve")
+    assert not SimplifiedOpinion.objects.filter(given_at__isnull=False).exists()
+    # A declared interest recuses: still no opinion.
+    meetings_services.declaration_submit(
+        actor=reviews.user(B), application=app, has_conflict=True, statement="Adviser to them"
+    )
+    with pytest.raises(PermissionDenied):
+        meetings_services.opinion_give(actor=reviews.user(B), application=app, view="approve")
+    # Declared with no conflict, the reviewer gives the opinion.
+    meetings_services.declaration_submit(actor=reviews.user(A), application=app, has_conflict=False)
+    meetings_services.opinion_give(actor=reviews.user(A), application=app, view="approve")
+    assert app.simplified_opinions.get(member=reviews.members[A]).given_at is not None

@@ -41,6 +41,13 @@ def _app(reviews: ReviewNetwork, **extra: object) -> Application:
     )
 
 
+def _declare(reviews: ReviewNetwork, app: Application, username: str) -> None:
+    """The member declares no conflict on ``app`` (before giving findings)."""
+    meetings_services.declaration_submit(
+        actor=reviews.user(username), application=app, has_conflict=False
+    )
+
+
 def _low_items() -> list[RequirementItem]:
     return [i for i in RequirementItem.objects.all() if "low" in i.tiers]
 
@@ -58,6 +65,7 @@ def test_applicable_items_follow_the_tier_with_evidence_and_findings(
     )
     EvidenceLink.objects.create(evidence=evidence, item=code, catalogue_version="1", basis="t")
     Attachment.objects.create(application=app, kind="evidence", evidence=evidence)
+    _declare(reviews, app, "member_ai")
     meetings_services.finding_set(
         actor=reviews.user("member_ai"), application=app, item=code, outcome="met", note="ok"
     )
@@ -106,6 +114,7 @@ def test_finding_permissions(reviews: ReviewNetwork, catalogue: None) -> None:
         meetings_services.finding_set(
             actor=reviews.user("member_ai"), application=app, item=code, outcome="met"
         )
+    _declare(reviews, app, "chair_a")
     meetings_services.finding_set(
         actor=reviews.net.chair_a, application=app, item=code, outcome="not_met"
     )
@@ -114,6 +123,32 @@ def test_finding_permissions(reviews: ReviewNetwork, catalogue: None) -> None:
         meetings_services.finding_set(
             actor=reviews.net.chair_a, application=decided, item=code, outcome="met"
         )
+
+
+def test_finding_refused_until_the_member_declares(reviews: ReviewNetwork, catalogue: None) -> None:
+    """A member declares (no conflict, or an interest) before giving findings."""
+    app = _app(reviews)
+    code = _low_items()[0].code
+    member = reviews.user("member_ai")
+    with pytest.raises(ValidationError, match="Declare your interests"):
+        meetings_services.finding_set(actor=member, application=app, item=code, outcome="met")
+    # Conflicts only detected at acceptance are no declaration of the member's own.
+    Declaration.objects.create(
+        application=app,
+        member=reviews.members["member_domain"],
+        has_conflict=False,
+        detected_grounds=[],
+        recused=False,
+    )
+    with pytest.raises(ValidationError, match="Declare your interests"):
+        meetings_services.finding_set(
+            actor=reviews.user("member_domain"), application=app, item=code, outcome="met"
+        )
+    assert not ItemFinding.objects.exists()
+    _declare(reviews, app, "member_ai")
+    finding = meetings_services.finding_set(actor=member, application=app, item=code, outcome="met")
+    assert finding.outcome == "met"
+    assert meetings_selectors.has_declared(reviews.members["member_ai"], app)
 
 
 def test_similar_reviews_same_system_first_then_sector(reviews: ReviewNetwork) -> None:

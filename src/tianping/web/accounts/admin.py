@@ -15,7 +15,15 @@ class MembershipInline(admin.TabularInline):
 class OrganisationAdminForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = ["name", "name_en", "kind", "parent", "region_code", "unified_social_credit_code"]
+        fields = [
+            "name",
+            "name_en",
+            "kind",
+            "parent",
+            "region_code",
+            "unified_social_credit_code",
+            "time_zone",
+        ]
 
     def clean_parent(self) -> Organisation | None:
         parent = self.cleaned_data.get("parent")
@@ -32,7 +40,7 @@ class OrganisationAdminForm(forms.ModelForm):
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     form = OrganisationAdminForm
-    list_display = ["name", "name_en", "kind", "parent", "region_code"]
+    list_display = ["name", "name_en", "kind", "parent", "region_code", "time_zone"]
     list_filter = ["kind"]
     search_fields = ["name", "name_en", "region_code"]
     readonly_fields = ["path"]

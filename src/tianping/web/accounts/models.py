@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tianping.web.core.timezones import validate_time_zone
+
 
 class OrganisationKind(models.TextChoices):
     CENTRAL_REGULATOR = "central_regulator", _("Central regulator")
@@ -69,6 +71,16 @@ class Organisation(models.Model):
     )
     path = models.CharField(
         _("jurisdiction path"), max_length=255, db_index=True, editable=False, default="/"
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_(
+            "IANA name, e.g. Asia/Shanghai or Europe/Berlin. The documents this body issues "
+            "print their dates in it; blank: the platform's time zone."
+        ),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

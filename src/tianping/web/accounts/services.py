@@ -35,10 +35,16 @@ def organisation_create(
     parent: Organisation | None = None,
     name_en: str = "",
     region_code: str = "",
+    time_zone: str = "",
 ) -> Organisation:
-    _refuse_nul(name=name, name_en=name_en, region_code=region_code)
+    _refuse_nul(name=name, name_en=name_en, region_code=region_code, time_zone=time_zone)
     org = Organisation(
-        name=name, name_en=name_en, kind=kind, parent=parent, region_code=region_code
+        name=name,
+        name_en=name_en,
+        kind=kind,
+        parent=parent,
+        region_code=region_code,
+        time_zone=time_zone,
     )
     org.full_clean(exclude=["path"])
     org.save()

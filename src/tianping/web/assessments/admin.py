@@ -4,6 +4,7 @@ from tianping.web.assessments.models import (
     BiasAssessment,
     Evidence,
     EvidenceLink,
+    EvidenceLinkRemoval,
     PredictionsFile,
 )
 
@@ -36,4 +37,21 @@ class EvidenceAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         # Evidence is filed as it was found; it is not edited afterwards.
+        return False
+
+
+@admin.register(EvidenceLinkRemoval)
+class EvidenceLinkRemovalAdmin(admin.ModelAdmin):
+    """History: links the measurement mapping did not justify, as they were."""
+
+    list_display = ["item", "evidence_title", "system", "reason", "removed_at"]
+    list_filter = ["reason"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

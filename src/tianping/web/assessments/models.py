@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tianping.web.core.jobs import BackgroundJob
-from tianping.web.systems.models import AISystem
+from tianping.web.systems.models import AISystem, Intake
 
 
 class PredictionsFile(models.Model):
@@ -93,13 +93,33 @@ class PredictionsFile(models.Model):
         return Path(self.location)
 
 
-class BiasAssessment(BackgroundJob):
-    """One audit of a predictions file, run in the background with progress and cancellation."""
+class DatasetJob(BackgroundJob):
+    """A background job on a data file (``data``) of a system, leaving evidence when done."""
 
-    task = "tianping.web.assessments.tasks.run_bias_assessment"
+    system: models.ForeignKey[AISystem, AISystem]
+    data: models.ForeignKey[PredictionsFile, PredictionsFile]
+    title: models.CharField[str, str]
+
+    # Only so that deleting the job deletes its evidence; read it with
+    # evidence.selectors.evidence_of.
+    evidence_records = GenericRelation(
+        "Evidence", content_type_field="source_type", object_id_field="source_id"
+    )
+
+    class Meta:
+        abstract = True
 
     def release_inputs(self) -> None:
         self.data.discard()
+
+    def __str__(self) -> str:
+        return f"{self.system} · {self.title} · {self.status}"
+
+
+class BiasAssessment(DatasetJob):
+    """One audit of a predictions file, run in the background with progress and cancellation."""
+
+    task = "tianping.web.assessments.tasks.run_bias_assessment"
 
     system = models.ForeignKey(
         AISystem,
@@ -120,27 +140,17 @@ class BiasAssessment(BackgroundJob):
     verdict = models.CharField(_("verdict"), max_length=16, blank=True)
     # CountTable.to_json(): the one pass over the data, kept to merge or re-audit later.
     counts = models.JSONField(_("count table"), null=True, blank=True, editable=False)
-    # Only so that deleting the job deletes its evidence; read it with selectors.evidence_of.
-    evidence_records = GenericRelation(
-        "Evidence", content_type_field="source_type", object_id_field="source_id"
-    )
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("bias assessment")
         verbose_name_plural = _("bias assessments")
 
-    def __str__(self) -> str:
-        return f"{self.system} · {self.title} · {self.status}"
 
-
-class PrivacyScan(BackgroundJob):
+class PrivacyScan(DatasetJob):
     """A privacy profile of a dataset (tianping.privacy.profile_table), run in the background."""
 
     task = "tianping.web.assessments.tasks.run_privacy_scan"
-
-    def release_inputs(self) -> None:
-        self.data.discard()
 
     system = models.ForeignKey(
         AISystem,
@@ -156,18 +166,11 @@ class PrivacyScan(BackgroundJob):
     )
     title = models.CharField(_("title"), max_length=200)
     pipl_class = models.CharField(_("PIPL class"), max_length=16, blank=True)
-    # Only so that deleting the job deletes its evidence; read it with selectors.evidence_of.
-    evidence_records = GenericRelation(
-        "Evidence", content_type_field="source_type", object_id_field="source_id"
-    )
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("privacy scan")
         verbose_name_plural = _("privacy scans")
-
-    def __str__(self) -> str:
-        return f"{self.system} · {self.title} · {self.status}"
 
 
 class Evidence(models.Model):
@@ -234,12 +237,25 @@ class Evidence(models.Model):
 
 
 class EvidenceLink(models.Model):
-    """Evidence offered for one requirement item of the catalogue (``REQ-13-02``)."""
+    """Evidence offered for one requirement item of the catalogue (``REQ-13-02``).
+
+    Only where the catalogue's measurement mapping (``tianping.norms.items_for``)
+    says that this kind of result answers the item for the system's intake; the
+    mapping also gives the extent.
+    """
+
+    class Extent(models.TextChoices):
+        FULL = "full", _("Answers it in full")
+        PARTIAL = "partial", _("Answers it in part")
 
     evidence = models.ForeignKey(
         Evidence, verbose_name=_("evidence"), on_delete=models.CASCADE, related_name="links"
     )
     item = models.CharField(_("requirement item"), max_length=32)
+    # How much of the item's question the evidence answers, per the measurement mapping.
+    extent = models.CharField(
+        _("extent"), max_length=8, choices=Extent.choices, default=Extent.PARTIAL
+    )
     catalogue_version = models.CharField(_("catalogue version"), max_length=32)
     # Why the item was linked: "article 13", "export_review_2026:algorithmic_bias" …
     basis = models.CharField(_("basis"), max_length=200)
@@ -254,3 +270,58 @@ class EvidenceLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} ← {self.evidence}"
+
+
+class EvidenceLinkRemoval(models.Model):
+    """A link of evidence to a requirement item that was taken away, kept as history.
+
+    Written when the measurement mapping does not justify a link filed before
+    it existed (migration ``0009``); the evidence itself is kept unchanged.
+    """
+
+    class Reason(models.TextChoices):
+        NOT_JUSTIFIED = (
+            "not_justified",
+            _("The measurement mapping does not link this result to it"),
+        )
+
+    system = models.ForeignKey(
+        AISystem,
+        verbose_name=_("AI system"),
+        on_delete=models.CASCADE,
+        related_name="evidence_link_removals",
+    )
+    evidence = models.ForeignKey(
+        Evidence,
+        verbose_name=_("evidence"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="removed_links",
+    )
+    evidence_title = models.CharField(_("title"), max_length=300)
+    evidence_sha256 = models.CharField(_("SHA-256 digest"), max_length=64)
+    item = models.CharField(_("requirement item"), max_length=32)
+    # The link as it was: the catalogue version and basis it was filed with.
+    catalogue_version = models.CharField(_("catalogue version"), max_length=32)
+    basis = models.CharField(_("basis"), max_length=200)
+    reason = models.CharField(_("reason"), max_length=32, choices=Reason.choices)
+    # The version of the measurement mapping (tianping.norms.load_measurements) applied.
+    mapping_version = models.CharField(_("mapping version"), max_length=32)
+    # The system's latest intake, whose answers the mapping was applied to; none if it had none.
+    intake = models.ForeignKey(
+        Intake,
+        verbose_name=_("intake"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    removed_at = models.DateTimeField(_("removed at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-removed_at", "-pk"]
+        verbose_name = _("removed evidence link")
+        verbose_name_plural = _("removed evidence links")
+
+    def __str__(self) -> str:
+        return f"{self.item} ↚ {self.evidence_title}"

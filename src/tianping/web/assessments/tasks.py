@@ -13,10 +13,12 @@ def run_bias_assessment(assessment_id: str) -> None:
     job_run(
         BiasAssessment,
         assessment_id,
-        work="tianping.web.assessments.services.bias_assessment_work",
+        work="tianping.web.assessments.bias.services.bias_assessment_work",
     )
 
 
 @task()
 def run_privacy_scan(scan_id: str) -> None:
-    job_run(PrivacyScan, scan_id, work="tianping.web.assessments.privacy.privacy_scan_work")
+    job_run(
+        PrivacyScan, scan_id, work="tianping.web.assessments.privacy.services.privacy_scan_work"
+    )

@@ -13,6 +13,7 @@ from pydantic import StringConstraints
 
 from tianping.web.catalogue import selectors
 from tianping.web.catalogue.models import Article, ListedActivity, Principle, RequirementItem
+from tianping.web.core.api import Message
 
 router = Router(tags=["catalogue"])
 
@@ -54,10 +55,6 @@ class ListedOut(Schema):
     name: dict[str, str]
     description: dict[str, str]
     list_version: str
-
-
-class Message(Schema):
-    detail: Any
 
 
 def _pair(obj: object, field: str) -> dict[str, str]:

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from typing import Any
 
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from tianping.norms import load_measurements
 from tianping.web.catalogue.models import Article, RequirementItem
+
+#: How much of an item a measurement answers (the measurement mapping's ``extent``).
+EXTENT_LABELS = {"full": _("Answers it in full"), "partial": _("Answers it in part")}
 
 STAGES = ("design", "data", "build", "test", "launch", "operate", "retire")
 TIERS = ("low", "medium", "high")
@@ -45,3 +52,21 @@ def requirement_search(
 
 def article_get(number: int) -> Article | None:
     return Article.objects.prefetch_related("principles", "items").filter(number=number).first()
+
+
+def answered_by(item_code: str, *, language: str) -> list[dict[str, Any]]:
+    """The measurements that answer an item, per the catalogue's measurement mapping.
+
+    Each with its name in ``language``, its extent (code and label) and whether it
+    applies only to some systems (a condition on their intake answers).
+    """
+    return [
+        {
+            "measurement": measurement.id,
+            "name": measurement.name.get(language),
+            "extent": entry.extent,
+            "extent_label": EXTENT_LABELS[entry.extent],
+            "conditional": entry.applies_when is not None,
+        }
+        for measurement, entry in load_measurements().answering(item_code)
+    ]

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 
+from tianping.text import normalise_language
 from tianping.web.catalogue import selectors
 from tianping.web.catalogue.forms import CatalogueFilterForm
 from tianping.web.catalogue.models import Article, ListedActivity, Principle
@@ -40,4 +42,8 @@ def article(request: HttpRequest, number: int) -> HttpResponse:
     found = selectors.article_get(number)
     if found is None:
         raise Http404
-    return render(request, "catalogue/article.html", {"article": found})
+    language = normalise_language(get_language())
+    rows = [
+        (item, selectors.answered_by(item.code, language=language)) for item in found.items.all()
+    ]
+    return render(request, "catalogue/article.html", {"article": found, "rows": rows})

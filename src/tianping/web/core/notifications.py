@@ -10,7 +10,7 @@ Apps decide who hears of what and with which words (``reviews.notifications``).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -42,13 +42,30 @@ def mail_suppressed() -> Iterator[None]:
         _MAIL.reset(token)
 
 
+CODE_PARAMETERS: dict[str, Callable[[str], str]] = {}
+"""Parameters that hold a stored code (``procedure``, ``decision`` …) → the function that
+names the code in the active language; apps register theirs (``register_code_parameters``)."""
+
+
+def register_code_parameters(names: Iterable[str], label: Callable[[str], str]) -> None:
+    """Show these parameters of every notification through ``label``, never as raw codes."""
+    for name in names:
+        CODE_PARAMETERS[name] = label
+
+
 def render_notification(message: str, params: Mapping[str, Any]) -> str:
-    """A stored notification in the active language."""
+    """A stored notification in the active language (stored codes named through labels)."""
     # ``message`` was marked with gettext_noop where it was written, so it is in
     # the catalogue; translation.gettext looks it up at display time.
     text = gettext_stored(message)
+    shown = {
+        key: CODE_PARAMETERS[key](value)
+        if key in CODE_PARAMETERS and isinstance(value, str)
+        else value
+        for key, value in params.items()
+    }
     try:
-        return text.format(**params)
+        return text.format(**shown)
     except (KeyError, IndexError, ValueError):
         return text
 

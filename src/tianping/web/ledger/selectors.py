@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from tianping.ledger import SignedCheckpoint, parse_json
+from django.db.models import Max
+
+from tianping.ledger import NoteError, SignedCheckpoint, open_note, parse_json
 from tianping.web.ledger.models import LedgerCheckpoint, LedgerLeaf, LedgerLog, PlatformAction
 from tianping.web.ledger.signing import checkpoint_verifier, ledger_verifiers
 
@@ -65,6 +67,27 @@ def log_info(log: LedgerLog, *, checkpoints: int = 10) -> LogInfo:
 def latest_checkpoint_of(log: LedgerLog) -> LedgerCheckpoint | None:
     """The newest signed checkpoint of ``log``, if any."""
     return LedgerCheckpoint.objects.filter(log=log).order_by("-id").first()
+
+
+def keys_mismatched() -> list[str]:
+    """The origins of the logs whose latest checkpoint no ledger key of this process verifies.
+
+    Every process sharing a database must hold the same ledger secrets
+    (``TIANPING_LEDGER_SECRET``, ``TIANPING_KEY_LEDGER``): one that does not
+    would refuse to sign the next checkpoint of such a log. Empty when every
+    key matches, or nothing is signed yet. Raises
+    :class:`~tianping.ledger.KeyFileError` when the keys cannot be read.
+    """
+    newest = LedgerCheckpoint.objects.values("log").annotate(newest=Max("id")).values("newest")
+    latest = LedgerCheckpoint.objects.filter(id__in=newest).select_related("log").order_by("log")
+    mismatched = []
+    for checkpoint in latest:
+        origin = checkpoint.log.origin
+        try:
+            open_note(checkpoint.note, ledger_verifiers(origin))
+        except NoteError:
+            mismatched.append(origin)
+    return mismatched
 
 
 def log_size(log: LedgerLog) -> int:

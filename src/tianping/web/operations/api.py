@@ -26,7 +26,9 @@ from ninja.security import HttpBearer
 from pydantic import StringConstraints
 
 from tianping.ledger import CanonicalJSONError, LedgerError, ProofError, parse_json
+from tianping.web.core.api import Message
 from tianping.web.core.http import AuthenticatedHttpRequest
+from tianping.web.core.validation import MAX_PK
 from tianping.web.ledger import selectors as ledger_selectors
 from tianping.web.ledger import services as ledger_services
 from tianping.web.ledger.models import LedgerLog
@@ -34,7 +36,7 @@ from tianping.web.operations import monitors, selectors, services
 from tianping.web.operations.conf import option
 from tianping.web.operations.gate import GateFull, IngestGate
 from tianping.web.operations.models import SystemApiKey
-from tianping.web.systems.selectors import MAX_PK, system_get
+from tianping.web.systems.selectors import system_get
 
 router = Router(tags=["operations"])
 
@@ -78,10 +80,6 @@ def ingest_gate() -> IngestGate:
 
 
 # --- schemas ------------------------------------------------------------------------------------
-
-
-class Message(Schema):
-    detail: Any
 
 
 class IngestOut(Schema):

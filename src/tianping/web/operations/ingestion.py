@@ -33,9 +33,9 @@ from tianping.ledger import (
     prepare_leaf,
 )
 from tianping.privacy import PersonalValue, PrivacyError, load_detectors
+from tianping.web.core.signing import ledger_secret
 from tianping.web.ledger.models import LedgerSalt
 from tianping.web.ledger.services import checkpoint_sign_if_due, decision_log_of
-from tianping.web.core.signing import ledger_secret
 from tianping.web.ledger.store import DatabaseStore, insert_rows
 from tianping.web.operations.conf import option
 from tianping.web.operations.models import IngestBatch, SystemApiKey

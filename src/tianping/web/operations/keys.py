@@ -16,11 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tianping.web.core.validation import reject_nul
 from tianping.web.ledger.services import ledger_record_action
 from tianping.web.operations.models import PersonalDataPolicy, SystemApiKey
 from tianping.web.operations.selectors import can_manage_keys
 from tianping.web.systems.models import AISystem
-from tianping.web.systems.services import reject_nul
 
 KEY_PREFIX = "tpk_"
 _LAST_USED_EVERY = timedelta(minutes=1)

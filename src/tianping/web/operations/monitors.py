@@ -32,7 +32,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from tianping.monitoring import (
@@ -46,6 +46,7 @@ from tianping.monitoring import (
 )
 from tianping.text import LocalizedText
 from tianping.web.accounts.models import Role
+from tianping.web.core.validation import reject_nul
 from tianping.web.ledger.services import ledger_record_action
 from tianping.web.operations.models import (
     AlertStatus,
@@ -60,7 +61,6 @@ from tianping.web.operations.models import (
 from tianping.web.operations.selectors import playbook_of, roles_over
 from tianping.web.operations.switch import switch_set
 from tianping.web.systems.models import AISystem
-from tianping.web.systems.services import reject_nul
 
 log = logging.getLogger(__name__)
 
@@ -376,6 +376,49 @@ def localized(message: Any) -> str:
         return LocalizedText.from_json(message).get(get_language())
     except (TypeError, ValueError):
         return ""
+
+
+THRESHOLD_FIELDS = {
+    "warn_below": gettext_lazy("warn below"),
+    "fail_below": gettext_lazy("fail below"),
+    "warn_above": gettext_lazy("warn above"),
+    "fail_above": gettext_lazy("fail above"),
+    "min_group_size": gettext_lazy("smallest group"),
+    "min_rows": gettext_lazy("fewest decisions"),
+    "window_minutes": gettext_lazy("window (minutes)"),
+    "pause": gettext_lazy("pause on failure"),
+}
+"""The fields of a playbook's per-monitor threshold, as a person reads them."""
+
+
+def monitor_name(monitor: str) -> str:
+    """A monitor's id (``error_rate``) → its name in the active language; else the id."""
+    if monitor == ALL_MONITORS:
+        return _("every monitor")
+    for spec in load_monitors():
+        if spec.id == monitor:
+            return spec.name.get(get_language())
+    return monitor
+
+
+def threshold_name(key: str) -> str:
+    """A playbook threshold (``error_rate_fail_above``) → ``决策错误率 · 未通过阈值（高于）``."""
+    for field, label in THRESHOLD_FIELDS.items():
+        if key.endswith("_" + field):
+            return f"{monitor_name(key[: -len(field) - 1])} · {label}"
+    return key
+
+
+def incident_title(incident: Incident) -> str:
+    """An incident's title in the active language, from its alert's monitor and message
+    (the stored English ``summary`` is the ledger's and the API's record)."""
+    alert = incident.alert
+    if alert is None or not localized(alert.message):
+        return incident.summary
+    return _("Monitor %(name)s failed: %(message)s") % {
+        "name": monitor_name(alert.monitor),
+        "message": localized(alert.message),
+    }
 
 
 def alerts_of(system: AISystem, *, unresolved: bool = False) -> QuerySet[MonitorAlert]:

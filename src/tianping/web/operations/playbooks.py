@@ -16,11 +16,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from tianping.web.core.validation import reject_nul
 from tianping.web.ledger.services import ledger_record_action
 from tianping.web.operations.models import FailSafe, IncidentPlaybook, SwitchState
 from tianping.web.operations.selectors import PLAYBOOK_ROLES, can_edit_playbook
 from tianping.web.systems.models import AISystem
-from tianping.web.systems.services import reject_nul
 
 
 def _clean_roles(value: Any) -> dict[str, list[str]]:

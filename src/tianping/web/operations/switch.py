@@ -13,11 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tianping.web.core.validation import reject_nul
 from tianping.web.ledger.services import ledger_record_action
 from tianping.web.operations.models import SwitchState, SystemSwitch
 from tianping.web.operations.selectors import can_change_switch, playbook_of
 from tianping.web.systems.models import AISystem
-from tianping.web.systems.services import reject_nul
 
 REASON_LIMIT = 2000
 

@@ -24,7 +24,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tianping.ledger import LedgerError, ProofError
 from tianping.web.accounts.models import Role
 from tianping.web.core.http import AuthenticatedHttpRequest
-from tianping.web.forms import apply_errors as _apply_errors
+from tianping.web.core.validation import MAX_PK, check_pk
+from tianping.web.core.validation import apply_errors as _apply_errors
 from tianping.web.ledger import selectors as ledger_selectors
 from tianping.web.ledger import services as ledger_services
 from tianping.web.ledger.models import LedgerLog
@@ -33,7 +34,7 @@ from tianping.web.operations.forms import ApiKeyForm, PlaybookForm, SwitchForm
 from tianping.web.operations.models import SwitchState
 from tianping.web.operations.selectors import PLAYBOOK_ROLES
 from tianping.web.systems.models import AISystem
-from tianping.web.systems.selectors import MAX_PK, check_pk, system_get
+from tianping.web.systems.selectors import system_get
 
 LOGS = ("decisions", "platform")
 ENTRIES_PER_PAGE = 20

@@ -9,8 +9,10 @@ and notifications are those the platform itself writes:
   and its news feed (a listed activity) goes through **expert re-review** by the
   Shanghai regulator before the committee's final decision;
 - 鹏城 (pengcheng) and 云语 (yunyu) entrust the Shanghai review centre in writing;
-  the centre approves pengcheng's visual inspection under the **simplified**
-  procedure, and yunyu's resume screener waits for the centre to accept it.
+  the centre accepts pengcheng's visual inspection under the **general**
+  procedure (exported, it is medium tier with no fast track, so the simplified
+  procedure's ground of minimal risk does not hold) and puts it on the agenda of
+  its next meeting, and yunyu's resume screener waits for the centre to accept it.
 """
 
 from __future__ import annotations
@@ -179,9 +181,10 @@ EXPERTS: list[dict[str, Any]] = [
 ]
 
 
-def _upload(kind: str, title: str) -> SimpleUploadedFile:
-    text = f"{title}\n\n材料类型：{kind}\n（演示材料 demo material）\n"
-    return SimpleUploadedFile(f"{kind}.txt", text.encode("utf-8"), content_type="text/plain")
+def _upload(item: str, title: str) -> SimpleUploadedFile:
+    """A demo file named after its requirement item, in Chinese like the rest of the demo."""
+    text = f"{title}\n\n材料类型：{item}\n（演示材料）\n"
+    return SimpleUploadedFile(f"{item}.txt", text.encode("utf-8"), content_type="text/plain")
 
 
 def _roster(
@@ -223,7 +226,7 @@ def _complete_application(
         system=system,
         title=title,
         summary=summary,
-        team=[applicant.get_username()],
+        team=[display_name(applicant)],
         parties=[],
     )
     app = applications_services.self_assessment_update(
@@ -251,7 +254,7 @@ def _complete_application(
                 actor=applicant,
                 application=app,
                 kind=item.id,
-                upload=_upload(item.id, title),
+                upload=_upload(item.label.get("zh-Hans"), title),
             )
     app.refresh_from_db()
     return applications_services.application_submit(
@@ -294,6 +297,16 @@ def _meeting_decision(
     item = meetings_services.agenda_add(actor=chair, meeting=meeting, application=app)
     present = [m.pk for m in members.values()]
     meetings_services.attendance_set(actor=chair, meeting=meeting, present_member_ids=present)
+    # Every member present declares before the vote; the chair records the
+    # declaration of a member without an account.
+    app.refresh_from_db()
+    for member in members.values():
+        meetings_services.declaration_submit(
+            actor=member.user or chair,
+            application=app,
+            has_conflict=False,
+            member=None if member.user else member,
+        )
     item = meetings_services.voting_open(actor=chair, item=item)
     for username, choice in votes.items():
         meetings_services.vote_cast(actor=users[username], item=item, choice=choice)
@@ -340,7 +353,7 @@ def seed_reviews(
         established_on=date(2024, 3, 1),
         registered_on=date(2024, 3, 5),
     )
-    centre_members = _roster(admin, centre, CENTRE_ROSTER, users)
+    _roster(admin, centre, CENTRE_ROSTER, users)
     for key, user in (("pengcheng", "maker"), ("yunyu", "yunyu")):
         bodies_services.entrustment_create(
             actor=users[user],
@@ -442,25 +455,26 @@ def seed_reviews(
         proposal="建议在清单说明中明确：金融资讯推荐的舆论动员能力以日活用户规模为判断要素。",
     )
 
-    # 4. Simplified procedure at the review centre, for an entrusting enterprise.
+    # 4. General procedure at the review centre, for an entrusting enterprise. The visual
+    # inspection is supplied abroad: the export floor makes it medium tier with no fast
+    # track, so it is not of minimal risk and the centre reviews it at a meeting.
     inspection = _complete_application(
         users["maker"],
         systems["PCB 视觉质检"],
         "PCB 视觉质检系统伦理审查",
-        summary="产线缺陷检测，不处理个人信息，最低风险。",
+        summary="产线缺陷检测，不处理个人信息；产品出口欧盟，须取得人工智能出口伦理合规证书，"
+        "中风险，按一般程序会议审查。",
     )
-    _accept(centre_chair, inspection, "simplified", "minimal_risk")
+    _accept(centre_chair, inspection, "general")
+    next_meeting = meetings_services.meeting_create(
+        actor=centre_chair,
+        body=centre,
+        scheduled_for=timezone.now() + timedelta(days=5),
+        location="长三角人工智能伦理审查与服务中心会议室",
+        consultants=[],
+    )
     inspection.refresh_from_db()
-    named = [centre_members["centre_chair"].pk, centre_members["centre_member"].pk]
-    meetings_services.reviewers_name(actor=centre_chair, application=inspection, member_ids=named)
-    for username in ("centre_chair", "centre_member"):
-        inspection.refresh_from_db()
-        meetings_services.opinion_give(
-            actor=users[username],
-            application=inspection,
-            view="approve",
-            comment="风险极低，同意。",
-        )
+    meetings_services.agenda_add(actor=centre_chair, meeting=next_meeting, application=inspection)
 
     # 5. Waiting for the centre: yunyu's resume screener, submitted.
     _complete_application(

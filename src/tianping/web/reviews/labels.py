@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from django.db.models import TextChoices
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from tianping.web.reviews.models import Application, DecisionType, Procedure, VoteChoice
+from tianping.web.reviews.models import (
+    Appeal,
+    Application,
+    DecisionType,
+    Discipline,
+    MemberRole,
+    Procedure,
+    SimplifiedGround,
+    VoteChoice,
+)
+from tianping.web.systems.models import Tier
 
-EVENTS: dict[str, Promise] = {
+EVENTS = {
     "created": _("Application drafted"),
     "updated": _("Application changed"),
     "self_assessment_updated": _("Risk self-assessment completed"),
@@ -28,6 +41,7 @@ EVENTS: dict[str, Promise] = {
     "declaration_submitted": _("Conflict-of-interest declaration"),
     "agenda_added": _("Put on a meeting's agenda"),
     "attendance_set": _("Attendance recorded"),
+    "meeting_rescheduled": _("Meeting rescheduled"),
     "voting_opened": _("Vote opened"),
     "vote_cast": _("Vote cast"),
     "vote_closed_no_decision": _("Vote closed without a decision"),
@@ -73,11 +87,38 @@ OTHER_CODES: dict[str, Promise] = {
 }
 
 
-def code_label(value: str) -> str:
-    """The translated name of a status, decision, procedure or opinion code; else the code."""
+CHOICES: tuple[type[TextChoices], ...] = (
+    Application.Status,
+    Application.Kind,
+    DecisionType,
+    VoteChoice,
+    Procedure,
+    SimplifiedGround,
+    Discipline,
+    MemberRole,
+    Appeal.Outcome,
+    Tier,
+)
+"""The enumerations of ethics review a page may name, first match wins."""
+
+
+def code_label(value: str | None) -> str:
+    """The translated name of a status, decision, procedure, opinion, discipline or tier code;
+    else the code (no code at all, ``None``: "Not yet")."""
+    if value is None:
+        value = "none"
     if value in OTHER_CODES:
         return str(OTHER_CODES[value])
-    for choices in (Application.Status, DecisionType, VoteChoice, Procedure):
+    for choices in CHOICES:
         if value in choices.values:
             return str(choices(value).label)
     return value
+
+
+def code_labels(values: Iterable[str]) -> str:
+    """Several codes (a member's disciplines …), named and joined by commas."""
+    return ", ".join(code_label(value) for value in values)
+
+
+NOTIFICATION_CODES = ("kind", "outcome", "opinion", "procedure", "decision", "view")
+"""Notification parameters that hold one of the codes above."""

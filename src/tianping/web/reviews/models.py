@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tianping.web.accounts.models import Organisation
 from tianping.web.core.jobs import BackgroundJob
+from tianping.web.core.timezones import format_datetime
 from tianping.web.systems.models import AISystem
 
 
@@ -569,6 +570,15 @@ class Declaration(models.Model):
     detected_grounds = models.JSONField(_("detected grounds"), default=list, blank=True)
     recused = models.BooleanField(_("recused"), default=False)
     declared_at = models.DateTimeField(_("declared at"), auto_now=True)
+    submitted_at = models.DateTimeField(
+        _("declared by the member at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Empty while the member has not declared (a row may hold only conflicts the rules "
+            "detected); a member declares before giving findings or voting."
+        ),
+    )
 
     class Meta:
         verbose_name = _("declaration")
@@ -620,7 +630,34 @@ class Meeting(models.Model):
         ordering = ["-scheduled_for", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.body} · {self.scheduled_for:%Y-%m-%d %H:%M}"
+        return f"{self.body} · {format_datetime(self.scheduled_for)}"
+
+
+class MeetingReschedule(models.Model):
+    """A change of a meeting's scheduled time, with its reason (the meeting's history)."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="reschedules"
+    )
+    previous_for = models.DateTimeField(_("previously scheduled for"))
+    scheduled_for = models.DateTimeField(_("rescheduled for"))
+    reason = models.TextField(_("reason"), max_length=2000)
+    rescheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rescheduled by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    rescheduled_at = models.DateTimeField(_("rescheduled at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("meeting rescheduling")
+        verbose_name_plural = _("meeting reschedulings")
+        ordering = ["meeting", "rescheduled_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} → {self.scheduled_for:%Y-%m-%d %H:%M}"
 
 
 class Attendance(models.Model):

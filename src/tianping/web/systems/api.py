@@ -15,6 +15,7 @@ from pydantic import StringConstraints
 
 from tianping import tiering
 from tianping.web.accounts.selectors import visible_organisations
+from tianping.web.core.api import Message
 from tianping.web.core.http import AuthenticatedHttpRequest
 from tianping.web.systems import selectors, services
 from tianping.web.systems.models import AISystem, Intake, LifecycleStage, Market, Sector
@@ -129,6 +130,10 @@ class IntakeOut(Schema):
     submitted_by: str | None
     overridden: bool
     override_justification: str
+    # An override below a floor: "pending" (the floor's tier in force), "confirmed",
+    # "rejected", or "" (none).
+    override_review: str
+    requested_tier: str
 
 
 class EventOut(Schema):
@@ -136,10 +141,6 @@ class EventOut(Schema):
     actor: str | None
     at: datetime
     changes: dict[str, Any]
-
-
-class Message(Schema):
-    detail: Any
 
 
 def _system_out(s: AISystem) -> dict[str, Any]:
@@ -170,6 +171,8 @@ def _intake_out(i: Intake) -> dict[str, Any]:
         "submitted_by": i.submitted_by.get_username() if i.submitted_by else None,
         "overridden": i.is_overridden,
         "override_justification": i.override_justification,
+        "override_review": i.floor_review,
+        "requested_tier": i.requested_tier,
     }
 
 

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from tianping import tiering
 from tianping.web.accounts.models import Organisation
-from tianping.web.systems.models import LifecycleStage, Market, Sector, Tier
+from tianping.web.systems.models import AISystem, LifecycleStage, Market, Sector, Tier
 
 MAX_LINES = 100
 
@@ -142,13 +144,29 @@ class SystemForm(forms.Form):
 YES_NO = (("yes", _("Yes")), ("no", _("No")))
 
 
+def _prefill_note(fields: Sequence[str]) -> str:
+    names = [str(getattr(AISystem._meta.get_field(f), "verbose_name", f)) for f in fields]
+    return gettext("Pre-filled from the registration ({fields}); you can change it.").format(
+        fields=pgettext("list separator", ", ").join(names)
+    )
+
+
 class IntakeForm(forms.Form):
     """The intake questionnaire, built from the questionnaire data."""
 
-    def __init__(self, *args: Any, language: str, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        language: str,
+        prefilled_from: Mapping[str, Sequence[str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.questionnaire = tiering.load_questionnaire()
         self.conditions: dict[str, str] = {}
+        self.notes = {
+            question: _prefill_note(fields) for question, fields in (prefilled_from or {}).items()
+        }
         for q in self.questionnaire.questions:
             if q.requires is not None:
                 self.conditions[q.id] = json.dumps(q.requires.to_json(), ensure_ascii=False)
@@ -184,9 +202,16 @@ class IntakeForm(forms.Form):
             out[q.id] = value
         return out
 
-    def rows(self) -> list[tuple[Any, str]]:
-        """(bound field, JSON condition or "") for the template."""
-        return [(self[name], self.conditions.get(name, "")) for name in self.fields]
+    def rows(self) -> list[tuple[Any, str, str]]:
+        """(bound field, JSON condition or "", pre-fill note or "") for the template."""
+        return [
+            (self[name], self.conditions.get(name, ""), self.notes.get(name, ""))
+            for name in self.fields
+        ]
+
+    def error_rows(self) -> list[tuple[str, str]]:
+        """(question id, message) of every answer's error, in questionnaire order."""
+        return [(name, str(e)) for name in self.fields for e in self.errors.get(name, [])]
 
     @staticmethod
     def initial_from(answers: dict[str, Any]) -> dict[str, Any]:
@@ -200,6 +225,23 @@ class OverrideForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Why the computed tier does not fit; kept on the record."),
+    )
+
+
+class FloorReviewForm(forms.Form):
+    """A regulator's decision on an override below a floor."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=(("confirm", _("Confirm the override")), ("reject", _("Reject the override"))),
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when you reject the override; kept on the record."),
     )
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tianping.web.accounts.models import Organisation
 from tianping.web.core.jobs import BackgroundJob
+from tianping.web.core.timezones import format_datetime
 
 
 class Sector(models.TextChoices):
@@ -51,6 +52,14 @@ class Tier(models.TextChoices):
     LOW = "low", _("Low")
     MEDIUM = "medium", _("Medium")
     HIGH = "high", _("High")
+
+
+class FloorReview(models.TextChoices):
+    """Where an override below a floor stands with the regulator over the organisation."""
+
+    PENDING = "pending", _("Awaiting the regulator's confirmation")
+    CONFIRMED = "confirmed", _("Confirmed by the regulator")
+    REJECTED = "rejected", _("Rejected by the regulator")
 
 
 class AISystem(models.Model):
@@ -126,6 +135,16 @@ class Intake(models.Model):
         AISystem, verbose_name=_("AI system"), on_delete=models.CASCADE, related_name="intakes"
     )
     answers = models.JSONField(_("answers"))
+    prefilled = models.JSONField(
+        _("pre-filled answers"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Answers offered from the registration: the value, the fields it came from, "
+            "and whether the answer given differs."
+        ),
+    )
     questionnaire_version = models.CharField(_("questionnaire version"), max_length=32)
     computed_tier = models.CharField(_("computed tier"), max_length=8, choices=Tier.choices)
     tier = models.CharField(_("tier"), max_length=8, choices=Tier.choices)
@@ -149,6 +168,39 @@ class Intake(models.Model):
         related_name="+",
     )
     overridden_at = models.DateTimeField(_("overridden at"), null=True, blank=True)
+    # An override below a floor: the tier asked for, the floor and its rules, and
+    # the regulator's review. While it is pending, ``tier`` is the floor's tier.
+    requested_tier = models.CharField(
+        _("tier asked for by the override"), max_length=8, choices=Tier.choices, blank=True
+    )
+    floor_tier = models.CharField(
+        _("floor the override goes below"), max_length=8, choices=Tier.choices, blank=True
+    )
+    floor_rules = models.JSONField(_("floors the override goes below"), default=list, blank=True)
+    floor_review = models.CharField(
+        _("regulator's review of the override"),
+        max_length=16,
+        choices=FloorReview.choices,
+        blank=True,
+    )
+    floor_regulator = models.ForeignKey(
+        Organisation,
+        verbose_name=_("regulator the override was put to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    floor_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("override reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    floor_reviewed_at = models.DateTimeField(_("override reviewed at"), null=True, blank=True)
+    floor_review_note = models.TextField(_("regulator's note"), blank=True)
 
     class Meta:
         verbose_name = _("intake")
@@ -162,6 +214,11 @@ class Intake(models.Model):
     def is_overridden(self) -> bool:
         return self.overridden_at is not None
 
+    @property
+    def floor_override_pending(self) -> bool:
+        """An override below a floor waits for the regulator; the floor's tier is in force."""
+        return self.floor_review == FloorReview.PENDING
+
 
 class SystemEvent(models.Model):
     """The change history of a system: who did what, when, and which fields changed."""
@@ -171,6 +228,8 @@ class SystemEvent(models.Model):
         UPDATED = "updated", _("Updated")
         INTAKE_SUBMITTED = "intake_submitted", _("Intake submitted")
         TIER_OVERRIDDEN = "tier_overridden", _("Tier overridden")
+        OVERRIDE_CONFIRMED = "override_confirmed", _("Override confirmed by the regulator")
+        OVERRIDE_REJECTED = "override_rejected", _("Override rejected by the regulator")
         REPORT_GENERATED = "report_generated", _("Report generated")
 
     system = models.ForeignKey(
@@ -193,7 +252,7 @@ class SystemEvent(models.Model):
         verbose_name_plural = _("system events")
 
     def __str__(self) -> str:
-        return f"{self.system} · {self.kind} · {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.system} · {self.kind} · {format_datetime(self.at)}"
 
 
 class ReportJob(BackgroundJob):

@@ -9,13 +9,21 @@ from django.contrib.auth.models import User as AuthUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from tianping.web.accounts.models import OrganisationKind, Role
+from tianping.web.accounts.models import (
+    REGULATOR_KINDS,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Role,
+)
 from tianping.web.accounts.selectors import (
+    JURISDICTION_ROLES,
     has_jurisdiction,
     has_role,
     organisations_where,
     visible_organisations,
 )
+from tianping.web.core.validation import check_pk
 from tianping.web.systems.models import AISystem, Intake, ReportJob, SystemEvent
 
 User = AuthUser | AnonymousUser
@@ -59,16 +67,6 @@ def system_list(
     return qs
 
 
-MAX_PK = 2**63 - 1
-
-
-def check_pk(pk: object) -> int:
-    """A primary key within the database's range, or 404."""
-    if not isinstance(pk, int) or isinstance(pk, bool) or not 0 < pk <= MAX_PK:
-        raise Http404
-    return pk
-
-
 def system_get(user: User, pk: int) -> AISystem:
     """The system with ``pk`` if ``user`` may see it; otherwise 404 (no existence leak)."""
     check_pk(pk)
@@ -108,6 +106,45 @@ def can_override_tier(user: User, system: AISystem) -> bool:
         return True
     committees = system.organisation.children.filter(kind=OrganisationKind.ETHICS_COMMITTEE)
     return any(has_role(user, committee, REVIEW_ROLES) for committee in committees)
+
+
+def floor_regulator_of(organisation: Organisation) -> Organisation | None:
+    """The regulator over ``organisation`` that an override below a floor is put to.
+
+    The nearest regulator above it in which someone acts as the regulator (role
+    ``regulator`` or ``admin``); ``None`` where there is none.
+    """
+    node = organisation.parent
+    while node is not None:
+        if (
+            node.kind in REGULATOR_KINDS
+            and Membership.objects.filter(
+                organisation=node, role__in=list(JURISDICTION_ROLES)
+            ).exists()
+        ):
+            return node
+        node = node.parent
+    return None
+
+
+def floor_regulator_users(regulator: Organisation | None) -> list[AuthUser]:
+    """The people who act as ``regulator``: they hear of overrides below a floor."""
+    if regulator is None:
+        return []
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            organisation=regulator, role__in=list(JURISDICTION_ROLES)
+        ).select_related("user")
+        if m.user.is_active
+    ]
+
+
+def can_review_floor_override(user: User, system: AISystem) -> bool:
+    """Confirm or reject an override below a floor: a regulator over the system's organisation."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return has_jurisdiction(user, system.organisation)
 
 
 def intakes_of(system: AISystem) -> QuerySet[Intake]:

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
@@ -15,15 +16,29 @@ from django.utils.translation import gettext as _
 from tianping import tiering
 from tianping.errors import TianpingError
 from tianping.text import normalise_language
+from tianping.tiering import messages as tiering_messages
 from tianping.web.accounts.models import REGULATOR_KINDS, Organisation
-from tianping.web.accounts.selectors import has_role
+from tianping.web.accounts.selectors import display_name, has_role
 from tianping.web.core.jobs import error_texts, job_cancel, job_fail, job_step
+from tianping.web.core.notifications import notify
+from tianping.web.core.timezones import local_now, zone_of
+from tianping.web.core.validation import reject_nul
 from tianping.web.ledger.services import ledger_record_action
-from tianping.web.systems.models import AISystem, Intake, Market, ReportJob, SystemEvent
+from tianping.web.systems.models import (
+    AISystem,
+    FloorReview,
+    Intake,
+    Market,
+    ReportJob,
+    SystemEvent,
+)
 from tianping.web.systems.selectors import (
     EDIT_ROLES,
     can_edit_system,
     can_override_tier,
+    can_review_floor_override,
+    floor_regulator_of,
+    floor_regulator_users,
 )
 
 SYSTEM_FIELDS = (
@@ -90,20 +105,6 @@ def _check_strings(value: Any, field: str, *, choices: set[str] | None = None) -
         if item.strip() not in out:
             out.append(item.strip())
     return out
-
-
-def reject_nul(value: Any, field: str) -> None:
-    """NUL characters cannot be stored in PostgreSQL text or JSON; refuse them everywhere."""
-    if isinstance(value, str):
-        if "\x00" in value:
-            raise ValidationError({field: [_("Text may not contain NUL characters.")]})
-    elif isinstance(value, Mapping):
-        for key, item in value.items():
-            reject_nul(key, field)
-            reject_nul(item, field)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            reject_nul(item, field)
 
 
 def _clean_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -187,9 +188,27 @@ def system_update(*, actor: User, system: AISystem, **fields: Any) -> AISystem:
 
 
 def _intake_errors(exc: tiering.IntakeValidationError) -> ValidationError:
+    """The library's problems as full sentences naming the question, in the user's language."""
     language = normalise_language(get_language())
-    return ValidationError(
-        {field: list(messages) for field, messages in exc.errors_localized(language).items()}
+    questionnaire = tiering.load_questionnaire()
+    errors: dict[str, list[str]] = {}
+    for problem in exc.problems:
+        errors.setdefault(problem.field, []).append(
+            _intake_problem(problem, questionnaire, language)
+        )
+    return ValidationError(errors)
+
+
+def _intake_problem(
+    problem: tiering.FieldError, questionnaire: tiering.Questionnaire, language: str
+) -> str:
+    if problem.field not in questionnaire.question_ids:
+        return problem.text(language)
+    label = questionnaire.question(problem.field).label.get(language)
+    if problem.template in (tiering_messages.ERR_REQUIRED, tiering_messages.ERR_REQUIRED_WHEN):
+        return _("Answer the question “{question}”.").format(question=label)
+    return _("Check the answer to the question “{question}”: {problem}.").format(
+        question=label, problem=problem.text(language)
     )
 
 
@@ -203,8 +222,18 @@ def intake_preview(*, answers: Mapping[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def intake_submit(*, actor: User, system: AISystem, answers: Mapping[str, Any]) -> Intake:
-    """Score the intake answers, store the result and make it the system's current tier."""
+def intake_submit(
+    *,
+    actor: User,
+    system: AISystem,
+    answers: Mapping[str, Any],
+    prefilled: Mapping[str, Any] | None = None,
+) -> Intake:
+    """Score the intake answers, store the result and make it the system's current tier.
+
+    ``prefilled`` records the answers offered from the registration and whether the
+    answers given differ (``prefill.Prefill.outcome``); kept on the intake as it is.
+    """
     if not can_edit_system(actor, system):
         raise PermissionDenied(_("You cannot submit an intake for this system."))
     reject_nul(answers, "answers")
@@ -216,6 +245,7 @@ def intake_submit(*, actor: User, system: AISystem, answers: Mapping[str, Any]) 
     intake = Intake.objects.create(
         system=system,
         answers=tiering.validate_answers(answers),
+        prefilled=dict(prefilled or {}),
         questionnaire_version=result.questionnaire_version,
         computed_tier=result.tier,
         tier=result.tier,
@@ -236,7 +266,14 @@ def intake_submit(*, actor: User, system: AISystem, answers: Mapping[str, Any]) 
 
 @transaction.atomic
 def intake_override(*, actor: User, intake: Intake, tier: str, justification: str) -> Intake:
-    """Replace the computed tier by a human decision, with its justification on record."""
+    """Replace the computed tier by a human decision, with its justification on record.
+
+    Below a floor that may not be overridden the override is refused. Below floors
+    that allow it, the override waits for a regulator over the system's
+    organisation (unless ``actor`` is one): the floor's tier stays in force, the
+    regulator is notified, and :func:`intake_floor_review` settles it. Every
+    override is in the system's history and the platform ledger.
+    """
     if not can_override_tier(actor, intake.system):
         raise PermissionDenied(_("You cannot override the tier of this system."))
     reject_nul(justification, "justification")
@@ -251,6 +288,10 @@ def intake_override(*, actor: User, intake: Intake, tier: str, justification: st
         )
     except tiering.IntakeValidationError as exc:
         raise _intake_errors(exc) from exc
+    except tiering.FloorOverrideError as exc:
+        language = normalise_language(get_language())
+        message = f"{exc.localized(language)}. {exc.hint_in(language) or ''}".strip()
+        raise ValidationError({"tier": [message]}) from exc
     except tiering.OverrideError as exc:
         # The library refuses an unknown tier or a short justification: file it under its field.
         field = "justification" if tier in tiering.TIERS else "tier"
@@ -258,15 +299,42 @@ def intake_override(*, actor: User, intake: Intake, tier: str, justification: st
         raise ValidationError({field: [exc.localized(language)]}) from exc
     except (ValueError, tiering.TieringError) as exc:
         raise ValidationError({"tier": [str(exc)]}) from exc
+    record = result.override
+    assert record is not None  # override_tier always records the override
+    system = intake.system
     previous = intake.tier
-    intake.tier = result.tier
-    intake.result = result.to_json()
+    now = timezone.now()
+    in_force = result
+    regulator: Organisation | None = None
+    intake.requested_tier = result.tier
+    intake.floor_tier = ""
+    intake.floor_rules = []
+    intake.floor_review = ""
+    intake.floor_regulator = None
+    intake.floor_reviewed_by = None
+    intake.floor_reviewed_at = None
+    intake.floor_review_note = ""
+    if record.needs_confirmation:
+        regulator = floor_regulator_of(system.organisation)
+        intake.floor_tier = record.floor or ""
+        intake.floor_rules = list(record.floors)
+        intake.floor_regulator = regulator
+        if can_review_floor_override(actor, system):
+            # A regulator over the organisation overrides: confirmed by the same act.
+            intake.floor_review = FloorReview.CONFIRMED
+            intake.floor_reviewed_by = actor
+            intake.floor_reviewed_at = now
+        else:
+            intake.floor_review = FloorReview.PENDING
+            in_force = _floor_in_force(base, record, actor)
+    intake.tier = in_force.tier
+    intake.result = in_force.to_json()
     intake.override_justification = justification.strip()
     intake.overridden_by = actor
-    intake.overridden_at = timezone.now()
+    intake.overridden_at = now
     intake.save()
     _record(
-        intake.system,
+        system,
         SystemEvent.Kind.TIER_OVERRIDDEN,
         actor,
         {
@@ -274,17 +342,152 @@ def intake_override(*, actor: User, intake: Intake, tier: str, justification: st
             "justification": intake.override_justification,
         },
     )
+    payload: dict[str, Any] = {
+        "computed": intake.computed_tier,
+        "from": previous,
+        "to": intake.tier,
+        "justification": intake.override_justification,
+    }
+    if intake.floor_review:
+        payload.update(
+            requested=intake.requested_tier,
+            floor=intake.floor_tier,
+            floors=list(intake.floor_rules),
+            regulator_review=intake.floor_review,
+            regulator=regulator.pk if regulator is not None else None,
+        )
+    ledger_record_action(
+        actor=actor, kind="tier_overridden", subject=intake, system=system, payload=payload
+    )
+    if intake.floor_review:
+        notify(
+            users=[u for u in floor_regulator_users(regulator) if u.pk != actor.pk],
+            message=FLOOR_OVERRIDE_PENDING
+            if intake.floor_review == FloorReview.PENDING
+            else FLOOR_OVERRIDE_BY_REGULATOR,
+            params={"system": system.name, "actor": display_name(actor)},
+            url=reverse("systems:detail", args=[system.pk]),
+            target=intake,
+        )
+    return intake
+
+
+# Notifications about overrides below a floor (rendered in each reader's language).
+FLOOR_OVERRIDE_PENDING = gettext_noop(
+    "{actor} overrode the tier of {system} below a minimum tier that its intake answers "
+    "force. The minimum stays in force until a regulator confirms or rejects the override."
+)
+FLOOR_OVERRIDE_BY_REGULATOR = gettext_noop(
+    "{actor}, a regulator, overrode the tier of {system} below a minimum tier that its "
+    "intake answers force; the override is in force."
+)
+FLOOR_OVERRIDE_CONFIRMED = gettext_noop(
+    "{actor} confirmed the override of the tier of {system} below its minimum tier."
+)
+FLOOR_OVERRIDE_REJECTED = gettext_noop(
+    "{actor} rejected the override of the tier of {system} below its minimum tier; "
+    "the minimum stays in force."
+)
+FLOOR_REVIEW_DECISIONS = ("confirm", "reject")
+
+
+def _floor_in_force(
+    base: tiering.TierResult, record: tiering.Override, actor: User
+) -> tiering.TierResult:
+    """What is in force while an override below a floor waits: the floor's tier."""
+    floor = record.floor
+    if floor is None or base.tier == floor:
+        return base
+    # The computed tier is above the floor: the override takes effect down to it.
+    return tiering.override_tier(
+        base, tier=floor, justification=record.justification, by=actor.get_username()
+    )
+
+
+@transaction.atomic
+def intake_floor_review(*, actor: User, intake: Intake, decision: str, note: str = "") -> Intake:
+    """A regulator over the system's organisation confirms or rejects an override below a floor.
+
+    Confirming puts the override's tier in force; rejecting keeps the floor's.
+    Either way the decision is in the history and the ledger, and the person who
+    made the override hears of it.
+    """
+    system = intake.system
+    if not can_review_floor_override(actor, system):
+        raise PermissionDenied(
+            _("Only a regulator over this organisation may review the override.")
+        )
+    reject_nul(note, "note")
+    if decision not in FLOOR_REVIEW_DECISIONS:
+        raise ValidationError({"decision": [_("Choose to confirm or to reject the override.")]})
+    note = note.strip() if isinstance(note, str) else ""
+    if len(note) > 2000:
+        raise ValidationError({"note": [_("The note is limited to 2000 characters.")]})
+    if decision == "reject" and not note:
+        raise ValidationError({"note": [_("Give the reason for rejecting the override.")]})
+    intake = (
+        Intake.objects.select_for_update()
+        .select_related("system__organisation", "overridden_by")
+        .get(pk=intake.pk)
+    )
+    if intake.floor_review != FloorReview.PENDING:
+        raise ValidationError(_("This override is not awaiting a regulator's review."))
+    previous = intake.tier
+    if decision == "confirm":
+        overrider = intake.overridden_by
+        try:
+            result = tiering.override_tier(
+                tiering.score_intake(intake.answers),
+                tier=intake.requested_tier,
+                justification=intake.override_justification,
+                by=overrider.get_username() if overrider is not None else actor.get_username(),
+                at=intake.overridden_at,
+            )
+        except tiering.OverrideError as exc:
+            # The floor may no longer be overridden (a later revision of the rules).
+            language = normalise_language(get_language())
+            raise ValidationError(exc.localized(language)) from exc
+        except tiering.IntakeValidationError as exc:
+            raise _intake_errors(exc) from exc
+        intake.tier = result.tier
+        intake.result = result.to_json()
+        intake.floor_review = FloorReview.CONFIRMED
+    else:
+        intake.floor_review = FloorReview.REJECTED
+    intake.floor_reviewed_by = actor
+    intake.floor_reviewed_at = timezone.now()
+    intake.floor_review_note = note
+    intake.save()
+    _record(
+        system,
+        SystemEvent.Kind.OVERRIDE_CONFIRMED
+        if intake.floor_review == FloorReview.CONFIRMED
+        else SystemEvent.Kind.OVERRIDE_REJECTED,
+        actor,
+        {"tier": {"from": previous, "to": intake.tier}, "note": note},
+    )
     ledger_record_action(
         actor=actor,
-        kind="tier_overridden",
+        kind=f"tier_override_{intake.floor_review}",
         subject=intake,
-        system=intake.system,
+        system=system,
         payload={
-            "computed": intake.computed_tier,
+            "requested": intake.requested_tier,
+            "floor": intake.floor_tier,
+            "floors": list(intake.floor_rules),
             "from": previous,
             "to": intake.tier,
-            "justification": intake.override_justification,
+            "note": note,
         },
+    )
+    notify(
+        users=[intake.overridden_by],
+        message=FLOOR_OVERRIDE_CONFIRMED
+        if intake.floor_review == FloorReview.CONFIRMED
+        else FLOOR_OVERRIDE_REJECTED,
+        params={"system": system.name, "actor": display_name(actor)},
+        url=reverse("systems:detail", args=[system.pk]),
+        target=intake,
     )
     return intake
 
@@ -367,7 +570,12 @@ def report_job_run(*, job_id: Any) -> None:
     if not _job_step(job_id, progress=40, message=gettext_noop("Typesetting the PDF")):
         return
     try:
-        pdf = reports.intake_summary_pdf(system=system_data, result=result, language=job.language)
+        pdf = reports.intake_summary_pdf(
+            system=system_data,
+            result=result,
+            language=job.language,
+            generated_at=local_now(zone_of(job.system.organisation)),
+        )
     except TianpingError as exc:
         job_fail(
             ReportJob,

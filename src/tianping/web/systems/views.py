@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,23 +11,28 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tianping import tiering
 from tianping.text import normalise_language
 from tianping.web.accounts.selectors import organisations_where
+from tianping.web.core import actions
 from tianping.web.core.http import AuthenticatedHttpRequest
-from tianping.web.forms import apply_errors as _apply_errors
+from tianping.web.core.validation import apply_errors as _apply_errors
 from tianping.web.systems import selectors, services
 from tianping.web.systems.forms import (
+    FloorReviewForm,
     IntakeForm,
     OverrideForm,
     ReportForm,
     SystemFilterForm,
     SystemForm,
 )
-from tianping.web.systems.models import ReportJob
+from tianping.web.systems.models import Intake, ReportJob, Tier
+from tianping.web.systems.prefill import intake_prefill
 
 
 def _language() -> str:
@@ -87,21 +94,16 @@ def system_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not organisations.exists():
         raise PermissionDenied(_("You cannot register systems."))
     form = SystemForm(request.POST or None, organisations=organisations)
-    if request.method == "POST" and form.is_valid():
-        try:
-            system = services.system_register(
-                actor=request.user,
-                organisation=form.cleaned_data["organisation"],
-                **form.service_fields(),
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(
-                request, _("System registered. Next: answer the intake questionnaire.")
-            )
-            return redirect("systems:intake", pk=system.pk)
-    return render(request, "systems/form.html", {"form": form, "creating": True})
+    done = actions.form_submit(
+        request,
+        form,
+        lambda data: services.system_register(
+            actor=request.user, organisation=data["organisation"], **form.service_fields()
+        ),
+        success=_("System registered. Next: answer the intake questionnaire."),
+        then=lambda system: reverse("systems:intake", args=[system.pk]),
+    )
+    return done or render(request, "systems/form.html", {"form": form, "creating": True})
 
 
 @login_required
@@ -120,6 +122,10 @@ def system_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "intakes": selectors.intakes_of(system)[:20],
             "can_edit": selectors.can_edit_system(request.user, system),
             "can_override": selectors.can_override_tier(request.user, system),
+            "can_review_floor": intake is not None
+            and intake.floor_override_pending
+            and selectors.can_review_floor_override(request.user, system),
+            "floor_review_form": FloorReviewForm(),
             "report_form": ReportForm(initial={"language": _language()}),
             "jobs": system.report_jobs.filter(requested_by=request.user)[:5],
         },
@@ -133,15 +139,16 @@ def system_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not selectors.can_edit_system(request.user, system):
         raise PermissionDenied(_("You cannot change this system."))
     form = SystemForm(request.POST or None, initial=SystemForm.initial_from(system))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.system_update(actor=request.user, system=system, **form.service_fields())
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("systems:detail", pk=system.pk)
-    return render(request, "systems/form.html", {"form": form, "system": system})
+    done = actions.form_submit(
+        request,
+        form,
+        lambda data: services.system_update(
+            actor=request.user, system=system, **form.service_fields()
+        ),
+        success=_("Changes saved."),
+        then=reverse("systems:detail", args=[system.pk]),
+    )
+    return done or render(request, "systems/form.html", {"form": form, "system": system})
 
 
 @login_required
@@ -150,19 +157,29 @@ def system_intake(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     system = selectors.system_get(request.user, pk)
     if not selectors.can_edit_system(request.user, system):
         raise PermissionDenied(_("You cannot submit an intake for this system."))
-    initial = (
-        IntakeForm.initial_from(system.latest_intake.answers) if system.latest_intake else None
+    earlier = system.latest_intake.answers if system.latest_intake else None
+    start = intake_prefill(system, earlier)
+    form = IntakeForm(
+        request.POST or None,
+        initial=IntakeForm.initial_from(start.answers),
+        language=_language(),
+        prefilled_from=start.sources,
     )
-    form = IntakeForm(request.POST or None, initial=initial, language=_language())
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.intake_submit(actor=request.user, system=system, answers=form.answers())
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Intake scored."))
-            return redirect("systems:detail", pk=system.pk)
-    return render(request, "systems/intake.html", {"form": form, "system": system})
+
+    def submit(data: actions.Data) -> Intake:
+        answers = form.answers()
+        return services.intake_submit(
+            actor=request.user, system=system, answers=answers, prefilled=start.outcome(answers)
+        )
+
+    done = actions.form_submit(
+        request,
+        form,
+        submit,
+        success=_("Intake scored."),
+        then=reverse("systems:detail", args=[system.pk]),
+    )
+    return done or render(request, "systems/intake.html", {"form": form, "system": system})
 
 
 @login_required
@@ -184,11 +201,75 @@ def intake_override(request: AuthenticatedHttpRequest, pk: int, intake_pk: int) 
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, _("Tier overridden; the justification is on record."))
+            intake.refresh_from_db()
+            if intake.floor_override_pending:
+                messages.warning(
+                    request,
+                    _(
+                        "The override goes below a minimum tier the answers force: it waits for "
+                        "a regulator's confirmation, and the minimum stays in force until then."
+                    ),
+                )
+            else:
+                messages.success(request, _("Tier overridden; the justification is on record."))
             return redirect("systems:detail", pk=system.pk)
     return render(
-        request, "systems/override.html", {"form": form, "system": system, "intake": intake}
+        request,
+        "systems/override.html",
+        {"form": form, "system": system, "intake": intake, "floors": _floors_of(intake)},
     )
+
+
+def _floors_of(intake: Intake) -> list[dict[str, Any]]:
+    """The floors the intake's answers meet: what each says, its tier, whether it yields."""
+    try:
+        result = tiering.score_intake(intake.answers)
+    except tiering.TieringError:
+        return []
+    questionnaire = tiering.load_questionnaire()
+    floors = []
+    for reason in result.reasons:
+        if reason.kind == "floor" and reason.rule and reason.floor:
+            floor = questionnaire.scoring.floor(reason.rule)
+            floors.append(
+                {
+                    "text": floor.explanation.get(_language()),
+                    "tier": Tier(floor.tier).label,
+                    "overridable": floor.overridable,
+                }
+            )
+    return floors
+
+
+@login_required
+@require_POST
+def intake_floor_review(request: AuthenticatedHttpRequest, pk: int, intake_pk: int) -> HttpResponse:
+    """A regulator over the system's organisation confirms or rejects an override below a floor."""
+    system = selectors.system_get(request.user, pk)
+    if not selectors.can_review_floor_override(request.user, system):
+        raise PermissionDenied(
+            _("Only a regulator over this organisation may review the override.")
+        )
+    intake = selectors.intake_get(system, intake_pk)
+    form = FloorReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose to confirm or to reject the override."))
+        return redirect("systems:detail", pk=system.pk)
+    try:
+        services.intake_floor_review(
+            actor=request.user,
+            intake=intake,
+            decision=form.cleaned_data["decision"],
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if form.cleaned_data["decision"] == "confirm":
+            messages.success(request, _("Override confirmed; its tier is now in force."))
+        else:
+            messages.success(request, _("Override rejected; the minimum tier stays in force."))
+    return redirect("systems:detail", pk=system.pk)
 
 
 @login_required
@@ -219,18 +300,19 @@ def report_job(request: HttpRequest, job_id: str) -> HttpResponse:
 @require_POST
 def report_job_cancel(request: AuthenticatedHttpRequest, job_id: str) -> HttpResponse:
     job = selectors.report_job_get(request.user, job_id)
-    try:
-        job = services.report_job_cancel(actor=request.user, job=job)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("systems:report_job", job_id=job.pk)
+    return actions.post_and_redirect(
+        request,
+        lambda data: services.report_job_cancel(actor=request.user, job=job),
+        back=reverse("systems:report_job", kwargs={"job_id": job.pk}),
+    )
 
 
 @login_required
 def report_job_download(request: HttpRequest, job_id: str) -> HttpResponse:
     job = selectors.report_job_get(request.user, job_id)
-    if job.status != ReportJob.Status.DONE or job.pdf is None:
-        return HttpResponse(_("The report is not ready."), status=409, content_type="text/plain")
-    response = HttpResponse(bytes(job.pdf), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="tianping-intake-{job.system_id}.pdf"'
-    return response
+    return actions.pdf_download(
+        job.pdf,
+        ready=job.status == ReportJob.Status.DONE,
+        filename=f"tianping-intake-{job.system_id}.pdf",
+        not_ready=_("The report is not ready."),
+    )

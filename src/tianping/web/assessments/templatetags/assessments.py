@@ -8,9 +8,11 @@ from django import template
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 
+from tianping.privacy import pipl_label
 from tianping.text import normalise_language
-from tianping.web.assessments.results import verdict_name
-from tianping.web.assessments.selectors import assessments_of, can_run_assessment
+from tianping.web.assessments.bias.results import verdict_name
+from tianping.web.assessments.bias.selectors import assessments_of
+from tianping.web.assessments.jobs import can_run_assessment
 
 register = template.Library()
 
@@ -33,3 +35,12 @@ def bias_assessments_card(context: dict[str, Any], system: Any) -> dict[str, Any
 def verdict_word(code: str) -> str:
     """A verdict code (``pass`` …) → its word in the active language, capitalised."""
     return capfirst(verdict_name(code, normalise_language(get_language())) or code)
+
+
+@register.filter
+def pipl_word(code: str) -> str:
+    """A PIPL class code (``high-risk`` …) → its name in the active language."""
+    try:
+        return pipl_label(code).get(normalise_language(get_language()))
+    except (KeyError, ValueError):
+        return code

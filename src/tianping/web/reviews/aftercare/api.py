@@ -9,11 +9,12 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from pydantic import StringConstraints
 
+from tianping.web.core.actions import perform
+from tianping.web.core.api import Message
 from tianping.web.core.http import AuthenticatedHttpRequest
 from tianping.web.reviews.aftercare import services
 from tianping.web.reviews.aftercare.selectors import follow_up_get
 from tianping.web.reviews.applications import selectors as applications_selectors
-from tianping.web.reviews.expert.api import Message
 from tianping.web.reviews.models import (
     Application,
     FollowUp,
@@ -109,12 +110,8 @@ def report_follow_up(
     request: AuthenticatedHttpRequest, application_id: int, follow_up_id: int, payload: ReportIn
 ) -> Status[dict[str, Any]]:
     app = applications_selectors.application_get(request.user, application_id)
-    fu = follow_up_get(app, follow_up_id)
-    later = services.follow_up_report(
-        actor=request.user,
-        follow_up=fu,
-        report=payload.report,
-        expected_version=payload.expected_version,
+    later = perform(
+        services.follow_up_report, request, payload, follow_up=follow_up_get(app, follow_up_id)
     )
     return Status(201, _application_out(later))
 
@@ -128,12 +125,7 @@ def report_risk_change(
     request: AuthenticatedHttpRequest, application_id: int, payload: ReportIn
 ) -> Status[dict[str, Any]]:
     app = applications_selectors.application_get(request.user, application_id)
-    later = services.risk_change_report(
-        actor=request.user,
-        application=app,
-        report=payload.report,
-        expected_version=payload.expected_version,
-    )
+    later = perform(services.risk_change_report, request, payload, application=app)
     return Status(201, _application_out(later))
 
 
@@ -146,9 +138,7 @@ def resubmit(
     request: AuthenticatedHttpRequest, application_id: int, payload: ResubmissionVersionIn
 ) -> Status[dict[str, Any]]:
     app = applications_selectors.application_get(request.user, application_id)
-    draft = services.resubmission_create(
-        actor=request.user, application=app, expected_version=payload.expected_version
-    )
+    draft = perform(services.resubmission_create, request, payload, application=app)
     return Status(201, _application_out(draft))
 
 
@@ -156,13 +146,7 @@ def _status_action(
     request: HttpRequest, application_id: int, payload: ActivityReasonIn, service: Any
 ) -> dict[str, Any]:
     app = applications_selectors.application_get(request.user, application_id)
-    app = service(
-        actor=request.user,
-        application=app,
-        reason=payload.reason,
-        expected_version=payload.expected_version,
-    )
-    return _application_out(app)
+    return _application_out(perform(service, request, payload, application=app))
 
 
 @router.post(

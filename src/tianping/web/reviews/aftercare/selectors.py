@@ -9,13 +9,13 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from tianping.web.core.validation import check_pk
 from tianping.web.reviews.models import (
     Application,
     Comment,
     DecisionType,
     FollowUp,
 )
-from tianping.web.systems.selectors import check_pk
 
 LATER_KINDS = (Application.Kind.FOLLOW_UP, Application.Kind.RISK_CHANGE)
 

@@ -26,10 +26,10 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from tianping.web.core import timezones
 from tianping.web.reviews import library, timeline
 from tianping.web.reviews.aftercare.selectors import (
     _is_approved_activity,
@@ -67,7 +67,8 @@ def follow_up_remind(today: date | None = None, *, within_days: int = 30) -> int
     Each follow-up is reminded of at most once a week (``FollowUp.reminded_at``),
     however often this runs; each reminder goes to the applicants and the chairs.
     """
-    today = today or timezone.localdate()
+    given_day = today
+    today = today or timezones.today()
     sent = 0
     for candidate in follow_ups_due(today, within_days=within_days):
         with transaction.atomic():
@@ -76,13 +77,16 @@ def follow_up_remind(today: date | None = None, *, within_days: int = 30) -> int
                 .select_related("application__body__organisation", "application__system")
                 .get(pk=candidate.pk)
             )
+            application = follow_up.application
+            # The due day is a day of the body's calendar: overdue once that day is over there.
+            zone = timezones.zone_of(application.body.organisation)
+            day = given_day or timezones.today(zone)
             last = follow_up.reminded_at
-            if last is not None and timezone.localdate(last) > today - REMIND_EVERY:
+            if last is not None and timezones.local_date(last, zone) > day - REMIND_EVERY:
                 continue
             if follow_up.review_id is not None or follow_up.due_on is None:
                 continue
-            application = follow_up.application
-            overdue = follow_up.due_on < today
+            overdue = follow_up.due_on < day
             message = (
                 gettext_noop("The follow-up review of {reference} was due on {due}: it is overdue.")
                 if overdue

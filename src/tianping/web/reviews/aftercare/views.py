@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -13,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tianping.web.core import actions
 from tianping.web.core.http import AuthenticatedHttpRequest
-from tianping.web.forms import apply_errors as _apply_errors
 from tianping.web.reviews.aftercare import services
 from tianping.web.reviews.aftercare.forms import ReasonForm, ReportForm
 from tianping.web.reviews.aftercare.selectors import follow_up_get
@@ -24,17 +25,21 @@ from tianping.web.reviews.expert.views import application_url
 from tianping.web.reviews.models import Application
 
 
-def _form_page(
+def _form_action(
     request: HttpRequest,
     application: Application,
     form: Any,
+    action: Callable[[actions.Data], Application],
     *,
+    success: str,
     title: str,
     intro: str,
     button: str,
-    status: int = 200,
 ) -> HttpResponse:
-    return render(
+    """The page of one form acting on ``application``: done, on to the application the
+    action returns; else the form (again), with 422 after a POST that did not go through."""
+    done = actions.form_submit(request, form, action, success=success, then=application_url)
+    return done or render(
         request,
         "reviews/expert/form.html",
         {
@@ -45,7 +50,7 @@ def _form_page(
             "intro": intro,
             "button": button,
         },
-        status=status,
+        status=422 if request.method == "POST" else 200,
     )
 
 
@@ -56,31 +61,18 @@ def follow_up_report(request: AuthenticatedHttpRequest, pk: int, follow_up_pk: i
     follow_up = follow_up_get(application, follow_up_pk)
     if not applications_selectors.is_applicant(request.user, application):
         raise PermissionDenied(_("Only the applicant may do this."))
-    form = ReportForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                later = services.follow_up_report(
-                    actor=request.user, follow_up=follow_up, report=form.cleaned_data["report"]
-                )
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-            else:
-                messages.success(request, _("Follow-up report submitted."))
-                return redirect(application_url(later))
-    return _form_page(
+    return _form_action(
         request,
         application,
-        form,
+        ReportForm(request.POST or None),
+        lambda data: services.follow_up_report(actor=request.user, follow_up=follow_up, **data),
+        success=_("Follow-up report submitted."),
         title=_("Follow-up report"),
         intro=_(
             "Report how the activity has gone since approval: changes, incidents, how the "
             "risks are controlled. The report opens the follow-up review."
         ),
         button=_("Submit the follow-up report"),
-        status=status,
     )
 
 
@@ -90,31 +82,20 @@ def risk_change_report(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     application = applications_selectors.application_get(request.user, pk)
     if not applications_selectors.is_applicant(request.user, application):
         raise PermissionDenied(_("Only the applicant may do this."))
-    form = ReportForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                later = services.risk_change_report(
-                    actor=request.user, application=application, report=form.cleaned_data["report"]
-                )
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-            else:
-                messages.success(request, _("Risk change reported; the review is reopened."))
-                return redirect(application_url(later))
-    return _form_page(
+    return _form_action(
         request,
         application,
-        form,
+        ReportForm(request.POST or None),
+        lambda data: services.risk_change_report(
+            actor=request.user, application=application, **data
+        ),
+        success=_("Risk change reported; the review is reopened."),
         title=_("Report a change of risk"),
         intro=_(
             "Describe what changed in the activity's ethics risks. The review body reviews "
             "the activity again."
         ),
         button=_("Report the change"),
-        status=status,
     )
 
 
@@ -162,28 +143,13 @@ def activity_status(request: AuthenticatedHttpRequest, pk: int, action: str) -> 
     if not bodies_selectors.can_chair(request.user, application.body):
         raise PermissionDenied(_("Only the chair of the review body may do this."))
     service, title, intro = ACTIONS[action]
-    form = ReasonForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                service(
-                    actor=request.user,
-                    application=application,
-                    reason=form.cleaned_data["reason"],
-                )
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-            else:
-                messages.success(request, _("Done."))
-                return redirect(application_url(application))
-    return _form_page(
+    return _form_action(
         request,
         application,
-        form,
+        ReasonForm(request.POST or None),
+        lambda data: service(actor=request.user, application=application, **data),
+        success=_("Done."),
         title=str(title),
         intro=str(intro),
         button=str(title),
-        status=status,
     )

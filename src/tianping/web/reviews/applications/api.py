@@ -16,12 +16,15 @@ from ninja.params.functions import Query
 from pydantic import StringConstraints
 
 from tianping.web.assessments.models import Evidence
+from tianping.web.core.actions import perform
+from tianping.web.core.api import Message
 from tianping.web.core.http import AuthenticatedHttpRequest
 from tianping.web.reviews.applications import selectors, services
 from tianping.web.reviews.applications.services import MAX_EXTENSION
 from tianping.web.reviews.models import (
     Application,
     Attachment,
+    Procedure,
     SimplifiedGround,
 )
 from tianping.web.systems.selectors import system_get, systems_visible_to
@@ -55,19 +58,14 @@ else:
     StatusCode = Literal[tuple(Application.Status.values)]
 
 
-ProcedureCode = Literal["general", "simplified", "emergency"]
-
-
 # The choices' values, as a Literal for ninja's validation and OpenAPI; a Literal
 # built at runtime is no static type, so the type checker sees ``str``.
 if TYPE_CHECKING:
+    ProcedureCode = str
     GroundCode = str
 else:
+    ProcedureCode = Literal[tuple(Procedure.values)]
     GroundCode = Literal[tuple(SimplifiedGround.values)]
-
-
-class Message(Schema):
-    detail: Any
 
 
 class ApplicationIn(Schema):
@@ -267,6 +265,12 @@ def _fresh(request: HttpRequest, pk: int) -> dict[str, Any]:
     return _application_out(selectors.application_get(request.user, pk))
 
 
+def _acted(request: HttpRequest, pk: int, service: Any, payload: Schema) -> dict[str, Any]:
+    """``service`` done on the application (404 when invisible) with the payload; the result."""
+    perform(service, request, payload, application=selectors.application_get(request.user, pk))
+    return _fresh(request, pk)
+
+
 @router.get(
     "/applications",
     response=list[ApplicationSummaryOut],
@@ -364,16 +368,7 @@ def update_application(
 def update_self_assessment(
     request: AuthenticatedHttpRequest, application_id: int, payload: SelfAssessmentIn
 ) -> dict[str, Any]:
-    app = selectors.application_get(request.user, application_id)
-    services.self_assessment_update(
-        actor=request.user,
-        application=app,
-        expected_version=payload.expected_version,
-        risks=payload.risks,
-        controls=payload.controls,
-        residual_risk=payload.residual_risk,
-    )
-    return _fresh(request, application_id)
+    return _acted(request, application_id, services.self_assessment_update, payload)
 
 
 @router.post(
@@ -388,13 +383,7 @@ def upload_attachment(
     file: Annotated[UploadedFile, File(description="PDF, DOCX, XLSX, ODT, UTF-8 text, PNG, JPEG")],
 ) -> Status[dict[str, Any]]:
     app = selectors.application_get(request.user, application_id)
-    attachment = services.attachment_add(
-        actor=request.user,
-        application=app,
-        kind=payload.kind,
-        upload=file,
-        expected_version=payload.expected_version,
-    )
+    attachment = perform(services.attachment_add, request, payload, application=app, upload=file)
     return Status(201, _attachment_out(attachment))
 
 
@@ -407,13 +396,7 @@ def waive_attachment(
     request: AuthenticatedHttpRequest, application_id: int, payload: WaiverIn
 ) -> Status[dict[str, Any]]:
     app = selectors.application_get(request.user, application_id)
-    attachment = services.attachment_waive(
-        actor=request.user,
-        application=app,
-        kind=payload.kind,
-        reason=payload.reason,
-        expected_version=payload.expected_version,
-    )
+    attachment = perform(services.attachment_waive, request, payload, application=app)
     return Status(201, _attachment_out(attachment))
 
 
@@ -469,11 +452,7 @@ def attach_evidence(
 def submit_application(
     request: AuthenticatedHttpRequest, application_id: int, payload: ApplicationVersionIn
 ) -> dict[str, Any]:
-    app = selectors.application_get(request.user, application_id)
-    services.application_submit(
-        actor=request.user, application=app, expected_version=payload.expected_version
-    )
-    return _fresh(request, application_id)
+    return _acted(request, application_id, services.application_submit, payload)
 
 
 @router.post(
@@ -484,11 +463,7 @@ def submit_application(
 def withdraw_application(
     request: AuthenticatedHttpRequest, application_id: int, payload: ApplicationVersionIn
 ) -> dict[str, Any]:
-    app = selectors.application_get(request.user, application_id)
-    services.application_withdraw(
-        actor=request.user, application=app, expected_version=payload.expected_version
-    )
-    return _fresh(request, application_id)
+    return _acted(request, application_id, services.application_withdraw, payload)
 
 
 @router.post(
@@ -499,15 +474,7 @@ def withdraw_application(
 def accept_application(
     request: AuthenticatedHttpRequest, application_id: int, payload: AcceptIn
 ) -> dict[str, Any]:
-    app = selectors.application_get(request.user, application_id)
-    services.application_accept(
-        actor=request.user,
-        application=app,
-        procedure=payload.procedure,
-        ground=payload.ground,
-        expected_version=payload.expected_version,
-    )
-    return _fresh(request, application_id)
+    return _acted(request, application_id, services.application_accept, payload)
 
 
 @router.post(
@@ -518,15 +485,7 @@ def accept_application(
 def request_materials(
     request: AuthenticatedHttpRequest, application_id: int, payload: MaterialsIn
 ) -> dict[str, Any]:
-    app = selectors.application_get(request.user, application_id)
-    services.materials_request(
-        actor=request.user,
-        application=app,
-        kinds=list(payload.kinds),
-        note=payload.note,
-        expected_version=payload.expected_version,
-    )
-    return _fresh(request, application_id)
+    return _acted(request, application_id, services.materials_request, payload)
 
 
 @router.post(
@@ -537,12 +496,4 @@ def request_materials(
 def extend_deadline(
     request: AuthenticatedHttpRequest, application_id: int, payload: ExtensionIn
 ) -> Status[dict[str, Any]]:
-    app = selectors.application_get(request.user, application_id)
-    services.deadline_extend(
-        actor=request.user,
-        application=app,
-        length=payload.length,
-        reason=payload.reason,
-        expected_version=payload.expected_version,
-    )
-    return Status(201, _fresh(request, application_id))
+    return Status(201, _acted(request, application_id, services.deadline_extend, payload))

@@ -18,6 +18,8 @@ from tianping.web.accounts.selectors import (
     has_role,
     visible_organisations,
 )
+from tianping.web.core.timezones import local, zone_of
+from tianping.web.core.validation import check_pk
 from tianping.web.reviews import library
 from tianping.web.reviews.bodies.selectors import APPLICANT_ROLES, _jurisdiction_paths, _superuser
 from tianping.web.reviews.models import (
@@ -27,7 +29,6 @@ from tianping.web.reviews.models import (
     Procedure,
 )
 from tianping.web.systems.models import AISystem
-from tianping.web.systems.selectors import check_pk
 
 User = AuthUser | AnonymousUser
 
@@ -215,16 +216,20 @@ def conflict_application(application: Application, roster: Iterable[Any]) -> lib
     )
 
 
-def _local(moment: Any) -> Any:
-    return timezone.localtime(moment)
+def _local(moment: Any, application: Application) -> Any:
+    """``moment`` in the zone of ``application``'s review body (the deadline's calendar)."""
+    return local(moment, zone_of(application.body.organisation))
 
 
 def due_at(application: Application, extensions: Sequence[Extension] = ()) -> Any:
-    """The decision deadline from acceptance and every extension (``lib.deadline``)."""
+    """The decision deadline from acceptance and every extension (``lib.deadline``).
+
+    A limit in days ends at the end of its last day in the zone of the review body.
+    """
     items = [lib.Extension(timedelta(hours=e.hours), e.reason) for e in extensions]
     try:
         return lib.deadline(
-            _local(application.accepted_at),
+            _local(application.accepted_at, application),
             application.procedure,  # type: ignore[arg-type]
             rules=_rules(application),
             extensions=items,

@@ -10,6 +10,7 @@ chair accepts, names the procedure, and the decision deadline runs from then."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -22,6 +23,7 @@ from django.utils.translation import gettext_noop
 
 from tianping import review as lib
 from tianping.web.assessments.models import Evidence
+from tianping.web.core.timezones import format_in_zone_of, local, local_date, zone_of
 from tianping.web.reviews import library, timeline
 from tianping.web.reviews.applications import selectors, services
 from tianping.web.reviews.applications.selectors import (
@@ -29,7 +31,6 @@ from tianping.web.reviews.applications.selectors import (
     SELF_ASSESSMENT_ITEM,
     _bundle_item,
     _item_json,
-    _local,
     _rules,
     _self_assessment,
     attachment_kinds,
@@ -468,7 +469,9 @@ def evidence_attach(
     return attachment
 
 
-def _missing_error(items: list[dict[str, Any]], sent_at: Any) -> ValidationError:
+def _missing_error(
+    items: list[dict[str, Any]], sent_at: Any, application: Application
+) -> ValidationError:
     lang = library.language()
     labels = [
         (i["label"].get("en") if lang == "en" else i["label"].get("zh-Hans")) or i["id"]
@@ -482,10 +485,56 @@ def _missing_error(items: list[dict[str, Any]], sent_at: Any) -> ValidationError
                     "was sent on {date}; supply everything it lists before submitting again. "
                     "Missing: {items}."
                 ).format(
-                    date=timezone.localtime(sent_at).strftime("%Y-%m-%d"), items="; ".join(labels)
+                    date=format_in_zone_of(sent_at, application.body.organisation, with_time=False),
+                    items="; ".join(labels),
                 )
             ]
         }
+    )
+
+
+def _notice_send(
+    app: Application,
+    *,
+    actor: User,
+    now: datetime,
+    rules: lib.RuleSet,
+    items: list[dict[str, Any]],
+    text: Any,
+    by: str,
+    kind: str,
+    message: str,
+    requested: list[str] | None = None,
+    note: str = "",
+    also: Sequence[str] = (),
+) -> None:
+    """Send the one notice listing every missing item (rule ``application.single_notice``,
+    Measures 2023 Art. 10): the application becomes ``incomplete``, the timeline has
+    ``kind``, the applicants are told ``message``. ``also``: other fields set and saved."""
+    app.notice = {
+        "items": items,
+        "text": text,
+        "requested": requested or [],
+        "note": note,
+        "by": by,
+        "rule": "application.single_notice",
+        "citation": rules["application.single_notice"].citation.to_json(),
+    }
+    app.notice_sent_at = now
+    app.status = Status.INCOMPLETE
+    timeline.bump(app, ["notice", "notice_sent_at", "status", *also])
+    timeline.record(
+        app,
+        actor=actor,
+        kind=kind,
+        payload={"missing": [i["id"] for i in items], "count": len(items)},
+    )
+    notifications_services.notify(
+        notifications_selectors.applicants_of(app),
+        message=message,
+        application=app,
+        params={"reference": app.reference, "count": len(items)},
+        url=_url(app),
     )
 
 
@@ -521,39 +570,23 @@ def application_submit(
         if items:
             # application.single_notice, Measures 2023 Art. 10: one notice, listing everything.
             if app.notice_sent_at is not None and rules.flag("application.single_notice"):
-                raise _missing_error(items, app.notice_sent_at)
-            text = result.notice.to_json() if result is not None and result.notice else None
-            app.notice = {
-                "items": items,
-                "text": text,
-                "requested": [],
-                "note": "",
-                "by": "check",
-                "rule": "application.single_notice",
-                "citation": rules["application.single_notice"].citation.to_json(),
-            }
-            app.notice_sent_at = now
-            app.status = Status.INCOMPLETE
+                raise _missing_error(items, app.notice_sent_at, app)
             app.submitted_by = actor
             app.submitted_at = now
-            timeline.bump(
-                app, ["notice", "notice_sent_at", "status", "submitted_by", "submitted_at"]
-            )
-            timeline.record(
+            _notice_send(
                 app,
                 actor=actor,
+                now=now,
+                rules=rules,
+                items=items,
+                text=result.notice.to_json() if result is not None and result.notice else None,
+                by="check",
                 kind="notice_sent",
-                payload={"missing": [i["id"] for i in items], "count": len(items)},
-            )
-            notifications_services.notify(
-                notifications_selectors.applicants_of(app),
                 message=gettext_noop(
                     "Application {reference} is incomplete: {count} item(s) missing. The notice "
                     "lists all of them; supply them at once and submit again."
                 ),
-                application=app,
-                params={"reference": app.reference, "count": len(items)},
-                url=_url(app),
+                also=["submitted_by", "submitted_at"],
             )
             return app
         app.status = Status.SUBMITTED
@@ -700,7 +733,7 @@ def application_accept(
         params = {
             "reference": app.reference,
             "procedure": procedure,
-            "due": _local(app.due_at).strftime("%Y-%m-%d %H:%M"),
+            "due": format_in_zone_of(app.due_at, app.body.organisation),
         }
         notifications_services.notify(
             notifications_selectors.applicants_of(app),
@@ -764,7 +797,11 @@ def materials_request(
                 _(
                     "The one notice of missing materials was already sent on {date}; "
                     "a second one is not allowed."
-                ).format(date=_local(app.notice_sent_at).strftime("%Y-%m-%d"))
+                ).format(
+                    date=format_in_zone_of(
+                        app.notice_sent_at, app.body.organisation, with_time=False
+                    )
+                )
             )
         result = bundle(app)
         items = [_item_json(item) for item in result.missing]
@@ -778,34 +815,21 @@ def materials_request(
                 if item
                 else {"id": kind, "label": dict(OTHER_LABEL), "clause": None, "waivable": False}
             )
-        now = timezone.now()
-        app.notice = {
-            "items": items,
-            "text": result.notice.to_json() if result.notice else None,
-            "requested": requested,
-            "note": note,
-            "by": "chair",
-            "rule": "application.single_notice",
-            "citation": rules["application.single_notice"].citation.to_json(),
-        }
-        app.notice_sent_at = now
-        app.status = Status.INCOMPLETE
-        timeline.bump(app, ["notice", "notice_sent_at", "status"])
-        timeline.record(
+        _notice_send(
             app,
             actor=actor,
+            now=timezone.now(),
+            rules=rules,
+            items=items,
+            text=result.notice.to_json() if result.notice else None,
+            by="chair",
             kind="materials_requested",
-            payload={"missing": [i["id"] for i in items], "count": len(items)},
-        )
-        notifications_services.notify(
-            notifications_selectors.applicants_of(app),
             message=gettext_noop(
                 "The review body asks for {count} item(s) for application {reference}. The "
                 "notice lists all of them; supply them at once and submit again."
             ),
-            application=app,
-            params={"reference": app.reference, "count": len(items)},
-            url=_url(app),
+            requested=requested,
+            note=note,
         )
     return app
 
@@ -868,7 +892,7 @@ def deadline_extend(
             application=app,
             params={
                 "reference": app.reference,
-                "due": _local(app.due_at).strftime("%Y-%m-%d %H:%M"),
+                "due": format_in_zone_of(app.due_at, app.body.organisation),
             },
             url=_url(app),
         )
@@ -938,8 +962,9 @@ def decision_record(
         "status",
     ]
     if decision in APPROVING:
+        # The follow-up interval counts from the day of the decision in the body's zone.
         follow_up = lib.follow_up_due(
-            application.decided_at.date(),
+            local_date(application.decided_at, zone_of(application.body.organisation)),
             listed_activity=application.listed_activity,
             rules=rules,
         )
@@ -977,7 +1002,8 @@ def _to_expert_review(
         )
     text = "\n".join([*changes, *reasons]) or _("The committee's preliminary opinion.")
     requested = timeline.now()
-    due = lib.deadline(requested, "expert_review", rules=rules).due
+    # expert_review.deadline_days: the last day is counted in the authority's calendar.
+    due = lib.deadline(local(requested, zone_of(authority)), "expert_review", rules=rules).due
     ExpertReview.objects.create(
         application=application,
         authority=authority,

@@ -15,15 +15,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tianping.web import uploads
-from tianping.web.assessments.selectors import evidence_for_system
+from tianping.web.assessments.evidence.selectors import evidence_for_system
+from tianping.web.core import actions
 from tianping.web.core.http import AuthenticatedHttpRequest
-from tianping.web.forms import apply_errors as _apply_errors
+from tianping.web.core.validation import check_pk
 from tianping.web.reviews import library
 from tianping.web.reviews.applications import selectors, services
 from tianping.web.reviews.applications.forms import (
@@ -40,12 +42,11 @@ from tianping.web.reviews.applications.forms import (
     WaiverForm,
 )
 from tianping.web.reviews.bodies import selectors as bodies_selectors
-from tianping.web.reviews.bodies.views import _form_error, _message_error
 from tianping.web.reviews.expert import panels as panel_expert
 from tianping.web.reviews.meetings import panels as panel_meetings
 from tianping.web.reviews.models import Application, Attachment
 from tianping.web.reviews.records import panels as panel_records
-from tianping.web.systems.selectors import check_pk, system_get
+from tianping.web.systems.selectors import system_get
 
 
 def _label(value: dict[str, str]) -> str | None:
@@ -80,20 +81,14 @@ def application_create(request: AuthenticatedHttpRequest, system_pk: int) -> Htt
         raise PermissionDenied(_("You cannot apply for ethics review for this organisation."))
     body, entrustment = bodies_selectors.route(system.organisation)
     form = ApplicationForm(request.POST or None, initial={"title": system.name})
-    if request.method == "POST" and form.is_valid():
-        try:
-            application = services.application_create(
-                actor=request.user, system=system, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Application drafted. Complete the self-assessment and attach the materials."),
-            )
-            return redirect("reviews:application_detail", pk=application.pk)
-    return render(
+    done = actions.form_submit(
+        request,
+        form,
+        lambda data: services.application_create(actor=request.user, system=system, **data),
+        success=_("Application drafted. Complete the self-assessment and attach the materials."),
+        then=_detail_url,
+    )
+    return done or render(
         request,
         "reviews/applications/create.html",
         {
@@ -181,6 +176,10 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reviews/applications/detail.html", context)
 
 
+def _detail_url(app: Application) -> str:
+    return reverse("reviews:application_detail", args=[app.pk])
+
+
 def _applicant_app(request: HttpRequest, pk: int) -> Application:
     app = selectors.application_get(request.user, pk)
     if not selectors.is_applicant(request.user, app):
@@ -200,19 +199,14 @@ def _chair_app(request: HttpRequest, pk: int) -> Application:
 def application_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     app = _applicant_app(request, pk)
     form = ApplicationEditForm(request.POST or None, initial=ApplicationForm.initial_from(app))
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("expected_version")
-        try:
-            services.application_update(
-                actor=request.user, application=app, expected_version=version, **data
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("reviews:application_detail", pk=app.pk)
-    return render(request, "reviews/applications/form.html", {"form": form, "app": app})
+    done = actions.form_submit(
+        request,
+        form,
+        lambda data: services.application_update(actor=request.user, application=app, **data),
+        success=_("Changes saved."),
+        then=_detail_url(app),
+    )
+    return done or render(request, "reviews/applications/form.html", {"form": form, "app": app})
 
 
 @login_required
@@ -229,19 +223,14 @@ def self_assessment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "expected_version": app.version,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("expected_version")
-        try:
-            services.self_assessment_update(
-                actor=request.user, application=app, expected_version=version, **data
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Self-assessment saved."))
-            return redirect("reviews:application_detail", pk=app.pk)
-    return render(
+    done = actions.form_submit(
+        request,
+        form,
+        lambda data: services.self_assessment_update(actor=request.user, application=app, **data),
+        success=_("Self-assessment saved."),
+        then=_detail_url(app),
+    )
+    return done or render(
         request,
         "reviews/applications/self_assessment.html",
         {"form": form, "app": app, "sa": sa, "language": library.language()},
@@ -255,18 +244,10 @@ def _post(
     action: Callable[[dict[str, Any]], Any],
     success: str,
 ) -> HttpResponse:
-    """Run ``action`` with a valid form's data; report the outcome as a message."""
-    if not form.is_valid():
-        _form_error(request, form)
-    else:
-        try:
-            action(dict(form.cleaned_data))
-        except ValidationError as exc:
-            _message_error(request, exc)
-        else:
-            if success:
-                messages.success(request, success)
-    return redirect("reviews:application_detail", pk=app.pk)
+    """Run ``action`` with a valid form's data; report the outcome on the application's page."""
+    return actions.post_and_redirect(
+        request, action, form=form, back=_detail_url(app), success=success
+    )
 
 
 @login_required
@@ -300,13 +281,7 @@ def attachment_waive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         request,
         app,
         form,
-        lambda d: services.attachment_waive(
-            actor=request.user,
-            application=app,
-            kind=d["kind"],
-            reason=d["reason"],
-            expected_version=d["expected_version"],
-        ),
+        lambda d: services.attachment_waive(actor=request.user, application=app, **d),
         _("Marked not applicable, with the reason on record."),
     )
 
@@ -323,10 +298,7 @@ def attachment_remove(
         app,
         VersionForm(request.POST),
         lambda d: services.attachment_remove(
-            actor=request.user,
-            application=app,
-            attachment=attachment,
-            expected_version=d["expected_version"],
+            actor=request.user, application=app, attachment=attachment, **d
         ),
         _("Attachment removed."),
     )
@@ -341,12 +313,7 @@ def evidence_attach(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request,
         app,
         form,
-        lambda d: services.evidence_attach(
-            actor=request.user,
-            application=app,
-            evidence=d["evidence"],
-            expected_version=d["expected_version"],
-        ),
+        lambda d: services.evidence_attach(actor=request.user, application=app, **d),
         _("Evidence attached."),
     )
 
@@ -385,7 +352,7 @@ def application_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     app = _applicant_app(request, pk)
     form = VersionForm(request.POST)
     if not form.is_valid():
-        _form_error(request, form)
+        actions.form_errors_message(request, form)
         return redirect("reviews:application_detail", pk=app.pk)
     try:
         result = services.application_submit(
@@ -394,7 +361,7 @@ def application_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             expected_version=form.cleaned_data["expected_version"],
         )
     except ValidationError as exc:
-        _message_error(request, exc)
+        actions.error_message(request, exc)
     else:
         if result.status == Application.Status.INCOMPLETE:
             messages.warning(
@@ -417,9 +384,7 @@ def application_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
         request,
         app,
         VersionForm(request.POST),
-        lambda d: services.application_withdraw(
-            actor=request.user, application=app, expected_version=d["expected_version"]
-        ),
+        lambda d: services.application_withdraw(actor=request.user, application=app, **d),
         _("Application withdrawn."),
     )
 
@@ -451,13 +416,7 @@ def materials_request(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         request,
         app,
         MaterialsForm(request.POST, kinds=_kind_choices(app)),
-        lambda d: services.materials_request(
-            actor=request.user,
-            application=app,
-            kinds=d["kinds"],
-            note=d["note"],
-            expected_version=d["expected_version"],
-        ),
+        lambda d: services.materials_request(actor=request.user, application=app, **d),
         _("The notice of missing materials was sent to the applicant."),
     )
 
@@ -470,12 +429,6 @@ def deadline_extend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request,
         app,
         ExtensionForm(request.POST),
-        lambda d: services.deadline_extend(
-            actor=request.user,
-            application=app,
-            length=d["length"],
-            reason=d["reason"],
-            expected_version=d["expected_version"],
-        ),
+        lambda d: services.deadline_extend(actor=request.user, application=app, **d),
         _("Deadline extended."),
     )

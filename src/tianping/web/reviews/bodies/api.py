@@ -8,14 +8,14 @@ from typing import Annotated, Any, Literal
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from pydantic import StringConstraints
 
 from tianping.web.accounts.selectors import visible_organisations
+from tianping.web.core import timezones
+from tianping.web.core.api import Message
 from tianping.web.core.http import AuthenticatedHttpRequest
 from tianping.web.reviews import library
-from tianping.web.reviews.applications.api import Message
 from tianping.web.reviews.bodies import selectors, services
 from tianping.web.reviews.models import (
     Entrustment,
@@ -167,7 +167,7 @@ def _body_summary(body: ReviewBody) -> dict[str, Any]:
 
 
 def _body_out(request: HttpRequest, body: ReviewBody) -> dict[str, Any]:
-    today = timezone.localdate()
+    today = timezones.today(timezones.zone_of(body.organisation))
     lang = library.language()
     composition: dict[str, object] | None
     reminders: dict[str, object] | None

@@ -21,6 +21,7 @@ from tianping.web.accounts.selectors import (
     memberships_of,
     visible_organisations,
 )
+from tianping.web.core.validation import check_pk
 from tianping.web.reviews import library
 from tianping.web.reviews.applications import selectors as applications_selectors
 from tianping.web.reviews.bodies import selectors
@@ -29,7 +30,6 @@ from tianping.web.reviews.models import (
     Member,
     ReviewBody,
 )
-from tianping.web.systems.selectors import check_pk
 
 User = AuthUser | AnonymousUser
 

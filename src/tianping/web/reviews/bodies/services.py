@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tianping.web.accounts.models import REGULATOR_KINDS, Organisation, OrganisationKind
+from tianping.web.core import timezones
 from tianping.web.operations.services import ledger_record_action
 from tianping.web.reviews import library
 from tianping.web.reviews.bodies import selectors
@@ -105,7 +106,7 @@ def body_create(
     established = _date(established_on, "established_on")
     registered = _date(registered_on, "registered_on", required=False)
     assert established is not None
-    if established > timezone.localdate():
+    if established > timezones.today(timezones.zone_of(organisation)):
         raise ValidationError({"established_on": [_("The date lies in the future.")]})
     if registered is not None and registered < established:
         raise ValidationError(
@@ -147,7 +148,7 @@ def registration_record(*, actor: AuthUser, body: ReviewBody, registered_on: dat
         raise PermissionDenied(_("You cannot manage this review body."))
     day = _date(registered_on, "registered_on")
     assert day is not None
-    if day > timezone.localdate():
+    if day > timezones.today(timezones.zone_of(body.organisation)):
         raise ValidationError({"registered_on": [_("The date lies in the future.")]})
     if day < body.established_on:
         raise ValidationError(
@@ -171,7 +172,7 @@ def annual_report_record(
         raise ValidationError({"year": [_("Give a year.")]})
     day = _date(filed_on, "filed_on")
     assert day is not None
-    today = timezone.localdate()
+    today = timezones.today(timezones.zone_of(body.organisation))
     if day > today:
         raise ValidationError({"filed_on": [_("The date lies in the future.")]})
     if not body.established_on.year <= year < day.year:
@@ -416,7 +417,7 @@ def entrustment_create(
     signed = _date(signed_on, "signed_on")
     until = _date(valid_until, "valid_until", required=False)
     assert signed is not None
-    if signed > timezone.localdate():
+    if signed > timezones.today(timezones.zone_of(organisation)):
         raise ValidationError({"signed_on": [_("The date lies in the future.")]})
     if until is not None and until < signed:
         raise ValidationError({"valid_until": [_("The agreement cannot end before it is signed.")]})

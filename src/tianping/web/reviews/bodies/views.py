@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,8 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tianping.web import uploads
 from tianping.web.accounts.models import REGULATOR_KINDS, Organisation
 from tianping.web.accounts.selectors import organisations_where
+from tianping.web.core import actions, timezones
 from tianping.web.core.http import AuthenticatedHttpRequest
-from tianping.web.forms import apply_errors as _apply_errors
 from tianping.web.reviews import library
 from tianping.web.reviews.bodies import selectors, services
 from tianping.web.reviews.bodies.forms import (
@@ -28,18 +28,6 @@ from tianping.web.reviews.bodies.forms import (
     RegistrationForm,
 )
 from tianping.web.reviews.models import ReviewBody
-
-
-def _message_error(request: HttpRequest, exc: ValidationError) -> None:
-    messages.error(request, " ".join(exc.messages))
-
-
-def _form_error(request: HttpRequest, form: Any) -> None:
-    texts = []
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        texts.append(f"{label}: {' '.join(errors)}" if label else " ".join(errors))
-    messages.error(request, " ".join(texts) or _("Please correct the form."))
 
 
 def _creatable_organisations(user: Any) -> list[Organisation]:
@@ -69,21 +57,20 @@ def body_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise PermissionDenied(_("You cannot set up a review body."))
     queryset = Organisation.objects.filter(pk__in=[o.pk for o in organisations])
     form = BodyForm(request.POST or None, organisations=queryset)
-    if request.method == "POST" and form.is_valid():
-        try:
-            body = services.body_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Review body recorded. Next: add its members."))
-            return redirect("reviews:body_detail", pk=body.pk)
-    return render(request, "reviews/bodies/form.html", {"form": form, "creating": True})
+    done = actions.form_submit(
+        request,
+        form,
+        lambda data: services.body_create(actor=request.user, **data),
+        success=_("Review body recorded. Next: add its members."),
+        then=_body_url,
+    )
+    return done or render(request, "reviews/bodies/form.html", {"form": form, "creating": True})
 
 
 @login_required
 def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
     body = selectors.body_get(request.user, pk)
-    today = timezone.localdate()
+    today = timezones.today(timezones.zone_of(body.organisation))
     can_manage = selectors.can_manage_body(request.user, body)
     lang = library.language()
     findings: list[str] = []
@@ -129,6 +116,10 @@ def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _body_url(body: ReviewBody) -> str:
+    return reverse("reviews:body_detail", args=[body.pk])
+
+
 def _managed_body(request: HttpRequest, pk: int) -> ReviewBody:
     body = selectors.body_get(request.user, pk)
     if not selectors.can_manage_body(request.user, body):
@@ -148,15 +139,16 @@ def _member_fields(request: HttpRequest, form: MemberForm) -> dict[str, Any]:
 def member_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     body = _managed_body(request, pk)
     form = MemberForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_add(actor=request.user, body=body, **_member_fields(request, form))
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Member added to the roster."))
-            return redirect("reviews:body_detail", pk=body.pk)
-    return render(
+    done = actions.form_submit(
+        request,
+        form,
+        lambda data: services.member_add(
+            actor=request.user, body=body, **_member_fields(request, form)
+        ),
+        success=_("Member added to the roster."),
+        then=_body_url(body),
+    )
+    return done or render(
         request, "reviews/bodies/member_form.html", {"form": form, "body": body, "creating": True}
     )
 
@@ -167,17 +159,16 @@ def member_edit(request: AuthenticatedHttpRequest, pk: int, member_pk: int) -> H
     body = _managed_body(request, pk)
     member = selectors.member_get(body, member_pk)
     form = MemberForm(request.POST or None, initial=MemberForm.initial_from(member))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_update(
-                actor=request.user, member=member, **_member_fields(request, form)
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("reviews:body_detail", pk=body.pk)
-    return render(
+    done = actions.form_submit(
+        request,
+        form,
+        lambda data: services.member_update(
+            actor=request.user, member=member, **_member_fields(request, form)
+        ),
+        success=_("Changes saved."),
+        then=_body_url(body),
+    )
+    return done or render(
         request, "reviews/bodies/member_form.html", {"form": form, "body": body, "member": member}
     )
 
@@ -187,47 +178,38 @@ def member_edit(request: AuthenticatedHttpRequest, pk: int, member_pk: int) -> H
 def member_deactivate(request: AuthenticatedHttpRequest, pk: int, member_pk: int) -> HttpResponse:
     body = _managed_body(request, pk)
     member = selectors.member_get(body, member_pk)
-    try:
-        services.member_deactivate(actor=request.user, member=member)
-    except ValidationError as exc:
-        _message_error(request, exc)
-    else:
-        messages.success(request, _("Member taken off the roster."))
-    return redirect("reviews:body_detail", pk=body.pk)
+    return actions.post_and_redirect(
+        request,
+        lambda data: services.member_deactivate(actor=request.user, member=member),
+        back=_body_url(body),
+        success=_("Member taken off the roster."),
+    )
 
 
 @login_required
 @require_POST
 def body_registration(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     body = _managed_body(request, pk)
-    form = RegistrationForm(request.POST)
-    if not form.is_valid():
-        _form_error(request, form)
-        return redirect("reviews:body_detail", pk=body.pk)
-    try:
-        services.registration_record(actor=request.user, body=body, **form.cleaned_data)
-    except ValidationError as exc:
-        _message_error(request, exc)
-    else:
-        messages.success(request, _("Registration recorded."))
-    return redirect("reviews:body_detail", pk=body.pk)
+    return actions.post_and_redirect(
+        request,
+        lambda data: services.registration_record(actor=request.user, body=body, **data),
+        form=RegistrationForm(request.POST),
+        back=_body_url(body),
+        success=_("Registration recorded."),
+    )
 
 
 @login_required
 @require_POST
 def body_annual_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     body = _managed_body(request, pk)
-    form = AnnualReportForm(request.POST)
-    if not form.is_valid():
-        _form_error(request, form)
-        return redirect("reviews:body_detail", pk=body.pk)
-    try:
-        services.annual_report_record(actor=request.user, body=body, **form.cleaned_data)
-    except ValidationError as exc:
-        _message_error(request, exc)
-    else:
-        messages.success(request, _("Annual report recorded."))
-    return redirect("reviews:body_detail", pk=body.pk)
+    return actions.post_and_redirect(
+        request,
+        lambda data: services.annual_report_record(actor=request.user, body=body, **data),
+        form=AnnualReportForm(request.POST),
+        back=_body_url(body),
+        success=_("Annual report recorded."),
+    )
 
 
 def _entrusting_organisations(user: Any) -> Any:
@@ -267,25 +249,23 @@ def entrustment_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         centres=selectors.review_centres(),
         too_large=uploads.cut_off(request),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.entrustment_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Entrustment recorded."))
-            return redirect("reviews:entrustment_list")
-    return render(request, "reviews/bodies/entrustment_form.html", {"form": form})
+    done = actions.form_submit(
+        request,
+        form,
+        lambda data: services.entrustment_create(actor=request.user, **data),
+        success=_("Entrustment recorded."),
+        then=reverse("reviews:entrustment_list"),
+    )
+    return done or render(request, "reviews/bodies/entrustment_form.html", {"form": form})
 
 
 @login_required
 @require_POST
 def entrustment_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     entrustment = selectors.entrustment_get(request.user, pk)
-    try:
-        services.entrustment_revoke(actor=request.user, entrustment=entrustment)
-    except ValidationError as exc:
-        _message_error(request, exc)
-    else:
-        messages.success(request, _("Entrustment revoked."))
-    return redirect("reviews:entrustment_list")
+    return actions.post_and_redirect(
+        request,
+        lambda data: services.entrustment_revoke(actor=request.user, entrustment=entrustment),
+        back=reverse("reviews:entrustment_list"),
+        success=_("Entrustment revoked."),
+    )

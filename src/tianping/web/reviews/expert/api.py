@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from pydantic import StringConstraints
 
+from tianping.web.core.api import Message
 from tianping.web.core.http import AuthenticatedHttpRequest
 from tianping.web.reviews import library
 from tianping.web.reviews.expert import selectors, services
@@ -43,10 +44,6 @@ Id = Annotated[int, Field(ge=1, le=2**62)]
 
 
 Line = Annotated[str, StringConstraints(max_length=200)]
-
-
-class Message(Schema):
-    detail: Any
 
 
 class SeatIn(Schema):

@@ -17,6 +17,7 @@ from tianping.web.accounts.models import REGULATOR_KINDS, Membership, Role
 from tianping.web.accounts.selectors import (
     has_role,
 )
+from tianping.web.core.validation import check_pk
 from tianping.web.reviews import library
 from tianping.web.reviews.applications import selectors as applications_selectors
 from tianping.web.reviews.bodies import selectors as bodies_selectors
@@ -27,7 +28,6 @@ from tianping.web.reviews.models import (
     Member,
     PanelExpert,
 )
-from tianping.web.systems.selectors import check_pk
 
 User = AuthUser | AnonymousUser
 

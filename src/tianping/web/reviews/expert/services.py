@@ -177,7 +177,9 @@ def interests_declare(*, actor: User, seat: PanelExpert, interests: Any) -> Pane
 
     The expert declares on their own seat; for an expert without an account
     the authority records the declaration on their behalf. Declarations close
-    when the panel is formed (``expert_panel.interests_declared``).
+    when the panel is formed (``expert_panel.interests_declared``); where the
+    rules let a panel form without every declaration, an expert who has not
+    declared still declares (before voting) while the panel sits.
     """
     review = seat.review
     own = seat.user_id is not None and seat.user_id == getattr(actor, "pk", None)
@@ -187,12 +189,18 @@ def interests_declare(*, actor: User, seat: PanelExpert, interests: Any) -> Pane
     declared = _clean_interests(interests)
     with transaction.atomic():
         app, locked = _locked_review(review)
-        _require_status(
-            locked,
-            ExpertReview.Status.REQUESTED,
-            _("Interests are declared before the panel is formed."),
-        )
         seat = PanelExpert.objects.select_for_update().get(pk=seat.pk)
+        late = (
+            locked.status == ExpertReview.Status.PANEL_FORMED
+            and not seat.interests_declared
+            and not seat.view
+        )
+        if not late:
+            _require_status(
+                locked,
+                ExpertReview.Status.REQUESTED,
+                _("Interests are declared before the panel is formed."),
+            )
         seat.interests_declared = True
         seat.interests = declared
         seat.save(update_fields=["interests_declared", "interests"])
@@ -260,6 +268,9 @@ def expert_vote(*, actor: User, seat: PanelExpert, view: str, comment: str = "")
         seat = PanelExpert.objects.select_for_update().get(pk=seat.pk)
         if seat.view:
             raise ValidationError(_("You have already voted."))
+        if not seat.interests_declared:
+            # expert_panel.interests_declared, Measures 2023 Art. 28: declare, then vote.
+            raise ValidationError(_("Declare your interests before voting."))
         seat.view = view
         seat.comment = note
         seat.voted_at = timeline.now()

@@ -13,11 +13,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from tianping.web.core import actions
 from tianping.web.core.http import AuthenticatedHttpRequest
-from tianping.web.forms import apply_errors as _apply_errors
+from tianping.web.core.validation import check_pk
 from tianping.web.reviews import library
 from tianping.web.reviews.expert import selectors, services
 from tianping.web.reviews.expert.forms import (
@@ -30,7 +32,6 @@ from tianping.web.reviews.expert.forms import (
 from tianping.web.reviews.expert.selectors import review_get, seat_get
 from tianping.web.reviews.models import Application, ExpertReview, PanelExpert
 from tianping.web.reviews.notifications import selectors as notifications_selectors
-from tianping.web.systems.selectors import check_pk
 
 
 def application_url(application: Application) -> str:
@@ -88,6 +89,20 @@ def expert_review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reviews/expert/detail.html", _detail_context(request, review))
 
 
+def _review_url(review: ExpertReview) -> str:
+    return reverse("reviews:expert_review", args=[review.pk])
+
+
+def _detail_page(request: HttpRequest, review: ExpertReview, **forms: Any) -> HttpResponse:
+    """The review's page again, with the form of an action that did not go through."""
+    return render(
+        request,
+        "reviews/expert/detail.html",
+        _detail_context(request, review, **forms),
+        status=422,
+    )
+
+
 def _authority_review(request: HttpRequest, pk: int) -> ExpertReview:
     review = review_get(request.user, pk)
     if not selectors.is_authority(request.user, review):
@@ -100,28 +115,21 @@ def _authority_review(request: HttpRequest, pk: int) -> ExpertReview:
 def expert_panel_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = _authority_review(request, pk)
     form = PanelAddForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.panel_add(
-                actor=request.user,
-                review=review,
-                user=data.get("user"),
-                name=data.get("name") or "",
-                disciplines=data["disciplines"],
-                affiliation=data["affiliation"],
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Expert added to the panel."))
-            return redirect("reviews:expert_review", pk=review.pk)
-    return render(
+    done = actions.form_submit(
         request,
-        "reviews/expert/detail.html",
-        _detail_context(request, review, add_form=form),
-        status=422,
+        form,
+        lambda data: services.panel_add(
+            actor=request.user,
+            review=review,
+            user=data.get("user"),
+            name=data.get("name") or "",
+            disciplines=data["disciplines"],
+            affiliation=data["affiliation"],
+        ),
+        success=_("Expert added to the panel."),
+        then=_review_url(review),
     )
+    return done or _detail_page(request, review, add_form=form)
 
 
 @login_required
@@ -139,7 +147,7 @@ def expert_panel_remove(request: AuthenticatedHttpRequest, pk: int, seat_pk: int
             messages.error(request, message)
     else:
         messages.success(request, _("Expert removed from the panel."))
-    return redirect("reviews:expert_review", pk=review.pk)
+    return redirect(_review_url(review))
 
 
 @login_required
@@ -164,22 +172,14 @@ def expert_panel_form(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 def expert_conclude(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = _authority_review(request, pk)
     form = ConcludeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.panel_conclude(
-                actor=request.user, review=review, reasons=form.cleaned_data["reasons"]
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The re-review is concluded; the decision is recorded."))
-            return redirect("reviews:expert_review", pk=review.pk)
-    return render(
+    done = actions.form_submit(
         request,
-        "reviews/expert/detail.html",
-        _detail_context(request, review, conclude_form=form),
-        status=422,
+        form,
+        lambda data: services.panel_conclude(actor=request.user, review=review, **data),
+        success=_("The re-review is concluded; the decision is recorded."),
+        then=_review_url(review),
     )
+    return done or _detail_page(request, review, conclude_form=form)
 
 
 @login_required
@@ -187,22 +187,14 @@ def expert_conclude(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def expert_proposal(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = _authority_review(request, pk)
     form = ProposalForm(request.POST)
-    if form.is_valid():
-        try:
-            services.list_update_propose(
-                actor=request.user, review=review, proposal=form.cleaned_data["proposal"]
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Proposal recorded."))
-            return redirect("reviews:expert_review", pk=review.pk)
-    return render(
+    done = actions.form_submit(
         request,
-        "reviews/expert/detail.html",
-        _detail_context(request, review, proposal_form=form),
-        status=422,
+        form,
+        lambda data: services.list_update_propose(actor=request.user, review=review, **data),
+        success=_("Proposal recorded."),
+        then=_review_url(review),
     )
+    return done or _detail_page(request, review, proposal_form=form)
 
 
 @login_required
@@ -223,6 +215,17 @@ def my_panels(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "reviews/expert/mine.html", {"seats": seats[:200]})
 
 
+def _seat_url(seat: PanelExpert) -> str:
+    return reverse("reviews:expert_seat", args=[seat.pk])
+
+
+def _seat_page(request: HttpRequest, seat: PanelExpert, **forms: Any) -> HttpResponse:
+    """The seat's page again, with the form of an action that did not go through."""
+    return render(
+        request, "reviews/expert/seat.html", _seat_context(request, seat, **forms), status=422
+    )
+
+
 def _seat_context(request: HttpRequest, seat: PanelExpert, **forms: Any) -> dict[str, Any]:
     review = seat.review
     own = seat.user_id == request.user.pk
@@ -235,9 +238,19 @@ def _seat_context(request: HttpRequest, seat: PanelExpert, **forms: Any) -> dict
         "application": review.application,
         "application_url": application_url(review.application),
         "own": own,
-        "may_declare": review.status == ExpertReview.Status.REQUESTED
+        "may_declare": (
+            review.status == ExpertReview.Status.REQUESTED
+            or (
+                review.status == ExpertReview.Status.PANEL_FORMED
+                and not seat.interests_declared
+                and not seat.view
+            )
+        )
         and (own or (seat.user_id is None and selectors.is_authority(request.user, review))),
-        "may_vote": own and review.status == ExpertReview.Status.PANEL_FORMED and not seat.view,
+        "may_vote": own
+        and review.status == ExpertReview.Status.PANEL_FORMED
+        and seat.interests_declared
+        and not seat.view,
         "interests_form": forms.get("interests_form")
         or InterestsForm(initial={"interests": interests_text}),
         "vote_form": forms.get("vote_form") or VoteForm(),
@@ -259,27 +272,21 @@ def seat_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def seat_declare(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     seat = seat_get(request.user, pk)
     form = InterestsForm(request.POST)
-    if form.is_valid():
-        try:
-            services.interests_declare(
-                actor=request.user, seat=seat, interests=form.cleaned_data["interests"]
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Declaration recorded."))
-            return redirect("reviews:expert_seat", pk=seat.pk)
-    elif not (
+    if not form.is_valid() and not (
         seat.user_id == request.user.pk
         or (seat.user_id is None and selectors.is_authority(request.user, seat.review))
     ):
         raise PermissionDenied(_("Only the expert may declare their interests."))
-    return render(
+    done = actions.form_submit(
         request,
-        "reviews/expert/seat.html",
-        _seat_context(request, seat, interests_form=form),
-        status=422,
+        form,
+        lambda data: services.interests_declare(
+            actor=request.user, seat=seat, interests=data["interests"]
+        ),
+        success=_("Declaration recorded."),
+        then=_seat_url(seat),
     )
+    return done or _seat_page(request, seat, interests_form=form)
 
 
 @login_required
@@ -289,22 +296,11 @@ def seat_vote(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if seat.user_id != request.user.pk:
         raise PermissionDenied(_("Only the expert on this seat may vote."))
     form = VoteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.expert_vote(
-                actor=request.user,
-                seat=seat,
-                view=form.cleaned_data["view"],
-                comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Your view is recorded."))
-            return redirect("reviews:expert_seat", pk=seat.pk)
-    return render(
+    done = actions.form_submit(
         request,
-        "reviews/expert/seat.html",
-        _seat_context(request, seat, vote_form=form),
-        status=422,
+        form,
+        lambda data: services.expert_vote(actor=request.user, seat=seat, **data),
+        success=_("Your view is recorded."),
+        then=_seat_url(seat),
     )
+    return done or _seat_page(request, seat, vote_form=form)

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from pydantic import StringConstraints
 
+from tianping.web.core.actions import perform
+from tianping.web.core.api import Message
 from tianping.web.core.http import AuthenticatedHttpRequest
 from tianping.web.reviews.applications import selectors as applications_selectors
 from tianping.web.reviews.bodies import selectors as bodies_selectors
@@ -66,10 +68,6 @@ VoteCode = Literal[
 DecisionCode = Literal[
     "approve", "approve_after_modification", "re_review_after_modification", "not_approve"
 ]
-
-
-class Message(Schema):
-    detail: Any
 
 
 class WorkspaceEvidenceOut(Schema):
@@ -131,6 +129,10 @@ class ReviewCommentOut(Schema):
 class InterestDeclarationIn(Schema):
     has_conflict: bool
     statement: Annotated[str, StringConstraints(max_length=2000)] = ""
+    member_id: Id | None = Field(
+        None,
+        description="The chair records the declaration of a member without a user account.",
+    )
 
 
 class InterestDeclarationOut(Schema):
@@ -172,6 +174,11 @@ class ReviewMeetingOut(Schema):
     minutes: str
     present_member_ids: list[int]
     items: list[MeetingAgendaItemOut]
+
+
+class MeetingRescheduleIn(Schema):
+    scheduled_for: datetime
+    reason: Annotated[str, StringConstraints(max_length=2000)]
 
 
 class MeetingAgendaIn(Schema):
@@ -345,6 +352,15 @@ def _internal(request: AuthenticatedHttpRequest, application: Any) -> None:
         raise Http404
 
 
+def _simplified_acted(
+    request: HttpRequest, application_id: int, service: Any, payload: Schema
+) -> dict[str, Any]:
+    """``service`` of the simplified procedure done on the application; its review now."""
+    application = applications_selectors.application_get(request.user, application_id)
+    perform(service, request, payload, application=application)
+    return _simplified_out(application)
+
+
 def _item(request: HttpRequest, meeting_id: int, item_id: int) -> AgendaItem:
     meeting = selectors.meeting_get(request.user, meeting_id)
     return selectors.item_get(meeting, item_id)
@@ -400,13 +416,7 @@ def finding_post(
     request: AuthenticatedHttpRequest, application_id: int, payload: WorkspaceFindingIn
 ) -> dict[str, Any]:
     application = applications_selectors.application_get(request.user, application_id)
-    f = services.finding_set(
-        actor=request.user,
-        application=application,
-        item=payload.item,
-        outcome=payload.outcome,
-        note=payload.note,
-    )
+    f = perform(services.finding_set, request, payload, application=application)
     return {
         "item": f.item,
         "outcome": f.outcome,
@@ -456,7 +466,7 @@ def _declaration_rows(application: Any) -> list[dict[str, Any]]:
         {
             "member_id": r["member"].pk,
             "member": r["member"].name,
-            "declared": r["declaration"] is not None,
+            "declared": r["declaration"] is not None and r["declaration"].submitted_at is not None,
             "has_conflict": r["declaration"].has_conflict if r["declaration"] else None,
             "detected_grounds": r["grounds"],
             "recused": r["recused"],
@@ -488,11 +498,23 @@ def declarations_post(
     request: AuthenticatedHttpRequest, application_id: int, payload: InterestDeclarationIn
 ) -> dict[str, Any]:
     application = applications_selectors.application_get(request.user, application_id)
+    member = None
+    if payload.member_id is not None:
+        member = application.body.members.filter(pk=payload.member_id, active=True).first()
+        if member is None:
+            raise ValidationError(
+                {
+                    "member_id": [
+                        _("Member {id} is not on this body's roster.").format(id=payload.member_id)
+                    ]
+                }
+            )
     d: Declaration = services.declaration_submit(
         actor=request.user,
         application=application,
         has_conflict=payload.has_conflict,
         statement=payload.statement,
+        member=member,
     )
     return {
         "member_id": d.member_id,
@@ -524,13 +546,7 @@ def meetings_create(
     request: AuthenticatedHttpRequest, body_id: int, payload: ReviewMeetingIn
 ) -> Status[dict[str, Any]]:
     body = bodies_selectors.body_get(request.user, body_id)
-    meeting = services.meeting_create(
-        actor=request.user,
-        body=body,
-        scheduled_for=payload.scheduled_for,
-        location=payload.location,
-        consultants=payload.consultants,
-    )
+    meeting = perform(services.meeting_create, request, payload, body=body)
     return Status(201, _meeting_out(meeting))
 
 
@@ -566,9 +582,20 @@ def attendance_put(
     request: AuthenticatedHttpRequest, meeting_id: int, payload: MeetingAttendanceIn
 ) -> dict[str, Any]:
     meeting = selectors.meeting_get(request.user, meeting_id)
-    services.attendance_set(
-        actor=request.user, meeting=meeting, present_member_ids=list(payload.present_member_ids)
-    )
+    perform(services.attendance_set, request, payload, meeting=meeting)
+    return _meeting_out(selectors.meeting_get(request.user, meeting_id))
+
+
+@router.post(
+    "/meetings/{int:meeting_id}/reschedule",
+    response={200: ReviewMeetingOut, 403: Message, 404: Message, 422: Message},
+    summary="Move a meeting not yet held to another time (now or later), with a reason",
+)
+def meeting_reschedule(
+    request: AuthenticatedHttpRequest, meeting_id: int, payload: MeetingRescheduleIn
+) -> dict[str, Any]:
+    meeting = selectors.meeting_get(request.user, meeting_id)
+    perform(services.meeting_reschedule, request, payload, meeting=meeting)
     return _meeting_out(selectors.meeting_get(request.user, meeting_id))
 
 
@@ -581,7 +608,7 @@ def meeting_close(
     request: AuthenticatedHttpRequest, meeting_id: int, payload: MeetingMinutesIn
 ) -> dict[str, Any]:
     meeting = selectors.meeting_get(request.user, meeting_id)
-    services.meeting_close(actor=request.user, meeting=meeting, minutes=payload.minutes)
+    perform(services.meeting_close, request, payload, meeting=meeting)
     return _meeting_out(selectors.meeting_get(request.user, meeting_id))
 
 
@@ -613,9 +640,8 @@ def item_open(request: AuthenticatedHttpRequest, meeting_id: int, item_id: int) 
 def item_vote(
     request: AuthenticatedHttpRequest, meeting_id: int, item_id: int, payload: MeetingVoteIn
 ) -> Status[dict[str, Any]]:
-    item = _item(request, meeting_id, item_id)
-    vote: Vote = services.vote_cast(
-        actor=request.user, item=item, choice=payload.choice, comment=payload.comment
+    vote: Vote = perform(
+        services.vote_cast, request, payload, item=_item(request, meeting_id, item_id)
     )
     return Status(
         201,
@@ -637,13 +663,8 @@ def item_vote(
 def item_close(
     request: AuthenticatedHttpRequest, meeting_id: int, item_id: int, payload: DecisionTextsIn
 ) -> dict[str, Any]:
-    item = _item(request, meeting_id, item_id)
-    closed = services.voting_close(
-        actor=request.user,
-        item=item,
-        required_changes=list(payload.required_changes),
-        reasons=list(payload.reasons),
-        expected_version=payload.expected_version,
+    closed = perform(
+        services.voting_close, request, payload, item=_item(request, meeting_id, item_id)
     )
     closed.application.refresh_from_db()
     return _item_out(closed)
@@ -668,11 +689,7 @@ def simplified_get(request: AuthenticatedHttpRequest, application_id: int) -> di
 def simplified_reviewers(
     request: AuthenticatedHttpRequest, application_id: int, payload: SimplifiedReviewersIn
 ) -> dict[str, Any]:
-    application = applications_selectors.application_get(request.user, application_id)
-    services.reviewers_name(
-        actor=request.user, application=application, member_ids=list(payload.member_ids)
-    )
-    return _simplified_out(application)
+    return _simplified_acted(request, application_id, services.reviewers_name, payload)
 
 
 @router.post(
@@ -683,16 +700,7 @@ def simplified_reviewers(
 def simplified_opinion(
     request: AuthenticatedHttpRequest, application_id: int, payload: SimplifiedOpinionIn
 ) -> dict[str, Any]:
-    application = applications_selectors.application_get(request.user, application_id)
-    services.opinion_give(
-        actor=request.user,
-        application=application,
-        view=payload.view,
-        doubt=payload.doubt,
-        requests_meeting=payload.requests_meeting,
-        comment=payload.comment,
-    )
-    return _simplified_out(application)
+    return _simplified_acted(request, application_id, services.opinion_give, payload)
 
 
 @router.post(
@@ -703,15 +711,7 @@ def simplified_opinion(
 def simplified_conclude(
     request: AuthenticatedHttpRequest, application_id: int, payload: DecisionTextsIn
 ) -> dict[str, Any]:
-    application = applications_selectors.application_get(request.user, application_id)
-    services.simplified_conclude(
-        actor=request.user,
-        application=application,
-        required_changes=list(payload.required_changes),
-        reasons=list(payload.reasons),
-        expected_version=payload.expected_version,
-    )
-    return _simplified_out(application)
+    return _simplified_acted(request, application_id, services.simplified_conclude, payload)
 
 
 @router.get(
@@ -738,9 +738,7 @@ def appeals_post(
     request: AuthenticatedHttpRequest, application_id: int, payload: ReviewAppealIn
 ) -> Status[dict[str, Any]]:
     application = applications_selectors.application_get(request.user, application_id)
-    appeal = services.appeal_file(
-        actor=request.user, application=application, grounds=payload.grounds
-    )
+    appeal = perform(services.appeal_file, request, payload, application=application)
     return Status(201, _appeal_out(appeal))
 
 
@@ -753,11 +751,4 @@ def appeal_decide(
     request: AuthenticatedHttpRequest, appeal_id: int, payload: ReviewAppealDecideIn
 ) -> dict[str, Any]:
     appeal = selectors.appeal_get(request.user, appeal_id)
-    decided = services.appeal_decide(
-        actor=request.user,
-        appeal=appeal,
-        outcome=payload.outcome,
-        response=payload.response,
-        expected_version=payload.expected_version,
-    )
-    return _appeal_out(decided)
+    return _appeal_out(perform(services.appeal_decide, request, payload, appeal=appeal))

@@ -84,6 +84,18 @@ class MeetingForm(forms.Form):
         return _lines(self.cleaned_data.get("consultants", ""))
 
 
+class RescheduleForm(forms.Form):
+    scheduled_for = forms.DateTimeField(
+        label=_("New time"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+        help_text=_("Now, to hold the meeting earlier, or a later time."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class AgendaForm(forms.Form):
     application = forms.ChoiceField(label=_("Application"))
 

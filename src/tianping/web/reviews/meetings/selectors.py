@@ -4,16 +4,18 @@ the simplified procedure, appeals; nothing here writes."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as AuthUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tianping import review as lib
+from tianping.web.core.timezones import local_date, zone_of
+from tianping.web.core.validation import check_pk
 from tianping.web.reviews import library
 from tianping.web.reviews.applications import services as applications_services
 from tianping.web.reviews.applications.selectors import applications_visible_to
@@ -34,7 +36,6 @@ from tianping.web.reviews.models import (
     SimplifiedOpinion,
     Vote,
 )
-from tianping.web.systems.selectors import check_pk
 
 User = AuthUser | AnonymousUser
 
@@ -51,7 +52,8 @@ def meeting_get(user: User, pk: object) -> Meeting:
 
 
 def _held_on(meeting: Meeting) -> Any:
-    return timezone.localdate(meeting.scheduled_for)
+    """The day of ``meeting`` in the zone of its body (the calendar its members' terms use)."""
+    return local_date(meeting.scheduled_for, zone_of(meeting.body.organisation))
 
 
 def _pending_item(application: Application) -> AgendaItem | None:
@@ -109,6 +111,42 @@ def present_ids(meeting: Meeting) -> set[int]:
     return set(
         Attendance.objects.filter(meeting=meeting, present=True).values_list("member_id", flat=True)
     )
+
+
+def has_declared(member: Member, application: Application) -> bool:
+    """Whether ``member`` declared on ``application`` themselves (no conflict, or an interest).
+
+    A row holding only the conflicts the rules detected at acceptance is no declaration:
+    a member declares before giving findings or voting (rule ``conflict.recusal_grounds``).
+    """
+    return Declaration.objects.filter(
+        application=application, member=member, submitted_at__isnull=False
+    ).exists()
+
+
+def undeclared_present(meeting: Meeting, application: Application) -> list[Member]:
+    """The members recorded present at ``meeting`` who have not declared on ``application``.
+
+    While one remains, the vote on the application's item does not open.
+    """
+    present = list(
+        meeting.body.members.filter(active=True, pk__in=present_ids(meeting)).order_by("name")
+    )
+    declared = set(
+        Declaration.objects.filter(
+            application=application, member__in=present, submitted_at__isnull=False
+        ).values_list("member_id", flat=True)
+    )
+    return [m for m in present if m.pk not in declared]
+
+
+def meeting_started(meeting: Meeting, now: datetime) -> bool:
+    """Whether the scheduled start of ``meeting`` has come at ``now``.
+
+    Before it, the meeting is not held (attendance, votes, closing); holding it
+    earlier means rescheduling it first.
+    """
+    return now >= meeting.scheduled_for
 
 
 def tally_preview(item: AgendaItem) -> lib.TallyResult | None:

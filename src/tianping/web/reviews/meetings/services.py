@@ -9,7 +9,12 @@ Rules applied (see ``docs/review-meetings.md``):
 * ``decision.threshold`` (Measures 2023 Art. 16): a decision needs at least two
   thirds of the voting members present (exactly 2/3 passes);
 * ``decision.reasons_required``: an approval after modification states the
-  changes, a refusal its reasons — checked by ``decision_record``."""
+  changes, a refusal its reasons — checked by ``decision_record``;
+* a member declares on an application (no conflict, or an interest, which
+  recuses) before giving findings or voting; a vote opens only once every
+  member present has declared;
+* a meeting is held (attendance, votes, closing) from its scheduled time on;
+  holding it earlier means rescheduling it first (recorded, members notified)."""
 
 from __future__ import annotations
 
@@ -26,6 +31,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from tianping import review as lib
+from tianping.web.core.timezones import format_in_zone_of, local, zone_of
+from tianping.web.operations.services import ledger_record_action
 from tianping.web.reviews import library, timeline
 from tianping.web.reviews.applications import services as applications_services
 from tianping.web.reviews.applications.selectors import is_applicant
@@ -38,12 +45,15 @@ from tianping.web.reviews.meetings.selectors import (
     _texts_for,
     appealable,
     detected_grounds,
+    has_declared,
     is_recused,
     library_meeting,
+    meeting_started,
     outcome,
     quorum,
     reviewer_seat,
     sees_internal,
+    undeclared_present,
 )
 from tianping.web.reviews.models import (
     AgendaItem,
@@ -55,6 +65,7 @@ from tianping.web.reviews.models import (
     Declaration,
     ItemFinding,
     Meeting,
+    MeetingReschedule,
     Member,
     Procedure,
     ReviewBody,
@@ -79,6 +90,28 @@ def _chair(actor: User, body: ReviewBody) -> None:
 def _open_meeting(meeting: Meeting) -> None:
     if meeting.status == Meeting.Status.CLOSED:
         raise ValidationError(_("This meeting is closed."))
+
+
+def _when(meeting: Meeting, moment: datetime) -> str:
+    """``moment`` as the meeting's members read it (the zone of the body's organisation)."""
+    return format_in_zone_of(moment, meeting.body.organisation)
+
+
+def _started(meeting: Meeting) -> None:
+    """Refuse to hold ``meeting`` before its scheduled time: it is rescheduled first."""
+    if not meeting_started(meeting, timeline.now()):
+        raise ValidationError(
+            _(
+                "This meeting is scheduled for {time} and cannot be held before then. "
+                "To hold it earlier, reschedule it first."
+            ).format(time=_when(meeting, meeting.scheduled_for))
+        )
+
+
+def _declared(member: Member, application: Application, message: str) -> None:
+    """Refuse with ``message`` a member who has not declared on ``application``."""
+    if not has_declared(member, application):
+        raise ValidationError(message.format(reference=application.reference))
 
 
 def strings(value: Any, field: str) -> list[str]:
@@ -121,6 +154,82 @@ def meeting_create(
     )
 
 
+REASON_LIMIT = 2000
+
+
+def meeting_reschedule(
+    *, actor: User, meeting: Meeting, scheduled_for: Any, reason: Any
+) -> MeetingReschedule:
+    """Move a meeting not yet held to another time (the chair), for a stated reason.
+
+    The change is kept in the meeting's history and the platform ledger, on the
+    timeline of each application on its agenda, and the body's members are
+    notified. It may move the meeting to now (to hold it earlier), not into the past.
+    """
+    _chair(actor, meeting.body)
+    if not isinstance(scheduled_for, datetime):
+        raise ValidationError({"scheduled_for": [_("Give a date and time.")]})
+    if not 2000 <= scheduled_for.year <= 2999:
+        raise ValidationError({"scheduled_for": [_("Give a date between 2000 and 2999.")]})
+    if timezone.is_naive(scheduled_for):
+        scheduled_for = timezone.make_aware(scheduled_for)
+    why = library.clean_text(reason, "reason", limit=REASON_LIMIT)
+    if scheduled_for < timeline.now().replace(second=0, microsecond=0):
+        raise ValidationError(
+            {"scheduled_for": [_("A meeting cannot be moved into the past; give now or later.")]}
+        )
+    with transaction.atomic():
+        locked = (
+            Meeting.objects.select_for_update(of=("self",))
+            .select_related("body__organisation")
+            .get(pk=meeting.pk)
+        )
+        if locked.status != Meeting.Status.SCHEDULED:
+            raise ValidationError(_("Only a meeting not yet held can be rescheduled."))
+        previous = locked.scheduled_for
+        if scheduled_for == previous:
+            raise ValidationError({"scheduled_for": [_("The meeting is already at this time.")]})
+        locked.scheduled_for = scheduled_for
+        locked.save(update_fields=["scheduled_for"])
+        change = MeetingReschedule.objects.create(
+            meeting=locked,
+            previous_for=previous,
+            scheduled_for=scheduled_for,
+            reason=why,
+            rescheduled_by=actor,
+        )
+        moved = {
+            "meeting": locked.pk,
+            "from": previous.isoformat(),
+            "to": scheduled_for.isoformat(),
+        }
+        ledger_record_action(
+            actor=actor,
+            kind="review.meeting_rescheduled",
+            subject=locked,
+            payload={**moved, "body": locked.body_id, "reschedule": change.pk},
+        )
+        for item in locked.items.select_related("application"):
+            app = timeline.locked(item.application_id)
+            timeline.record(
+                app, actor=actor, kind="meeting_rescheduled", payload={**moved, "item": item.pk}
+            )
+        notifications_services.notify(
+            notifications_selectors.members_of(locked.body),
+            message=gettext_noop(
+                "The meeting of {previous} is rescheduled to {date}. Reason: {reason}"
+            ),
+            params={
+                "previous": _when(locked, previous),
+                "date": _when(locked, scheduled_for),
+                "reason": why,
+            },
+            url=_meeting_url(locked),
+        )
+    meeting.scheduled_for = scheduled_for
+    return change
+
+
 def agenda_add(*, actor: User, meeting: Meeting, application: Application) -> AgendaItem:
     """Put an application under review (general or emergency procedure) on the agenda."""
     _chair(actor, meeting.body)
@@ -160,7 +269,10 @@ def agenda_add(*, actor: User, meeting: Meeting, application: Application) -> Ag
             notifications_selectors.members_of(meeting.body),
             application=app,
             message=gettext_noop("{reference} is on the agenda of the meeting of {date}."),
-            params={"reference": app.reference, "date": f"{meeting.scheduled_for:%Y-%m-%d}"},
+            params={
+                "reference": app.reference,
+                "date": format_in_zone_of(meeting.scheduled_for, meeting.body.organisation),
+            },
             url=_meeting_url(meeting),
         )
     return item
@@ -190,6 +302,7 @@ def attendance_set(*, actor: User, meeting: Meeting, present_member_ids: Any) ->
     with transaction.atomic():
         locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
         _open_meeting(locked)
+        _started(locked)
         if locked.items.filter(voting_open=True).exists():
             raise ValidationError(_("A vote is open: close it before changing the attendance."))
         rows = []
@@ -228,7 +341,8 @@ def _locked_item(item: AgendaItem) -> AgendaItem:
 
 
 def voting_open(*, actor: User, item: AgendaItem) -> AgendaItem:
-    """Open the vote on an agenda item; refused, listing every shortfall, without a quorum."""
+    """Open the vote on an agenda item; refused, listing every shortfall, without a quorum
+    or while a member present has not declared their interests on the application."""
     meeting = item.meeting
     _chair(actor, meeting.body)
     _open_meeting(meeting)
@@ -241,10 +355,24 @@ def voting_open(*, actor: User, item: AgendaItem) -> AgendaItem:
             raise ValidationError(_("The vote on this item is already open."))
         if app.status != Application.Status.UNDER_REVIEW:
             raise ValidationError(_("This application is not awaiting a decision."))
+        _started(current.meeting)
         # quorum.min_present + quorum.categories, Measures 2023 Art. 14.
         result = quorum(current.meeting, app)
+        problems: dict[str, list[str]] = {}
         if not result.met:
-            raise library.findings_error(result, "quorum")
+            problems.update(library.findings_error(result, "quorum").message_dict)
+        # conflict.recusal_grounds: every member present declares before the vote.
+        undeclared = undeclared_present(current.meeting, app)
+        if undeclared:
+            problems["declarations"] = [
+                _(
+                    "Not every member present has declared their interests on {reference}: "
+                    "{names}. Each declares (no conflict, or an interest, which recuses) "
+                    "before the vote opens."
+                ).format(reference=app.reference, names=", ".join(m.name for m in undeclared))
+            ]
+        if problems:
+            raise ValidationError(problems)
         current.voting_open = True
         current.save(update_fields=["voting_open"])
         if current.meeting.status == Meeting.Status.SCHEDULED:
@@ -285,6 +413,7 @@ def vote_cast(*, actor: User, item: AgendaItem, choice: Any, comment: Any = "") 
             raise PermissionDenied(
                 _("You are recused from this application because of a conflict of interest.")
             )
+        _declared(member, app, _("Declare your interests on {reference} before voting."))
         held_on = _held_on(current.meeting)
         if not (member.term_start <= held_on <= member.term_end):
             raise ValidationError(_("Your term does not cover the day of this meeting."))
@@ -382,6 +511,7 @@ def meeting_close(*, actor: User, meeting: Meeting, minutes: Any = "") -> Meetin
     with transaction.atomic():
         locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
         _open_meeting(locked)
+        _started(locked)
         if locked.items.filter(voting_open=True).exists():
             raise ValidationError(_("A vote is still open: close it first."))
         locked.status = Meeting.Status.CLOSED
@@ -422,8 +552,16 @@ def finding_set(
     outcome: Any,
     note: Any = "",
 ) -> ItemFinding:
-    """Record (or change) the finding on one applicable requirement item."""
-    reviewer_seat(actor, application)
+    """Record (or change) the finding on one applicable requirement item.
+
+    A member gives findings once they have declared their interests on the
+    application (and are not recused); a chair without a seat acts without one.
+    """
+    seat = reviewer_seat(actor, application)
+    if seat is not None:
+        _declared(
+            seat, application, _("Declare your interests on {reference} before giving findings.")
+        )
     _require_open(application)
     if not isinstance(item, str) or item not in {i.code for i in _catalogue_items(application)}:
         raise ValidationError(
@@ -517,6 +655,7 @@ def declaration_submit(
     application: Application,
     has_conflict: Any,
     statement: Any = "",
+    member: Member | None = None,
 ) -> Declaration:
     """A roster member declares whether they have a conflict of interest.
 
@@ -524,8 +663,26 @@ def declaration_submit(
     detected earlier (at acceptance) are kept. Recused = declared or detected.
     A member who becomes recused while a vote is open on the application loses
     the vote cast there (a recused member takes no part in the vote).
+
+    A member declares on their own seat; for a ``member`` without a user account
+    the chair records the declaration they make (at the meeting, in writing).
     """
-    member = roster_member(actor, application.body)
+    own = roster_member(actor, application.body)
+    on_behalf = False
+    if member is not None and (own is None or member.pk != own.pk):
+        on_behalf = True
+        if not can_chair(actor, application.body):
+            raise PermissionDenied(_("Only members of the review body declare interests."))
+        if member.body_id != application.body_id or not member.active:
+            raise ValidationError(
+                {"member": [_("Member {id} is not on this body's roster.").format(id=member.pk)]}
+            )
+        if member.user_id is not None:
+            raise PermissionDenied(
+                _("A member with a user account declares their interests themselves.")
+            )
+    else:
+        member = own
     if member is None:
         raise PermissionDenied(_("Only members of the review body declare interests."))
     if not isinstance(has_conflict, bool):
@@ -546,6 +703,7 @@ def declaration_submit(
             "statement": text,
             "detected_grounds": merged,
             "recused": recused,
+            "submitted_at": timeline.now(),
         }
         if declaration is None:
             try:
@@ -576,6 +734,7 @@ def declaration_submit(
                 "recused": recused,
                 "grounds": merged,
                 "votes_withdrawn": withdrawn,
+                "recorded_by_chair": on_behalf,
             },
         )
         if recused:
@@ -743,7 +902,11 @@ def opinion_give(
     requests_meeting: Any = False,
     comment: Any = "",
 ) -> SimplifiedOpinion:
-    """A named reviewer gives their one opinion; the outcome is evaluated after each."""
+    """A named reviewer gives their one opinion; the outcome is evaluated after each.
+
+    The reviewer has declared their interests on the application first (and is not
+    recused), as members do before findings and votes.
+    """
     member = roster_member(actor, application.body)
     if member is None:
         raise PermissionDenied(_("Only named reviewers give opinions."))
@@ -754,6 +917,11 @@ def opinion_give(
         raise PermissionDenied(
             _("You are recused from this application because of a conflict of interest.")
         )
+    # conflict.recusal_grounds, Measures 2023: a reviewer declares (no conflict, or an
+    # interest, which recuses) before giving an opinion, as members do before findings.
+    _declared(
+        member, application, _("Declare your interests on {reference} before giving an opinion.")
+    )
     if view not in DecisionType.values:
         raise ValidationError({"view": [_("Choose a view.")]})
     if not isinstance(doubt, bool):
@@ -898,7 +1066,7 @@ def appeal_decide(
                 app.procedure = Procedure.GENERAL
             reviewed_again = timeline.now()
             app.due_at = lib.deadline(
-                reviewed_again,
+                local(reviewed_again, zone_of(app.body.organisation)),
                 cast(lib.Procedure, app.procedure or "general"),  # a Procedure choice
                 rules=library.rules_for(app.body),
             ).due

@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern] = [
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/agenda/", views.agenda_add, name="agenda_add"),
     path("meetings/<int:pk>/attendance/", views.attendance_post, name="attendance_set"),
+    path("meetings/<int:pk>/reschedule/", views.meeting_reschedule, name="meeting_reschedule"),
     path("meetings/<int:pk>/close/", views.meeting_close, name="meeting_close"),
     path("meetings/<int:pk>/items/<int:item_pk>/quorum/", views.item_quorum, name="item_quorum"),
     path("meetings/<int:pk>/items/<int:item_pk>/open/", views.voting_open, name="voting_open"),

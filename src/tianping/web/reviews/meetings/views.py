@@ -5,6 +5,7 @@ action's permission (403), validate the form, call one service, redirect."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -13,11 +14,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tianping.web.core import actions
 from tianping.web.core.http import AuthenticatedHttpRequest
-from tianping.web.forms import apply_errors as _apply_errors
 from tianping.web.reviews.applications import selectors as applications_selectors
 from tianping.web.reviews.bodies import selectors as bodies_selectors
 from tianping.web.reviews.library import language
@@ -34,6 +36,7 @@ from tianping.web.reviews.meetings.forms import (
     MeetingForm,
     MinutesForm,
     OpinionForm,
+    RescheduleForm,
     ReviewersForm,
     VoteForm,
 )
@@ -42,16 +45,32 @@ from tianping.web.reviews.models import (
     Application,
     Comment,
     Meeting,
+    Member,
     Procedure,
 )
 
 
-def _error(request: HttpRequest, exc: ValidationError) -> None:
-    messages.error(request, " ".join(exc.messages))
-
-
 def _form_errors(request: HttpRequest, form: Any) -> None:
     messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+
+
+def _post(
+    request: HttpRequest,
+    action: Callable[[actions.Data], object],
+    *,
+    back: str,
+    success: str,
+    form: Any = None,
+) -> HttpResponse:
+    """Do a button's action and go ``back``, the outcome as a message (form errors unlabelled)."""
+    return actions.post_and_redirect(
+        request, action, back=back, success=success, form=form, invalid=_form_errors
+    )
+
+
+def _page(name: str, pk: int) -> str:
+    """The URL of the page ``reviews:<name>`` of the object ``pk``."""
+    return reverse(f"reviews:{name}", args=[pk])
 
 
 def _require_chair(request: HttpRequest, body: Any) -> None:
@@ -74,13 +93,20 @@ def workspace_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     internal = selectors.sees_internal(request.user, application)
     member = bodies_selectors.roster_member(request.user, application.body)
     recused = member is not None and selectors.is_recused(member, application)
-    can_review = internal and not recused and application.status in selectors.WORKSPACE_STATUSES
+    undeclared = member is not None and not selectors.has_declared(member, application)
+    can_review = (
+        internal
+        and not recused
+        and not undeclared
+        and application.status in selectors.WORKSPACE_STATUSES
+    )
     comments = selectors.comments_visible(request.user, application)
     context = {
         "application": application,
         "internal": internal,
         "member": member,
         "recused": recused,
+        "undeclared": undeclared and application.status in selectors.WORKSPACE_STATUSES,
         "can_review": can_review,
         "is_applicant": applications_selectors.is_applicant(request.user, application),
         "rows": selectors.applicable_items(application) if internal else [],
@@ -104,22 +130,14 @@ def finding_post(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = applications_selectors.application_get(request.user, pk)
     form = FindingForm(request.POST)
     if not form.is_valid():
-        selectors.reviewer_seat(request.user, application)
-        _form_errors(request, form)
-    else:
-        try:
-            services.finding_set(
-                actor=request.user,
-                application=application,
-                item=form.cleaned_data["item"],
-                outcome=form.cleaned_data["outcome"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            _error(request, exc)
-        else:
-            messages.success(request, _("Finding saved."))
-    return redirect("reviews:workspace", pk=application.pk)
+        selectors.reviewer_seat(request.user, application)  # 403 before the form's errors
+    return _post(
+        request,
+        lambda data: services.finding_set(actor=request.user, application=application, **data),
+        form=form,
+        back=_page("workspace", application.pk),
+        success=_("Finding saved."),
+    )
 
 
 @login_required
@@ -148,40 +166,53 @@ def comment_post(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             reply_to=reply_to,
         )
     except ValidationError as exc:
-        _error(request, exc)
+        actions.error_message(request, exc)
     else:
         messages.success(request, _("Comment added."))
     return redirect("reviews:workspace", pk=application.pk)
+
+
+def _member_declaring_through_chair(
+    request: AuthenticatedHttpRequest, application: Application
+) -> Any:
+    """The roster member without an account named by ``?member=``, for the chair; else None."""
+    raw = request.GET.get("member")
+    if raw is None:
+        return None
+    _require_chair(request, application.body)
+    try:
+        return application.body.members.get(pk=int(raw), active=True, user__isnull=True)
+    except (ValueError, TypeError, OverflowError, Member.DoesNotExist) as exc:
+        raise Http404 from exc
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def declaration_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = applications_selectors.application_get(request.user, pk)
-    member = bodies_selectors.roster_member(request.user, application.body)
+    on_behalf = _member_declaring_through_chair(request, application)
+    member = on_behalf or bodies_selectors.roster_member(request.user, application.body)
     if member is None:
         raise PermissionDenied(_("Only members of the review body declare interests."))
-    current = application.declarations.filter(member=member).first()
+    current = application.declarations.filter(member=member, submitted_at__isnull=False).first()
     initial = (
         {"has_conflict": current.has_conflict, "statement": current.statement} if current else None
     )
     form = DeclarationForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.declaration_submit(
-                    actor=request.user,
-                    application=application,
-                    has_conflict=form.cleaned_data["has_conflict"],
-                    statement=form.cleaned_data["statement"],
-                )
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-            else:
-                messages.success(request, _("Declaration recorded."))
-                return redirect("reviews:workspace", pk=application.pk)
-        status = 422
+    back = request.GET.get("next", "")
+    done = actions.form_submit(
+        request,
+        form,
+        lambda data: services.declaration_submit(
+            actor=request.user, application=application, member=on_behalf, **data
+        ),
+        success=_("Declaration recorded."),
+        then=back
+        if on_behalf is not None and back.startswith("/reviews/meetings/")
+        else _page("workspace", application.pk),
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "reviews/meetings/declaration.html",
@@ -189,10 +220,11 @@ def declaration_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "application": application,
             "form": form,
             "current": current,
+            "on_behalf": on_behalf,
             "grounds": selectors.detected_grounds(member, application),
             "recused": selectors.is_recused(member, application),
         },
-        status=status,
+        status=422 if request.method == "POST" else 200,
     )
 
 
@@ -225,25 +257,18 @@ def meeting_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     body = bodies_selectors.body_get(request.user, pk)
     _require_chair(request, body)
     form = MeetingForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                meeting = services.meeting_create(
-                    actor=request.user,
-                    body=body,
-                    scheduled_for=form.cleaned_data["scheduled_for"],
-                    location=form.cleaned_data["location"],
-                    consultants=form.cleaned_data["consultants"],
-                )
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-            else:
-                messages.success(request, _("Meeting convened."))
-                return redirect("reviews:meeting_detail", pk=meeting.pk)
-        status = 422
-    return render(
-        request, "reviews/meetings/meeting_form.html", {"body": body, "form": form}, status=status
+    done = actions.form_submit(
+        request,
+        form,
+        lambda data: services.meeting_create(actor=request.user, body=body, **data),
+        success=_("Meeting convened."),
+        then=lambda meeting: _page("meeting_detail", meeting.pk),
+    )
+    return done or render(
+        request,
+        "reviews/meetings/meeting_form.html",
+        {"body": body, "form": form},
+        status=422 if request.method == "POST" else 200,
     )
 
 
@@ -263,6 +288,8 @@ def _item_view(request: HttpRequest, item: AgendaItem, member: Any) -> dict[str,
     recused = (
         member is not None and member.ref in selectors.library_meeting(item.meeting, app).recused
     )
+    declared = member is not None and selectors.has_declared(member, app)
+    undeclared = selectors.undeclared_present(item.meeting, app)
     return {
         "item": item,
         "quorum": result,
@@ -271,19 +298,30 @@ def _item_view(request: HttpRequest, item: AgendaItem, member: Any) -> dict[str,
         "my_vote": selectors.vote_of(member, item),
         "votes_cast": item.votes.count(),
         "recused": recused,
+        "undeclared": undeclared,
+        "must_declare": member is not None and not declared and not recused,
+        "started": selectors.meeting_started(item.meeting, timezone.now()),
+        "can_open": result.met and not undeclared,
         "can_vote": (
             member is not None
             and item.voting_open
             and member.role != "consultant"
             and member.pk in selectors.present_ids(item.meeting)
             and not recused
+            and declared
             and selectors.vote_of(member, item) is None
         ),
     }
 
 
 @login_required
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_detail(
+    request: HttpRequest,
+    pk: int,
+    *,
+    reschedule_form: RescheduleForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     meeting = selectors.meeting_get(request.user, pk)
     chair = bodies_selectors.can_chair(request.user, meeting.body)
     member = bodies_selectors.roster_member(request.user, meeting.body)
@@ -312,7 +350,12 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "vote_form": VoteForm(),
             "changes_form": ChangesForm(),
             "minutes_form": MinutesForm(initial={"minutes": meeting.minutes}),
+            "started": selectors.meeting_started(meeting, timezone.now()),
+            "reschedule_form": reschedule_form
+            or RescheduleForm(initial={"scheduled_for": timezone.localtime()}),
+            "reschedules": meeting.reschedules.select_related("rescheduled_by"),
         },
+        status=status,
     )
 
 
@@ -335,19 +378,19 @@ def agenda_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(request.user, pk)
     _require_chair(request, meeting.body)
     form = AgendaForm(request.POST, applications=_agenda_candidates(meeting))
-    if not form.is_valid():
-        _form_errors(request, form)
-    else:
-        application = applications_selectors.application_get(
-            request.user, int(form.cleaned_data["application"])
-        )
-        try:
-            services.agenda_add(actor=request.user, meeting=meeting, application=application)
-        except ValidationError as exc:
-            _error(request, exc)
-        else:
-            messages.success(request, _("Added to the agenda."))
-    return redirect("reviews:meeting_detail", pk=meeting.pk)
+    return _post(
+        request,
+        lambda data: services.agenda_add(
+            actor=request.user,
+            meeting=meeting,
+            application=applications_selectors.application_get(
+                request.user, int(data["application"])
+            ),
+        ),
+        form=form,
+        back=_page("meeting_detail", meeting.pk),
+        success=_("Added to the agenda."),
+    )
 
 
 @login_required
@@ -356,18 +399,31 @@ def attendance_post(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(request.user, pk)
     _require_chair(request, meeting.body)
     form = AttendanceForm(request.POST, members=meeting.body.members.filter(active=True))
-    if not form.is_valid():
-        _form_errors(request, form)
-    else:
-        try:
-            services.attendance_set(
-                actor=request.user, meeting=meeting, present_member_ids=form.member_ids()
-            )
-        except ValidationError as exc:
-            _error(request, exc)
-        else:
-            messages.success(request, _("Attendance recorded."))
-    return redirect("reviews:meeting_detail", pk=meeting.pk)
+    return _post(
+        request,
+        lambda data: services.attendance_set(
+            actor=request.user, meeting=meeting, present_member_ids=form.member_ids()
+        ),
+        form=form,
+        back=_page("meeting_detail", meeting.pk),
+        success=_("Attendance recorded."),
+    )
+
+
+@login_required
+@require_POST
+def meeting_reschedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get(request.user, pk)
+    _require_chair(request, meeting.body)
+    form = RescheduleForm(request.POST)
+    done = actions.form_submit(
+        request,
+        form,
+        lambda data: services.meeting_reschedule(actor=request.user, meeting=meeting, **data),
+        success=_("Meeting rescheduled; the members are notified."),
+        then=_page("meeting_detail", meeting.pk),
+    )
+    return done or meeting_detail(request, pk, reschedule_form=form, status=422)
 
 
 @login_required
@@ -375,19 +431,13 @@ def attendance_post(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def meeting_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(request.user, pk)
     _require_chair(request, meeting.body)
-    form = MinutesForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-    else:
-        try:
-            services.meeting_close(
-                actor=request.user, meeting=meeting, minutes=form.cleaned_data["minutes"]
-            )
-        except ValidationError as exc:
-            _error(request, exc)
-        else:
-            messages.success(request, _("Meeting closed."))
-    return redirect("reviews:meeting_detail", pk=meeting.pk)
+    return _post(
+        request,
+        lambda data: services.meeting_close(actor=request.user, meeting=meeting, **data),
+        form=MinutesForm(request.POST),
+        back=_page("meeting_detail", meeting.pk),
+        success=_("Meeting closed."),
+    )
 
 
 @login_required
@@ -396,13 +446,12 @@ def voting_open(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> Htt
     meeting = selectors.meeting_get(request.user, pk)
     _require_chair(request, meeting.body)
     item = selectors.item_get(meeting, item_pk)
-    try:
-        services.voting_open(actor=request.user, item=item)
-    except ValidationError as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, _("Voting is open."))
-    return redirect("reviews:meeting_detail", pk=meeting.pk)
+    return _post(
+        request,
+        lambda data: services.voting_open(actor=request.user, item=item),
+        back=_page("meeting_detail", meeting.pk),
+        success=_("Voting is open."),
+    )
 
 
 @login_required
@@ -412,22 +461,13 @@ def vote_post(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpR
     item = selectors.item_get(meeting, item_pk)
     if bodies_selectors.roster_member(request.user, meeting.body) is None:
         raise PermissionDenied(_("Only members of the review body vote."))
-    form = VoteForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-    else:
-        try:
-            services.vote_cast(
-                actor=request.user,
-                item=item,
-                choice=form.cleaned_data["choice"],
-                comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as exc:
-            _error(request, exc)
-        else:
-            messages.success(request, _("Vote recorded."))
-    return redirect("reviews:meeting_detail", pk=meeting.pk)
+    return _post(
+        request,
+        lambda data: services.vote_cast(actor=request.user, item=item, **data),
+        form=VoteForm(request.POST),
+        back=_page("meeting_detail", meeting.pk),
+        success=_("Vote recorded."),
+    )
 
 
 @login_required
@@ -449,7 +489,7 @@ def voting_close(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> Ht
             expected_version=form.cleaned_data["expected_version"],
         )
     except ValidationError as exc:
-        _error(request, exc)
+        actions.error_message(request, exc)
     else:
         if closed.tally and closed.tally.get("decided"):
             messages.success(request, _("Vote closed: a decision was reached."))
@@ -483,6 +523,10 @@ def simplified_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "chair": chair,
             "active": active,
             "mine": mine,
+            # A named reviewer declares their interests before giving an opinion.
+            "undeclared": member is not None
+            and mine is not None
+            and not selectors.has_declared(member, application),
             "findings": [f.describe(language()) for f in state["outcome"].findings]
             if state["outcome"] is not None
             else [],
@@ -502,18 +546,15 @@ def simplified_name(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = applications_selectors.application_get(request.user, pk)
     _require_chair(request, application.body)
     form = ReviewersForm(request.POST, members=list(application.body.members.filter(active=True)))
-    if not form.is_valid():
-        _form_errors(request, form)
-    else:
-        try:
-            services.reviewers_name(
-                actor=request.user, application=application, member_ids=form.member_ids()
-            )
-        except ValidationError as exc:
-            _error(request, exc)
-        else:
-            messages.success(request, _("Reviewers named."))
-    return redirect("reviews:simplified", pk=application.pk)
+    return _post(
+        request,
+        lambda data: services.reviewers_name(
+            actor=request.user, application=application, member_ids=form.member_ids()
+        ),
+        form=form,
+        back=_page("simplified", application.pk),
+        success=_("Reviewers named."),
+    )
 
 
 @login_required
@@ -521,18 +562,18 @@ def simplified_name(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def simplified_opinion(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = applications_selectors.application_get(request.user, pk)
     form = OpinionForm(request.POST)
-    if not form.is_valid():
-        if bodies_selectors.roster_member(request.user, application.body) is None:
-            raise PermissionDenied(_("Only named reviewers give opinions."))
-        _form_errors(request, form)
-    else:
-        try:
-            services.opinion_give(actor=request.user, application=application, **form.cleaned_data)
-        except ValidationError as exc:
-            _error(request, exc)
-        else:
-            messages.success(request, _("Opinion recorded."))
-    return redirect("reviews:simplified", pk=application.pk)
+    if (
+        not form.is_valid()
+        and bodies_selectors.roster_member(request.user, application.body) is None
+    ):
+        raise PermissionDenied(_("Only named reviewers give opinions."))
+    return _post(
+        request,
+        lambda data: services.opinion_give(actor=request.user, application=application, **data),
+        form=form,
+        back=_page("simplified", application.pk),
+        success=_("Opinion recorded."),
+    )
 
 
 @login_required
@@ -540,23 +581,15 @@ def simplified_opinion(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 def simplified_conclude(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = applications_selectors.application_get(request.user, pk)
     _require_chair(request, application.body)
-    form = ChangesForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-    else:
-        try:
-            services.simplified_conclude(
-                actor=request.user,
-                application=application,
-                required_changes=form.cleaned_data["required_changes"],
-                reasons=form.cleaned_data["reasons"],
-                expected_version=form.cleaned_data["expected_version"],
-            )
-        except ValidationError as exc:
-            _error(request, exc)
-        else:
-            messages.success(request, _("Decision recorded."))
-    return redirect("reviews:simplified", pk=application.pk)
+    return _post(
+        request,
+        lambda data: services.simplified_conclude(
+            actor=request.user, application=application, **data
+        ),
+        form=ChangesForm(request.POST),
+        back=_page("simplified", application.pk),
+        success=_("Decision recorded."),
+    )
 
 
 @login_required
@@ -566,22 +599,14 @@ def appeal_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not applications_selectors.is_applicant(request.user, application):
         raise PermissionDenied(_("Only the applicant may appeal."))
     form = AppealForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.appeal_file(
-                    actor=request.user,
-                    application=application,
-                    grounds=form.cleaned_data["grounds"],
-                )
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-            else:
-                messages.success(request, _("Appeal filed."))
-                return redirect(reverse("reviews:application_detail", args=[application.pk]))
-        status = 422
-    return render(
+    done = actions.form_submit(
+        request,
+        form,
+        lambda data: services.appeal_file(actor=request.user, application=application, **data),
+        success=_("Appeal filed."),
+        then=_page("application_detail", application.pk),
+    )
+    return done or render(
         request,
         "reviews/meetings/appeal_form.html",
         {
@@ -590,7 +615,7 @@ def appeal_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "appealable": selectors.appealable(application),
             "appeals": application.appeals.all(),
         },
-        status=status,
+        status=422 if request.method == "POST" else 200,
     )
 
 
@@ -601,26 +626,16 @@ def appeal_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = appeal.application
     _require_chair(request, application.body)
     form = AppealDecideForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.appeal_decide(
-                    actor=request.user,
-                    appeal=appeal,
-                    outcome=form.cleaned_data["outcome"],
-                    response=form.cleaned_data["response"],
-                    expected_version=form.cleaned_data["expected_version"],
-                )
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-            else:
-                messages.success(request, _("Appeal decided."))
-                return redirect(reverse("reviews:application_detail", args=[application.pk]))
-        status = 422
-    return render(
+    done = actions.form_submit(
+        request,
+        form,
+        lambda data: services.appeal_decide(actor=request.user, appeal=appeal, **data),
+        success=_("Appeal decided."),
+        then=_page("application_detail", application.pk),
+    )
+    return done or render(
         request,
         "reviews/meetings/appeal_decide.html",
         {"application": application, "appeal": appeal, "form": form},
-        status=status,
+        status=422 if request.method == "POST" else 200,
     )

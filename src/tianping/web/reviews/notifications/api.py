@@ -17,10 +17,10 @@ from ninja import Router, Schema
 from ninja.params.functions import Query
 
 from tianping.web.core import notifications
+from tianping.web.core.api import Message
 from tianping.web.core.http import AuthenticatedHttpRequest
 from tianping.web.core.models import Notification
 from tianping.web.reviews.models import Application
-from tianping.web.reviews.records.api import Message
 
 router = Router(tags=["reviews"])
 

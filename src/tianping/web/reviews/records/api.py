@@ -11,6 +11,7 @@ from uuid import UUID
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
+from tianping.web.core.api import Message
 from tianping.web.core.http import AuthenticatedHttpRequest
 from tianping.web.reviews.applications import selectors as applications_selectors
 from tianping.web.reviews.models import DecisionLetterJob
@@ -20,10 +21,6 @@ router = Router(tags=["reviews"])
 
 
 MAX_ID = 2**62
-
-
-class Message(Schema):
-    detail: Any
 
 
 class LetterIn(Schema):

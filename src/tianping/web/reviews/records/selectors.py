@@ -15,6 +15,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from tianping.web.accounts.models import Organisation
+from tianping.web.core.timezones import zone_name, zone_of
 from tianping.web.reviews.applications import selectors as applications_selectors
 from tianping.web.reviews.bodies import selectors as bodies_selectors
 from tianping.web.reviews.models import (
@@ -85,6 +86,7 @@ def _application_part(app: Application) -> dict[str, Any]:
             "name": app.body.organisation.name,
             "rule_set": app.body.rule_set,
             "review_centre": app.body.is_review_centre,
+            "time_zone": zone_name(zone_of(app.body.organisation)),
         },
         "entrustment": (
             {
@@ -322,8 +324,8 @@ def _ledger_part(app: Application, events: list[ReviewEvent]) -> dict[str, Any]:
             if e.ledger_index is not None and e.kind in {"decided", "expert_review_requested"}
         ],
         "verify": (
-            "tianping ledger prove LOG INDEX --json; tianping ledger verify-receipt RECEIPT "
-            "--key VKEY"
+            "tianping ledger prove LOG INDEX --json receipt.json; "
+            "tianping ledger verify-receipt receipt.json --key VKEY"
         )
         if indices
         else None,

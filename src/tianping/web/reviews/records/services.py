@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from tianping.web.core.jobs import error_texts, job_cancel, job_fail, job_step
+from tianping.web.core.timezones import local_now, zone_of
 from tianping.web.reviews import timeline
 from tianping.web.reviews.models import (
     Application,
@@ -80,7 +81,7 @@ def letter_job_run(*, job_id: Any) -> None:
     from tianping import reports
     from tianping.errors import TianpingError
 
-    job = DecisionLetterJob.objects.select_related("application").get(pk=job_id)
+    job = DecisionLetterJob.objects.select_related("application__body__organisation").get(pk=job_id)
     if job.is_finished:
         return
     if not _job_step(job_id, progress=10, message=gettext_noop("Collecting the review record")):
@@ -89,7 +90,13 @@ def letter_job_run(*, job_id: Any) -> None:
     if not _job_step(job_id, progress=40, message=gettext_noop("Typesetting the PDF")):
         return
     try:
-        pdf = reports.decision_letter_pdf(record=record, language=job.language)
+        zone = zone_of(job.application.body.organisation)
+        pdf = reports.decision_letter_pdf(
+            record=record,
+            language=job.language,
+            generated_at=local_now(zone),
+            time_zone=zone,
+        )
     except TianpingError as exc:
         job_fail(
             DecisionLetterJob,

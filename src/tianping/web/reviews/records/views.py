@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tianping.web.core import actions
 from tianping.web.core.http import AuthenticatedHttpRequest
 from tianping.web.reviews.applications import selectors as applications_selectors
 from tianping.web.reviews.models import DecisionLetterJob
@@ -46,7 +47,7 @@ def letter_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             actor=request.user, application=application, language=language
         )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        actions.error_message(request, exc)
         return redirect(_application_url(application.pk))
     return redirect("reviews:letter_job", job_id=job.pk)
 
@@ -66,20 +67,19 @@ def letter_job(request: AuthenticatedHttpRequest, job_id: str) -> HttpResponse:
 @require_POST
 def letter_job_cancel(request: AuthenticatedHttpRequest, job_id: str) -> HttpResponse:
     job = selectors.letter_job_get(request.user, job_id)
-    try:
-        job = services.letter_job_cancel(actor=request.user, job=job)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("reviews:letter_job", job_id=job.pk)
+    return actions.post_and_redirect(
+        request,
+        lambda data: services.letter_job_cancel(actor=request.user, job=job),
+        back=reverse("reviews:letter_job", kwargs={"job_id": job.pk}),
+    )
 
 
 @login_required
 def letter_job_download(request: AuthenticatedHttpRequest, job_id: str) -> HttpResponse:
     job = selectors.letter_job_get(request.user, job_id)
-    if job.status != DecisionLetterJob.Status.DONE or job.pdf is None:
-        return HttpResponse(_("The letter is not ready."), status=409, content_type="text/plain")
-    response = HttpResponse(bytes(job.pdf), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="tianping-decision-{job.application.reference}-{job.language}.pdf"'
+    return actions.pdf_download(
+        job.pdf,
+        ready=job.status == DecisionLetterJob.Status.DONE,
+        filename=f"tianping-decision-{job.application.reference}-{job.language}.pdf",
+        not_ready=_("The letter is not ready."),
     )
-    return response

@@ -9,6 +9,7 @@ from django import template
 from django.utils import timezone
 
 from tianping.web.core.notifications import render_notification, unread_count
+from tianping.web.core.timezones import DATETIME_FORMAT, format_datetime
 from tianping.web.reviews import labels
 
 register = template.Library()
@@ -34,12 +35,11 @@ def render_review_notification(message: str, params: Any) -> str:
 
 @register.filter
 def moment(value: Any) -> str:
-    """A deadline: ``2026-12-01 18:00`` (local time) for a moment, ``2026-12-01`` for a day."""
-    if isinstance(value, datetime):
-        local = timezone.localtime(value) if timezone.is_aware(value) else value
-        return local.strftime("%Y-%m-%d %H:%M")
+    """A deadline: ``2026-12-01 18:00`` (platform zone) for a moment, ``2026-12-01`` for a day."""
+    if isinstance(value, datetime) and timezone.is_naive(value):
+        return value.strftime(DATETIME_FORMAT)
     if isinstance(value, date):
-        return value.isoformat()
+        return format_datetime(value)
     return ""
 
 
@@ -50,6 +50,21 @@ def event_label(kind: str) -> str:
 
 
 @register.filter
-def code_label(value: str) -> str:
-    """The translated name of a status, decision or procedure code."""
+def code_label(value: str | None) -> str:
+    """The translated name of a status, decision, procedure, discipline or tier code."""
     return labels.code_label(value)
+
+
+@register.filter
+def code_labels(values: Any) -> str:
+    """Several codes (a member's disciplines …), named in the active language, joined."""
+    return labels.code_labels(values or ())
+
+
+@register.filter
+def item_label(kind: str, checklist: Any) -> Any:
+    """A requirement item's code → its label in the checklist (bilingual), else the code."""
+    for row in checklist or ():
+        if row.get("id") == kind:
+            return row.get("label")
+    return kind

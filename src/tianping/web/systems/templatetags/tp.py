@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from django import template
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from django.db.models import Field
@@ -13,6 +16,15 @@ if TYPE_CHECKING:
 from tianping.text import normalise_language
 
 register = template.Library()
+
+HISTORY_FIELDS = {
+    "tier": _("Tier"),
+    "expert_review_required": _("Expert re-review required"),
+    "justification": _("Justification"),
+    "note": _("Note"),
+    "language": _("Language"),
+}
+"""History entries' names that are not fields of the AI system (intake and report events)."""
 
 
 @register.filter
@@ -35,12 +47,33 @@ def _short(value: Any) -> str:
     return str(value)[:120]
 
 
+def _named(value: Any, name: str) -> Any:
+    """A recorded value of the history field ``name``, as a person reads it."""
+    from tianping.web.systems.models import AISystem, Market, Tier
+
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if name == "tier" and value in Tier.values:
+        return Tier(value).label
+    if name == "language":
+        return dict(settings.LANGUAGES).get(str(value).lower(), value)
+    if name == "markets" and isinstance(value, list):
+        labels = dict(Market.choices)
+        return [labels.get(code, code) for code in value]
+    try:
+        choices = dict(AISystem._meta.get_field(name).flatchoices)  # type: ignore[union-attr]
+    except (FieldDoesNotExist, AttributeError, TypeError):
+        return value
+    return choices.get(value, value) if isinstance(value, str) else value
+
+
 @register.filter
-def change(value: Any) -> str:
-    """A history entry's change: ``old → new`` or the recorded value."""
+def change(value: Any, name: str = "") -> str:
+    """A history entry's change of field ``name``: ``old → new`` or the recorded value,
+    stored codes and yes/no named in the active language."""
     if isinstance(value, dict) and set(value) == {"from", "to"}:
-        return f"{_short(value['from'])} → {_short(value['to'])}"
-    return _short(value)
+        return f"{_short(_named(value['from'], name))} → {_short(_named(value['to'], name))}"
+    return _short(_named(value, name))
 
 
 def _language() -> str:
@@ -95,12 +128,27 @@ def answer_rows(answers: Any) -> list[tuple[str, str]]:
 
 
 @register.filter
+def floor_texts(rules: Any) -> list[str]:
+    """Floor ids → what each floor says, in the active language (an unknown id as it is)."""
+    from tianping.tiering import load_questionnaire
+
+    scoring = load_questionnaire().scoring
+    texts = []
+    for rule in rules if isinstance(rules, list | tuple) else []:
+        try:
+            texts.append(scoring.floor(str(rule)).explanation.get(_language()))
+        except KeyError:
+            texts.append(str(rule))
+    return texts
+
+
+@register.filter
 def field_label(name: str) -> str:
     """A history entry's field name → the field's verbose name."""
-    from django.core.exceptions import FieldDoesNotExist
-
     from tianping.web.systems.models import AISystem
 
+    if name in HISTORY_FIELDS:
+        return str(HISTORY_FIELDS[name])
     try:
         # History entries name AISystem's own (concrete) fields, never a reverse relation.
         field = cast("Field[Any, Any]", AISystem._meta.get_field(name))

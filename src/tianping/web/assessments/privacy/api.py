@@ -10,9 +10,12 @@ from django.http import HttpRequest
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from pydantic import StringConstraints
 
-from tianping.web.assessments import privacy, selectors
-from tianping.web.assessments.api import EvidenceItemOut, Message, job_out
+from tianping.web.assessments.evidence.api import EvidenceItemOut
+from tianping.web.assessments.evidence.selectors import evidence_of
+from tianping.web.assessments.jobs import job_out
 from tianping.web.assessments.models import PrivacyScan
+from tianping.web.assessments.privacy import selectors, services
+from tianping.web.core.api import Message
 from tianping.web.core.http import AuthenticatedHttpRequest
 from tianping.web.systems.selectors import system_get
 
@@ -53,7 +56,7 @@ class PrivacyScanOut(Schema):
 
 
 def _out(scan: PrivacyScan, *, with_result: bool) -> dict[str, Any]:
-    out = job_out(scan, selectors.evidence_of(scan), with_result=with_result)
+    out = job_out(scan, evidence_of(scan), with_result=with_result)
     return {**out, "pipl_class": scan.pipl_class or None}
 
 
@@ -71,7 +74,7 @@ def start_privacy_scan(
     ] = None,
 ) -> Status[dict[str, Any]]:
     system = system_get(request.user, system_id)
-    scan = privacy.privacy_scan_start(
+    scan = services.privacy_scan_start(
         actor=request.user,
         system=system,
         upload=file,
@@ -90,7 +93,7 @@ def start_privacy_scan(
 )
 def list_privacy_scans(request: HttpRequest, system_id: int) -> list[dict[str, Any]]:
     system = system_get(request.user, system_id)
-    return [_out(s, with_result=False) for s in privacy.scans_of(system)[:100]]
+    return [_out(s, with_result=False) for s in selectors.scans_of(system)[:100]]
 
 
 @router.get(
@@ -99,7 +102,7 @@ def list_privacy_scans(request: HttpRequest, system_id: int) -> list[dict[str, A
     summary="One privacy scan: progress, and its profile once done",
 )
 def get_privacy_scan(request: HttpRequest, scan_id: uuid.UUID) -> dict[str, Any]:
-    return _out(privacy.scan_get(request.user, scan_id), with_result=True)
+    return _out(selectors.scan_get(request.user, scan_id), with_result=True)
 
 
 @router.post(
@@ -108,5 +111,5 @@ def get_privacy_scan(request: HttpRequest, scan_id: uuid.UUID) -> dict[str, Any]
     summary="Cancel a queued or running privacy scan",
 )
 def cancel_privacy_scan(request: AuthenticatedHttpRequest, scan_id: uuid.UUID) -> dict[str, Any]:
-    scan = privacy.scan_get(request.user, scan_id)
-    return _out(privacy.privacy_scan_cancel(actor=request.user, scan=scan), with_result=False)
+    scan = selectors.scan_get(request.user, scan_id)
+    return _out(services.privacy_scan_cancel(actor=request.user, scan=scan), with_result=False)

@@ -8,16 +8,17 @@ from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.utils.translation import get_language
-from django.utils.translation import gettext as translate_stored
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from pydantic import StringConstraints
 
 from tianping import fairness
-from tianping.text import normalise_language
-from tianping.web.assessments import selectors, services
-from tianping.web.assessments.forms import parse_bins, parse_columns
-from tianping.web.assessments.models import BiasAssessment, Evidence, PrivacyScan
+from tianping.web.assessments.bias import selectors, services
+from tianping.web.assessments.bias.forms import parse_bins, parse_columns
+from tianping.web.assessments.evidence.api import EvidenceItemOut
+from tianping.web.assessments.evidence.selectors import evidence_of
+from tianping.web.assessments.jobs import job_out
+from tianping.web.assessments.models import BiasAssessment
+from tianping.web.core.api import Message
 from tianping.web.core.http import AuthenticatedHttpRequest
 from tianping.web.systems.selectors import system_get
 
@@ -58,12 +59,6 @@ class BiasAssessmentIn(Schema):
     )
 
 
-class EvidenceItemOut(Schema):
-    id: str
-    question: dict[str, str] | None
-    basis: str
-
-
 class BiasAssessmentOut(Schema):
     id: uuid.UUID
     system_id: int
@@ -84,48 +79,8 @@ class BiasAssessmentOut(Schema):
     )
 
 
-class Message(Schema):
-    detail: Any
-
-
-def job_out(
-    job: BiasAssessment | PrivacyScan, evidence: Evidence | None, *, with_result: bool
-) -> dict[str, Any]:
-    """The fields bias assessments and privacy scans share, for the API."""
-    language = normalise_language(get_language())
-    error = job.error or None
-    data = job.data
-    return {
-        "id": job.pk,
-        "system_id": job.system_id,
-        "title": job.title,
-        "status": job.status,
-        "progress": job.progress,
-        # Stored untranslated (gettext_noop where it was written); translated for the reader.
-        "message": translate_stored(job.message) if job.message else "",
-        "error": None if error is None else error.get(language) or error.get("en"),
-        "data": {
-            "name": data.name,
-            "source": data.source,
-            "format": data.format,
-            "size": data.size,
-            "sha256": data.sha256 or None,
-            "rows": data.rows,
-            "columns": data.column_names,
-        },
-        "created_at": job.created_at,
-        "finished_at": job.finished_at,
-        "evidence_sha256": None if evidence is None else evidence.sha256,
-        "evidence_items": [
-            {"id": i["id"], "question": i["question"], "basis": i["basis"]}
-            for i in selectors.evidence_items(evidence)
-        ],
-        "result": evidence.content if with_result and evidence is not None else None,
-    }
-
-
 def _out(assessment: BiasAssessment, *, with_result: bool) -> dict[str, Any]:
-    evidence = selectors.evidence_of(assessment)
+    evidence = evidence_of(assessment)
     return {
         **job_out(assessment, evidence, with_result=with_result),
         "verdict": assessment.verdict or None,
@@ -203,3 +158,14 @@ def cancel_bias_assessment(
     assessment = selectors.assessment_get(request.user, assessment_id)
     assessment = services.bias_assessment_cancel(actor=request.user, assessment=assessment)
     return _out(assessment, with_result=False)
+
+
+# The operation ids of the OpenAPI document are part of the public contract: they keep
+# the names django-ninja gave them when these endpoints lived in ``assessments.api``.
+for _router in (router, system_router):
+    for _path_view in _router.path_operations.values():
+        for _operation in _path_view.operations:
+            if _operation.operation_id is None:
+                _operation.operation_id = (
+                    f"tianping_web_assessments_api_{_operation.view_func.__name__}"
+                )

@@ -9,25 +9,27 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tianping.text import normalise_language
-from tianping.web.assessments import datafiles, selectors, services
-from tianping.web.assessments.forms import BiasAssessmentForm
+from tianping.web.assessments import jobs
+from tianping.web.assessments.bias import selectors, services
+from tianping.web.assessments.bias.forms import BiasAssessmentForm
+from tianping.web.assessments.bias.results import results_context
+from tianping.web.assessments.evidence.selectors import (
+    evidence_items,
+    evidence_of,
+    removed_links_of,
+)
+from tianping.web.assessments.jobs import can_run_assessment
 from tianping.web.assessments.models import BiasAssessment
-from tianping.web.assessments.results import results_context
 from tianping.web.core.http import AuthenticatedHttpRequest
-from tianping.web.forms import apply_errors as _apply_errors
 from tianping.web.systems.selectors import system_get
-
-REPORT_LANGUAGES = {"zh-Hans", "en", "both"}
 
 
 def _language() -> str:
-    return normalise_language(get_language())
+    return jobs.current_language()
 
 
 @csrf_exempt
@@ -38,10 +40,7 @@ def assessment_new(request: HttpRequest, pk: int) -> HttpResponse:
     handler must be in place before the body is read, so before the CSRF
     check, which ``_assessment_new`` then makes).
     """
-    if request.method == "POST":
-        request.upload_handlers.insert(
-            0, datafiles.SizeLimitedUploadHandler(request, limit=datafiles.max_bytes())
-        )
+    jobs.limit_upload(request)
     # _assessment_new is behind login_required: only a signed-in user reaches its body.
     return _assessment_new(cast(AuthenticatedHttpRequest, request), pk)
 
@@ -51,7 +50,7 @@ def assessment_new(request: HttpRequest, pk: int) -> HttpResponse:
 @csrf_protect
 def _assessment_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     system = system_get(request.user, pk)
-    if not selectors.can_run_assessment(request.user, system):
+    if not can_run_assessment(request.user, system):
         raise PermissionDenied(_("You cannot run bias assessments for this system."))
     form = BiasAssessmentForm(
         request.POST or None,
@@ -59,19 +58,15 @@ def _assessment_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         language=_language(),
         too_large=bool(getattr(request, "predictions_too_large", False)),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            assessment = services.bias_assessment_start(
-                actor=request.user, system=system, **form.service_fields()
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            return redirect("assessments:detail", assessment_id=assessment.pk)
-    return render(
+    return jobs.start_page(
         request,
-        "assessments/new.html",
-        {"form": form, "system": system, "limit": datafiles.max_bytes() // (1024 * 1024)},
+        form,
+        lambda: services.bias_assessment_start(
+            actor=request.user, system=system, **form.service_fields()
+        ),
+        system=system,
+        template="assessments/new.html",
+        detail=lambda assessment: redirect("assessments:detail", assessment_id=assessment.pk),
     )
 
 
@@ -85,12 +80,13 @@ def assessment_detail(request: HttpRequest, assessment_id: str) -> HttpResponse:
             response["HX-Refresh"] = "true"
         return response
     language = _language()
-    evidence = selectors.evidence_of(assessment)
+    evidence = evidence_of(assessment)
     context: dict[str, Any] = {
         "assessment": assessment,
         "system": assessment.system,
         "evidence": evidence,
-        "items": selectors.evidence_items(evidence, language=language),
+        "items": evidence_items(evidence, language=language),
+        "removed": removed_links_of(evidence),
         "can_cancel": not assessment.is_finished
         and selectors.can_cancel_assessment(request.user, assessment),
         "language": language,
@@ -117,17 +113,13 @@ def assessment_cancel(request: AuthenticatedHttpRequest, assessment_id: str) -> 
 @require_GET
 def assessment_report(request: HttpRequest, assessment_id: str) -> HttpResponse:
     assessment = selectors.assessment_get(request.user, assessment_id)
-    language = request.GET.get("language") or _language()
-    if language not in REPORT_LANGUAGES:
-        language = _language()
+    language = jobs.report_language(request, _language())
     try:
         pdf = services.bias_assessment_report_pdf(assessment=assessment, language=language)
     except ValidationError:
         return HttpResponse(
             _("The assessment has no result yet."), status=409, content_type="text/plain"
         )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="tianping-bias-{assessment.system_id}-{str(assessment.pk)[:8]}.pdf"'
+    return jobs.pdf_response(
+        pdf, filename=f"tianping-bias-{assessment.system_id}-{str(assessment.pk)[:8]}.pdf"
     )
-    return response

@@ -7,52 +7,31 @@ leaves neither a row nor a file behind.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
-import json
 import logging
 import math
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import models, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from tianping import fairness
-from tianping.datalimits import DataLimitError
-from tianping.web.assessments import datafiles, inputs
-from tianping.web.assessments.models import (
-    BiasAssessment,
-    Evidence,
-    EvidenceLink,
-    PredictionsFile,
-    PrivacyScan,
-)
-from tianping.web.assessments.selectors import can_cancel_assessment, can_run_assessment
-from tianping.web.core.jobs import error_texts, job_cancel, job_fail, job_mark_cancelled, job_step
-from tianping.web.core.keys import KeyServiceError
+from tianping.web.assessments import datafiles, jobs
+from tianping.web.assessments.bias.selectors import can_cancel_assessment
+from tianping.web.assessments.evidence.selectors import evidence_items, evidence_of
+from tianping.web.assessments.evidence.services import job_file_evidence
+from tianping.web.assessments.jobs import can_run_assessment
+from tianping.web.assessments.models import BiasAssessment, Evidence, PredictionsFile
+from tianping.web.core.jobs import job_cancel, job_fail, job_step
+from tianping.web.core.timezones import local_now, zone_of
+from tianping.web.core.validation import reject_nul
 from tianping.web.systems.models import AISystem
-from tianping.web.systems.services import reject_nul
 
-MSG_OVER_BUDGET = gettext_noop("The data is larger than a job may read.")
 logger = logging.getLogger(__name__)
-
-# Which requirement items a bias assessment is filed as evidence for. The items
-# themselves come from the catalogue, never from a list here: those derived from
-# Art. 13 of the Ethical Norms ("avoid data and algorithmic bias") and those the
-# crosswalk maps to the export ethical review's "algorithmic bias" dimension,
-# keeping the ones whose evidence type is a test result, which is what an audit is.
-EVIDENCE_ARTICLE = 13
-EVIDENCE_FRAMEWORK = "export_review_2026"
-EVIDENCE_TARGET = "algorithmic_bias"
-EVIDENCE_TYPE = "test_result"
 
 MAX_PROTECTED = 10
 MAX_COLUMN_NAME = 200
@@ -68,33 +47,6 @@ STAGE_PROGRESS: dict[str, tuple[int, str]] = {
     "bootstrap": (55, gettext_noop("Bootstrapping the intervals")),
     "verdicts": (85, gettext_noop("Judging against the policy")),
 }
-
-
-# --- evidence items -----------------------------------------------------------------------------
-
-
-def bias_evidence_items() -> list[tuple[str, str]]:
-    """``(item id, basis)`` for every item a bias assessment is filed as evidence for.
-
-    Items of Art. 13 and of the export review's algorithmic-bias dimension (the
-    catalogue's crosswalk) whose evidence type is ``test_result``, in catalogue order.
-    """
-    from tianping.norms import load_catalogue
-
-    catalogue = load_catalogue()
-    article = {item.id for item in catalogue.items_for_article(EVIDENCE_ARTICLE)}
-    dimension = set(catalogue.crosswalk(EVIDENCE_FRAMEWORK)[EVIDENCE_TARGET])
-    out = []
-    for item in catalogue.items:
-        if item.evidence != EVIDENCE_TYPE or item.id not in article | dimension:
-            continue
-        basis = []
-        if item.id in article:
-            basis.append(f"article {EVIDENCE_ARTICLE}")
-        if item.id in dimension:
-            basis.append(f"{EVIDENCE_FRAMEWORK}:{EVIDENCE_TARGET}")
-        out.append((item.id, "; ".join(basis)))
-    return out
 
 
 # --- starting -----------------------------------------------------------------------------------
@@ -294,19 +246,7 @@ def bias_assessment_start(
     """
     if not can_run_assessment(actor, system):
         raise PermissionDenied(_("You cannot run bias assessments for this system."))
-    reject_nul(title, "title")
-    title = (title or "").strip()
-    if len(title) > 200:
-        raise ValidationError({"title": [_("Titles are limited to 200 characters.")]})
-    has_path = bool((server_path or "").strip())
-    if (upload is None) == (not has_path):
-        raise ValidationError(
-            {
-                "__all__": [
-                    _("Upload a file or give the path of a file on the server (one of them).")
-                ]
-            }
-        )
+    title = jobs.checked_request(title=title, upload=upload, server_path=server_path)
     parameters = _check_parameters(
         protected=protected,
         label=label,
@@ -319,57 +259,27 @@ def bias_assessment_start(
         replicates=replicates,
         min_group_size=min_group_size,
     )
-    if upload is not None:
-        checked = datafiles.check_upload(upload, field="file")
-    else:
-        checked = datafiles.check_server_file(server_path, field="server_path")
-    kept: Path | None = None
-    try:
-        _check_columns(checked, parameters)
-        with transaction.atomic():
-            if upload is not None:
-                location = inputs.store_upload(checked, system_id=system.pk)
-                kept = datafiles.predictions_dir() / location
-            else:
-                location = str(checked.path)
-            data = PredictionsFile(
-                system=system,
-                source=PredictionsFile.Source.UPLOAD
-                if upload is not None
-                else PredictionsFile.Source.SERVER,
-                name=checked.name,
-                location=location,
-                format=checked.format,
-                size=checked.size,
-                sha256=checked.sha256,
-                rows=checked.rows,
-                columns=[c.to_json() for c in checked.columns],
-                encrypted=upload is not None,
-                keep_until=inputs.keep_until(keep) if upload is not None else None,
-                uploaded_by=actor,
-            )
-            data.full_clean()
-            data.save()
-            assessment = BiasAssessment(
-                system=system,
-                data=data,
-                title=title or checked.name,
-                parameters=parameters,
-                requested_by=actor,
-            )
-            assessment.full_clean()
-            assessment.save()
-            assessment_id = str(assessment.pk)
-            # robust: a failing enqueue is logged; the saved assessment stays queued.
-            transaction.on_commit(assessment.enqueue, robust=True)
-    except BaseException:
-        if upload is not None:
-            checked.path.unlink(missing_ok=True)
-            if kept is not None:
-                kept.unlink(missing_ok=True)
-        raise
-    logger.info("bias assessment %s queued for system %s", assessment_id, system.pk)
-    return assessment
+
+    def assessment(data: PredictionsFile, checked: datafiles.CheckedFile) -> BiasAssessment:
+        return BiasAssessment(
+            system=system,
+            data=data,
+            title=title or checked.name,
+            parameters=parameters,
+            requested_by=actor,
+        )
+
+    started = jobs.job_start(
+        actor=actor,
+        system=system,
+        upload=upload,
+        server_path=server_path,
+        keep=keep,
+        job=assessment,
+        check=lambda checked: _check_columns(checked, parameters),
+    )
+    logger.info("bias assessment %s queued for system %s", started.pk, system.pk)
+    return started
 
 
 # --- cancelling ---------------------------------------------------------------------------------
@@ -387,120 +297,12 @@ def bias_assessment_cancel(*, actor: User, assessment: BiasAssessment) -> BiasAs
 # --- running (in the task worker) ---------------------------------------------------------------
 
 
-class _Cancelled(Exception):
-    """Raised from the progress callback to stop the audit between stages."""
-
-
-JobModel = type[BiasAssessment] | type[PrivacyScan]
-
-
-def evidence_file(
-    *,
-    source: models.Model,
-    kind: str,
-    title: str,
-    content: dict[str, Any],
-    items: Sequence[tuple[str, str]],
-    created_by: User | None,
-    system: AISystem | None = None,
-) -> Evidence:
-    """File ``content`` as evidence of ``source`` (any saved record), linked to ``items``.
-
-    Every kind of result goes through here: bias assessments and privacy scans
-    (``job_file_evidence``), and later probe runs, documents and certificates.
-    ``items`` are ``(requirement item, basis)`` pairs; the links record the
-    catalogue version. ``system`` defaults to the source's own (``source.system``,
-    or the source itself if it is a system). The digest is the SHA-256 of the
-    content as canonical JSON. A source has at most one evidence record.
-    """
-    from tianping.norms import load_catalogue
-
-    if kind not in Evidence.Kind.values:
-        raise ValueError(f"unknown evidence kind {kind!r}")
-    if source.pk is None:
-        raise ValueError("the source of evidence must be saved first")
-    if system is None:
-        system = source if isinstance(source, AISystem) else source.system  # type: ignore[attr-defined]
-    digest = hashlib.sha256(_canonical(content)).hexdigest()
-    version = load_catalogue().version
-    with transaction.atomic():
-        evidence = Evidence.objects.create(
-            system=system,
-            kind=kind,
-            title=title,
-            content=content,
-            sha256=digest,
-            created_by=created_by,
-            source_type=ContentType.objects.get_for_model(source),
-            source_id=str(source.pk),
-        )
-        EvidenceLink.objects.bulk_create(
-            EvidenceLink(evidence=evidence, item=item, catalogue_version=version, basis=basis)
-            for item, basis in items
-        )
-    return evidence
-
-
-def job_file_evidence(
-    model: JobModel,
-    job_id: Any,
-    *,
-    kind: str,
-    content: dict[str, Any],
-    items: list[tuple[str, str]],
-    outcome: Mapping[str, Any],
-) -> bool:
-    """File a finished job's result as evidence linked to ``items``; mark the job done.
-
-    Runs in one transaction under the job's row lock; a cancellation requested
-    meanwhile wins and nothing is filed (returns False).
-    """
-    with transaction.atomic():
-        job = model.objects.select_for_update().select_related("system").get(pk=job_id)
-        if job.cancel_requested:
-            job_mark_cancelled(job)
-            return False
-        evidence_file(
-            source=job,
-            kind=kind,
-            title=job.title,
-            content=content,
-            items=items,
-            created_by=job.requested_by,
-            system=job.system,
-        )
-        job.status = model.Status.DONE
-        job.progress = 100
-        job.message = gettext_noop("Done")
-        for name, value in outcome.items():
-            setattr(job, name, value)
-        job.finished_at = timezone.now()
-        job.save()
-    return True
-
-
 def _step(assessment_id: Any, *, progress: int, message: str) -> bool:
     return job_step(BiasAssessment, assessment_id, progress=progress, message=message)
 
 
 def _fail(assessment_id: Any, *, message: str, error: Mapping[str, str] | None = None) -> None:
     job_fail(BiasAssessment, assessment_id, message=message, error=error)
-
-
-def _canonical(content: Any) -> bytes:
-    return json.dumps(
-        content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
-
-
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, Mapping):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return any(_has_nul(v) for v in value)
-    return False
 
 
 def bias_assessment_work(assessment_id: Any) -> None:
@@ -519,26 +321,21 @@ def bias_assessment_run(*, assessment_id: Any) -> None:
     def progress(stage: str) -> None:
         percent, message = STAGE_PROGRESS[stage]
         if not _step(assessment_id, progress=percent, message=message):
-            raise _Cancelled
+            raise jobs.Stop
 
     parameters = dict(assessment.parameters)
     parameters.pop("seed", None)
     try:
-        with inputs.readable(assessment.data) as path:
-            inputs.check_budget(assessment.data, path)
+        with jobs.reading(
+            BiasAssessment,
+            assessment,
+            logger=logger,
+            name="bias assessment",
+            failed=gettext_noop("The assessment failed unexpectedly."),
+            own=fairness.FairnessError,
+        ) as path:
             result = fairness.audit(str(path), seed=SEED, progress=progress, **parameters)
-    except _Cancelled:
-        return
-    except DataLimitError as exc:
-        _fail(
-            assessment_id,
-            message=MSG_OVER_BUDGET,
-            error=error_texts(exc),
-        )
-        return
-    except KeyServiceError as exc:
-        _fail(assessment_id, message=gettext_noop("The stored file could not be decrypted."))
-        logger.error("bias assessment %s: %s", assessment_id, exc)
+    except jobs.Stop:
         return
     except fairness.FairnessError as exc:
         # The library names the file by its path on the server; readers see its own name.
@@ -550,16 +347,8 @@ def bias_assessment_run(*, assessment_id: Any) -> None:
             ),
         )
         return
-    except ValidationError as exc:
-        _fail(assessment_id, message=gettext_noop("The file may no longer be read."))
-        logger.warning("bias assessment %s: %s", assessment_id, exc.messages)
-        return
-    except Exception:
-        _fail(assessment_id, message=gettext_noop("The assessment failed unexpectedly."))
-        logger.exception("bias assessment %s failed", assessment_id)
-        raise
     content = result.to_json(language="zh-Hans")
-    if _has_nul(content):
+    if jobs.has_nul(content):
         # PostgreSQL cannot store NUL characters in JSON; such labels cannot be filed.
         _fail(assessment_id, message=gettext_noop("The data holds NUL characters in a group name."))
         return
@@ -570,7 +359,6 @@ def bias_assessment_run(*, assessment_id: Any) -> None:
         assessment_id,
         kind=Evidence.Kind.BIAS_ASSESSMENT,
         content=content,
-        items=bias_evidence_items(),
         outcome={"verdict": result.verdict, "counts": result.table.to_json()},
     )
 
@@ -581,7 +369,6 @@ def bias_assessment_run(*, assessment_id: Any) -> None:
 def bias_assessment_report_pdf(*, assessment: BiasAssessment, language: str) -> bytes:
     """The report of a finished assessment as a PDF in ``zh-Hans``, ``en`` or ``both``."""
     from tianping import reports
-    from tianping.web.assessments.selectors import evidence_items, evidence_of
 
     evidence = evidence_of(assessment)
     if assessment.status != BiasAssessment.Status.DONE or evidence is None:
@@ -599,4 +386,5 @@ def bias_assessment_report_pdf(*, assessment: BiasAssessment, language: str) -> 
         language=language,
         data={"name": assessment.data.name, "sha256": assessment.data.sha256 or None},
         evidence=evidence_items(evidence),
+        generated_at=local_now(zone_of(system.organisation)),
     )

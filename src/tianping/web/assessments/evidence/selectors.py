@@ -1,46 +1,15 @@
-"""Reads of bias assessments and evidence, always through the reader's view of the registry."""
+"""Reads of evidence: the record filed for a source, its items, its removed links."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import QuerySet
-from django.http import Http404
 
-from tianping.web.assessments.models import BiasAssessment, Evidence, EvidenceLink
+from tianping.web.assessments.models import Evidence, EvidenceLink, EvidenceLinkRemoval
 from tianping.web.systems.models import AISystem
-from tianping.web.systems.selectors import User, can_edit_system, system_get
-
-
-def can_run_assessment(user: User, system: AISystem) -> bool:
-    """Who may attach data and run an audit: the owner's applicants and administrators."""
-    return can_edit_system(user, system)
-
-
-def can_cancel_assessment(user: User, assessment: BiasAssessment) -> bool:
-    """Its requester, or anyone who may run assessments on the system."""
-    return (user.is_authenticated and user.pk == assessment.requested_by_id) or can_edit_system(
-        user, assessment.system
-    )
-
-
-def assessments_of(system: AISystem) -> QuerySet[BiasAssessment]:
-    return system.bias_assessments.select_related("data", "requested_by")
-
-
-def assessment_get(user: User, assessment_id: uuid.UUID | str) -> BiasAssessment:
-    """The assessment if ``user`` may read its system; otherwise 404 (no existence leak)."""
-    try:
-        assessment = BiasAssessment.objects.select_related(
-            "system__organisation", "data", "requested_by"
-        ).get(pk=assessment_id)
-    except (BiasAssessment.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
-    system_get(user, assessment.system_id)
-    return assessment
 
 
 def evidence_of(source: models.Model) -> Evidence | None:
@@ -52,6 +21,13 @@ def evidence_of(source: models.Model) -> Evidence | None:
         .filter(source_type=ContentType.objects.get_for_model(source), source_id=str(source.pk))
         .first()
     )
+
+
+def removed_links_of(evidence: Evidence | None) -> QuerySet[EvidenceLinkRemoval]:
+    """The links of an evidence record that were removed, newest first (its history)."""
+    if evidence is None:
+        return EvidenceLinkRemoval.objects.none()
+    return EvidenceLinkRemoval.objects.filter(evidence=evidence)
 
 
 def evidence_for_system(system: AISystem, kind: str | None = None) -> QuerySet[Evidence]:
@@ -68,6 +44,8 @@ def evidence_items(
     """The items an evidence record is linked to, with their questions from the catalogue.
 
     ``language`` given: ``question`` in that language; otherwise both (``{"zh-Hans", "en"}``).
+    ``extent`` is ``full`` or ``partial`` (the measurement mapping's), ``extent_label``
+    its name in the active language.
     """
     from tianping.norms import NotInCatalogueError, load_catalogue
 
@@ -88,6 +66,8 @@ def evidence_items(
             {
                 "id": link.item,
                 "question": shown,
+                "extent": link.extent,
+                "extent_label": str(link.get_extent_display()),
                 "basis": link.basis,
                 "catalogue_version": link.catalogue_version,
             }

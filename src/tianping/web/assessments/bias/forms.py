@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tianping import fairness
 from tianping.web.assessments import datafiles
+from tianping.web.assessments.bias.services import MAX_MIN_GROUP_SIZE, MAX_REPLICATES
 from tianping.web.assessments.inputs import retention_days
-from tianping.web.assessments.services import MAX_MIN_GROUP_SIZE, MAX_REPLICATES
 
 MAX_BIN_LINES = 10
 
@@ -49,7 +49,7 @@ def policy_choices(language: str) -> list[tuple[str, str]]:
     choices = []
     for policy_id in fairness.available_policies():
         policy = fairness.load_policy(policy_id)
-        choices.append((policy_id, f"{policy.title.get(language)} ({policy_id})"))
+        choices.append((policy_id, policy.title.get(language)))
     return choices
 
 
