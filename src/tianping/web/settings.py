@@ -166,6 +166,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tianping.web.accounts.context_processors.memberships",
             ],
+            "builtins": ["tianping.web.core.templatetags.bilingual"],
         },
     },
 ]

@@ -27,15 +27,6 @@ HISTORY_FIELDS = {
 """History entries' names that are not fields of the AI system (intake and report events)."""
 
 
-@register.filter
-def loc(value: Any) -> Any:
-    """``{"zh-Hans": …, "en": …}`` → the text in the active language; other values unchanged."""
-    if isinstance(value, dict) and ("zh-Hans" in value or "en" in value):
-        language = normalise_language(get_language())
-        return value.get(language) or value.get("zh-Hans") or value.get("en")
-    return value
-
-
 def _short(value: Any) -> str:
     if isinstance(value, list):
         return (
@@ -78,25 +69,6 @@ def change(value: Any, name: str = "") -> str:
 
 def _language() -> str:
     return normalise_language(get_language())
-
-
-@register.filter
-def term(value: Any, kind: str) -> str:
-    """A catalogue code (``stage``, ``tier``, ``evidence_type``) → its name in the active language.
-
-    A list of codes gives the names joined by commas.
-    """
-    from tianping.norms import NotInCatalogueError, load_catalogue
-
-    look_up = getattr(load_catalogue(), kind)
-    codes = value if isinstance(value, list | tuple) else [value]
-    names = []
-    for code in codes:
-        try:
-            names.append(look_up(code).name.get(_language()))
-        except NotInCatalogueError:
-            names.append(str(code))
-    return ", ".join(names)
 
 
 @register.filter
