@@ -1,0 +1,360 @@
+"""`tianping probe` sub-commands: run a probe suite against a chat endpoint, and report on it.
+
+The work is :mod:`tianping.probes`'s; these commands read options, show a progress
+bar on standard error, print tables and honour ``--lang`` and ``--json FILE``.
+Exit status: 0 when the run finished, 1 when ``--fail-on`` trips, 2 on a usage
+error or a spent budget (the replies received stay cached; run again to resume).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from tianping.cli._common import (
+    JsonFileOption,
+    LanguageOption,
+    chosen_language,
+    emit_json,
+    err_console,
+    fail,
+    out_console,
+)
+from tianping.probes import (
+    PROBE_LANGUAGES,
+    TARGET,
+    ClientSettings,
+    ProbeError,
+    api_key_from_env,
+    check_endpoint,
+    load_suite,
+    read_results,
+    run_suite,
+)
+from tianping.text import LocalizedText
+
+app = typer.Typer(
+    help="Generative-AI ethics probes: run bilingual probe suites against an OpenAI-compatible "
+    "chat endpoint, and report pass rates, verdicts, bias tests and judge accuracy.",
+    no_args_is_help=True,
+)
+
+_UI = {
+    "sending": LocalizedText(zh="发送探针", en="Probing"),
+    "title": LocalizedText(
+        zh="探针结果：{suite} {version}（{probes} 个探针 × {samples} 次），模型 {model}",
+        en="Probe results: {suite} {version} ({probes} probes × {samples}), model {model}",
+    ),
+    "category": LocalizedText(zh="类别", en="Category"),
+    "language": LocalizedText(zh="语言", en="Language"),
+    "pass": LocalizedText(zh="通过", en="Pass"),
+    "fail": LocalizedText(zh="未通过", en="Fail"),
+    "error": LocalizedText(zh="错误", en="Error"),
+    "unscorable": LocalizedText(zh="无法判定", en="Unscorable"),
+    "rate": LocalizedText(zh="通过率（95% 区间）", en="Pass rate (95% interval)"),
+    "threshold": LocalizedText(zh="阈值 / 最少样本", en="Threshold / min. sample"),
+    "verdict": LocalizedText(zh="结论", en="Verdict"),
+    "overall": LocalizedText(zh="总体结论：{verdict}", en="Overall verdict: {verdict}"),
+    "bias": LocalizedText(
+        zh="反事实偏见检验（α = {alpha}，Holm 校正）",
+        en="Counterfactual bias tests (α = {alpha}, Holm)",
+    ),
+    "attribute": LocalizedText(zh="属性", en="Attribute"),
+    "measure": LocalizedText(zh="指标", en="Measure"),
+    "blocks": LocalizedText(zh="组数", en="Sets"),
+    "rates": LocalizedText(zh="各取值比率", en="Rate per value"),
+    "effect": LocalizedText(zh="效应量", en="Effect"),
+    "p": LocalizedText(zh="p（校正后）", en="p (adjusted)"),
+    "significant": LocalizedText(zh="显著", en="Significant"),
+    "judges": LocalizedText(
+        zh="判定器准确度（标注集，目标 ≥ {target}）",
+        en="Judge accuracy on the labelled set (target ≥ {target})",
+    ),
+    "detector": LocalizedText(zh="判定器", en="Detector"),
+    "sensitivity": LocalizedText(zh="灵敏度", en="Sensitivity"),
+    "specificity": LocalizedText(zh="特异度", en="Specificity"),
+    "failures": LocalizedText(
+        zh="{count} 条未通过或出错的对话记录（个人信息已脱敏）见 {path}",
+        en="{count} failing or errored transcripts (personal data masked) in {path}",
+    ),
+    "yes": LocalizedText(zh="是", en="yes"),
+    "no": LocalizedText(zh="否", en="no"),
+    "usage": LocalizedText(
+        zh="请求 {requests}（缓存命中 {cached}，重试 {retried}），令牌 {tokens}",
+        en="{requests} requests ({cached} from the cache, {retried} retried), {tokens} tokens",
+    ),
+}
+VERDICT_LABELS = {
+    "pass": LocalizedText(zh="通过", en="pass"),
+    "warn": LocalizedText(zh="警告", en="warn"),
+    "fail": LocalizedText(zh="未通过", en="fail"),
+    "inconclusive": LocalizedText(zh="无法定论", en="inconclusive"),
+}
+CATEGORY_LABELS = {
+    "disclosure": LocalizedText(zh="AI 身份告知", en="AI disclosure"),
+    "hand_over": LocalizedText(zh="转人工", en="Hand-over to a person"),
+    "stop": LocalizedText(zh="停止 / 退出", en="Stop / exit"),
+    "privacy_echo": LocalizedText(zh="不复述个人信息", en="No echo of personal data"),
+    "privacy_inference": LocalizedText(zh="不推断敏感属性", en="No sensitive inference"),
+    "prompt_leak": LocalizedText(zh="不泄露系统提示词", en="No system-prompt leak"),
+    "should_refuse": LocalizedText(zh="应拒答", en="Should refuse"),
+    "over_refusal": LocalizedText(zh="应回答（过度拒答）", en="Should answer (over-refusal)"),
+    "minors": LocalizedText(zh="未成年人保护", en="Minors"),
+    "emotional_dependence": LocalizedText(zh="情感依赖", en="Emotional dependence"),
+    "labelling": LocalizedText(zh="生成内容标识", en="Labelling of generated content"),
+    "bias": LocalizedText(zh="反事实偏见", en="Counterfactual bias"),
+}
+MEASURE_LABELS = {
+    "refusal": LocalizedText(zh="拒答", en="refusal"),
+    "favourability": LocalizedText(zh="推荐", en="recommendation"),
+}
+STYLE = {"pass": "green", "warn": "yellow", "fail": "bold red", "inconclusive": "dim"}
+
+
+def _ui(key: str, language: str) -> str:
+    return _UI[key].get(language)
+
+
+def _label(table: dict[str, LocalizedText], code: str, language: str) -> str:
+    return table[code].get(language) if code in table else code
+
+
+def _languages(value: str) -> tuple[str, ...]:
+    chosen = tuple(part.strip().lower() for part in value.split(",") if part.strip())
+    bad = [part for part in chosen if part not in PROBE_LANGUAGES]
+    if not chosen or bad:
+        raise typer.BadParameter(f"use zh, en or zh,en (not {', '.join(bad) or value!r})")
+    return chosen
+
+
+@app.command("run")
+def run_command(
+    endpoint: Annotated[
+        str,
+        typer.Option(
+            "--endpoint", metavar="URL", help="Base URL of the chat API, e.g. http://host:port/v1."
+        ),
+    ],
+    model: Annotated[str, typer.Option("--model", metavar="NAME", help="Model name to ask for.")],
+    out: Annotated[
+        str,
+        typer.Option(
+            "--out",
+            metavar="DIR",
+            help="Folder for results.json and the reply cache (run again with it to resume).",
+        ),
+    ],
+    suite: Annotated[
+        str,
+        typer.Option(
+            "--suite",
+            metavar="NAME|FILE",
+            help="A built-in suite (default), or a bank file: .csv or .jsonl, one probe a row.",
+        ),
+    ] = "default",
+    api_key_env: Annotated[
+        str | None,
+        typer.Option(
+            "--api-key-env",
+            metavar="VAR",
+            help="Environment variable holding the API key (never printed or stored).",
+        ),
+    ] = None,
+    languages: Annotated[
+        str, typer.Option("--languages", metavar="zh,en", help="Probe languages to send.")
+    ] = "zh,en",
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", min=1, max=1024, help="Requests in flight at once.")
+    ] = 8,
+    samples: Annotated[
+        int, typer.Option("--samples", min=1, max=100, help="Replies asked for per probe.")
+    ] = 1,
+    fail_on: Annotated[
+        str | None,
+        typer.Option(
+            "--fail-on", metavar="fail|warn", help="Exit with 1 when a verdict is this or worse."
+        ),
+    ] = None,
+    max_requests: Annotated[
+        int | None,
+        typer.Option("--max-requests", min=0, help="Stop after this many HTTP requests."),
+    ] = None,
+    max_tokens: Annotated[
+        int | None, typer.Option("--max-tokens", min=0, help="Stop after this many tokens.")
+    ] = None,
+    stream: Annotated[
+        bool, typer.Option("--stream", help="Ask for streamed replies (server-sent events).")
+    ] = False,
+    temperature: Annotated[
+        float, typer.Option("--temperature", min=0.0, max=2.0, help="Sampling temperature.")
+    ] = 0.0,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed sent with sample 0.")] = 0,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1, help="Seconds per request.")
+    ] = 60.0,
+    retries: Annotated[
+        int, typer.Option("--retries", min=0, max=20, help="Retries on 429, 5xx and timeouts.")
+    ] = 3,
+    lang: LanguageOption = None,
+) -> None:
+    """Send a probe suite to a chat endpoint, judge the replies and write DIR/results.json."""
+    language = chosen_language(lang)
+    chosen_languages = _languages(languages)
+    if fail_on not in (None, "fail", "warn"):
+        raise typer.BadParameter("use fail or warn", param_hint="--fail-on")
+    try:
+        check_endpoint(endpoint)
+        api_key = None if api_key_env is None else api_key_from_env(api_key_env)
+        loaded = load_suite(suite)
+        settings = ClientSettings(
+            endpoint=endpoint,
+            model=model,
+            api_key=api_key,
+            stream=stream,
+            temperature=temperature,
+            seed=seed,
+            concurrency=concurrency,
+            timeout=timeout,
+            retries=retries,
+            max_requests=max_requests,
+            max_tokens=max_tokens,
+        )
+        columns = (
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+        )
+        with Progress(*columns, console=err_console(), transient=True) as bar:
+            task = bar.add_task(_ui("sending", language), total=None)
+
+            def progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            outcome = run_suite(
+                loaded,
+                settings,
+                out,
+                samples=samples,
+                languages=chosen_languages,
+                progress=progress,
+            )
+    except ProbeError as exc:
+        fail(exc, language)
+    _print_report(outcome.results, language, str(outcome.path))
+    if fail_on is not None and _trips(outcome.results, fail_on):
+        raise typer.Exit(1)
+
+
+def _trips(results: dict[str, Any], fail_on: str) -> bool:
+    worst = {"fail": ("fail",), "warn": ("fail", "warn")}[fail_on]
+    return results["verdict"] in worst
+
+
+@app.command("report")
+def report_command(
+    directory: Annotated[
+        str,
+        typer.Argument(metavar="DIR", help="The folder `tianping probe run --out` wrote."),
+    ],
+    json_out: JsonFileOption = None,
+    lang: LanguageOption = None,
+) -> None:
+    """Print the results of a probe run: verdicts, bias tests, judge accuracy, failures."""
+    language = chosen_language(lang)
+    try:
+        results = read_results(directory)
+    except ProbeError as exc:
+        fail(exc, language)
+    if emit_json(results, json_out, language=language):
+        return
+    _print_report(results, language, directory)
+
+
+def _rate(row: dict[str, Any]) -> str:
+    if row["pass_rate"] is None:
+        return "—"
+    low, high = row["interval"]
+    return f"{row['pass_rate']:.1%} ({low:.1%}–{high:.1%})"
+
+
+def _number(value: float | None, digits: int = 3) -> str:
+    if value is None or not math.isfinite(value):
+        return "—"
+    return f"{value:.{digits}g}" if value < 0.001 else f"{value:.{digits}f}"
+
+
+def _print_report(results: dict[str, Any], language: str, where: str) -> None:
+    console = out_console()
+    suite, run = results["suite"], results["run"]
+    table = Table(
+        title=_ui("title", language).format(
+            suite=suite["name"],
+            version=suite["version"],
+            probes=suite["probes"],
+            samples=run["samples"],
+            model=run["model"],
+        )
+    )
+    for key in ("category", "language", "pass", "fail", "error", "unscorable", "rate"):
+        table.add_column(_ui(key, language), justify="left" if key in ("category",) else "right")
+    table.add_column(_ui("threshold", language), justify="right")
+    table.add_column(_ui("verdict", language))
+    for row in results["categories"]:
+        counts = row["counts"]
+        table.add_row(
+            Text(_label(CATEGORY_LABELS, row["category"], language)),
+            row["language"],
+            str(counts["pass"]),
+            str(counts["fail"]),
+            str(counts["error"]),
+            str(counts["unscorable"]),
+            _rate(row),
+            f"{row['threshold']:.0%} / {row['min_samples']}",
+            Text(_label(VERDICT_LABELS, row["verdict"], language), style=STYLE[row["verdict"]]),
+        )
+    console.print(table)
+    bias = results.get("bias")
+    if bias:
+        tests = Table(title=_ui("bias", language).format(alpha=bias["alpha"]))
+        for key in ("attribute", "measure", "blocks", "rates", "effect", "p", "significant"):
+            tests.add_column(_ui(key, language))
+        for test in bias["tests"]:
+            tests.add_row(
+                Text(test["attribute"]),
+                _label(MEASURE_LABELS, test["measure"], language),
+                str(test["blocks"]),
+                " / ".join(f"{r:.2f}" for r in test["rates"]),
+                f"{test['effect']:.2f}",
+                _number(test["p_adjusted"]),
+                _ui("yes" if test["significant"] else "no", language),
+            )
+        console.print(tests)
+    judges = Table(title=_ui("judges", language).format(target=TARGET))
+    for key in ("detector", "language", "sensitivity", "specificity"):
+        judges.add_column(_ui(key, language))
+    for entry in results["judges"]:
+        judges.add_row(
+            entry["detector"],
+            entry["language"],
+            _number(entry["sensitivity"]),
+            _number(entry["specificity"]),
+        )
+    console.print(judges)
+    console.print(Text(_ui("usage", language).format(**run)))
+    if results["failures"]:
+        console.print(
+            Text(_ui("failures", language).format(count=len(results["failures"]), path=where))
+        )
+    verdict = results["verdict"]
+    console.print(
+        Text(
+            _ui("overall", language).format(verdict=_label(VERDICT_LABELS, verdict, language)),
+            style=STYLE[verdict],
+        )
+    )

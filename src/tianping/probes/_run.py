@@ -1,0 +1,209 @@
+"""Running a suite against an endpoint and writing ``results.json``.
+
+``OUT/cache/`` holds every reply received (:class:`ResponseCache`): a run that
+stops — interrupted, or out of budget — is resumed by running again with the
+same ``OUT``, and no request is sent twice. ``OUT/results.json`` is written when
+every probe has a reply or an error (schema: ``schema/results.schema.json``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tianping import __version__, jsonsafe
+from tianping.probes import _errors as msg
+from tianping.probes._accuracy import measure_judges
+from tianping.probes._client import (
+    ChatClient,
+    ClientSettings,
+    ResponseCache,
+    Usage,
+    _Exhausted,
+    public_endpoint,
+)
+from tianping.probes._errors import BudgetExhausted, ProbeError, ResultsError, SuiteError
+from tianping.probes._judge import judge
+from tianping.probes._models import PROBE_LANGUAGES, Judgement, Suite
+from tianping.probes._results import (
+    analyse_bias,
+    categories,
+    failing_transcripts,
+    load_policy,
+    overall,
+)
+from tianping.probes._suite import first_error
+
+RESULTS_FILE = "results.json"
+CACHE_DIR = "cache"
+SCHEMA_VERSION = "1"
+
+Progress = Callable[[int, int], None]
+"""Called with (done, total) after each reply."""
+
+
+@dataclass(frozen=True, slots=True)
+class RunOutcome:
+    """A finished run: its judgements, the ``results.json`` data and what it spent."""
+
+    judgements: tuple[Judgement, ...]
+    results: dict[str, Any]
+    usage: Usage
+    path: Path
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+async def _run(
+    suite: Suite,
+    settings: ClientSettings,
+    out: Path,
+    samples: int,
+    progress: Progress | None,
+    transport: httpx.AsyncBaseTransport | None,
+) -> tuple[list[Judgement], Usage]:
+    work = [(probe, sample) for probe in suite.probes for sample in range(samples)]
+    total = len(work)
+    done = 0
+    cache = ResponseCache(out / CACHE_DIR)
+    async with ChatClient(settings, cache, transport=transport) as client:
+
+        async def one(index: int) -> Judgement | None:
+            nonlocal done
+            probe, sample = work[index]
+            try:
+                reply = await client.complete(probe.messages, sample)
+            except _Exhausted:
+                return None
+            done += 1
+            if progress is not None:
+                progress(done, total)
+            return judge(probe, sample, reply)
+
+        found = await asyncio.gather(*(one(i) for i in range(total)))
+        if client.exhausted is not None:
+            spent = client.exhausted
+            raise BudgetExhausted(
+                msg.ERR_BUDGET,
+                hint=msg.HINT_BUDGET,
+                params={
+                    "budget": spent.budget,
+                    "limit": spent.limit,
+                    "done": sum(1 for j in found if j is not None),
+                    "total": total,
+                },
+            )
+        return [j for j in found if j is not None], client.usage
+
+
+def run_suite(
+    suite: Suite,
+    settings: ClientSettings,
+    out: str | Path,
+    *,
+    samples: int = 1,
+    languages: tuple[str, ...] = PROBE_LANGUAGES,
+    progress: Progress | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> RunOutcome:
+    """Send every probe in ``languages`` ``samples`` times, judge, write ``OUT/results.json``.
+
+    Raises
+    ------
+    SuiteError
+        No probe is left for ``languages``.
+    BudgetExhausted
+        A budget ran out; the replies received stay cached in ``OUT/cache``.
+    """
+    if samples < 1:
+        raise ProbeError(msg.ERR_BAD_PARAMETER, params={"name": "samples", "reason": "at least 1"})
+    chosen = suite.select(languages)
+    if not chosen.probes:
+        raise SuiteError(
+            msg.ERR_NO_PROBES, hint=msg.HINT_NO_PROBES, params={"languages": ",".join(languages)}
+        )
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    started = _now()
+    judgements, usage = asyncio.run(_run(chosen, settings, folder, samples, progress, transport))
+    bias = analyse_bias(judgements)
+    rows = categories(judgements, bias if any(j.probe.counterfactual for j in judgements) else None)
+    policy = load_policy()
+    results: dict[str, Any] = {
+        "schema": SCHEMA_VERSION,
+        "tool": {"name": "tianping", "version": __version__},
+        "suite": {
+            "name": suite.name,
+            "version": suite.version,
+            "sha256": suite.sha256,
+            "probes": len(chosen.probes),
+            "languages": list(languages),
+        },
+        "run": {
+            "endpoint": public_endpoint(settings.endpoint),
+            "model": settings.model,
+            "parameters": settings.parameters(),
+            "seed": settings.seed,
+            "samples": samples,
+            "concurrency": settings.concurrency,
+            "started": started,
+            "finished": _now(),
+            "requests": usage.requests,
+            "cached": usage.cached,
+            "retried": usage.retried,
+            "tokens": usage.tokens,
+        },
+        "policy": {"version": policy.version},
+        "verdict": overall(r.verdict for r in rows),
+        "categories": [r.to_json() for r in rows],
+        "bias": bias.to_json() if bias.tests else None,
+        "judges": [a.to_json() for a in measure_judges()],
+        "failures": failing_transcripts(judgements),
+    }
+    path = folder / RESULTS_FILE
+    partial = folder / (RESULTS_FILE + ".part")
+    partial.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    partial.replace(path)
+    return RunOutcome(tuple(judgements), results, usage, path)
+
+
+MAX_RESULTS_BYTES = 256 * 1024 * 1024
+
+
+def read_results(folder: str | Path) -> dict[str, Any]:
+    """``results.json`` of a run folder (or the file itself), checked against its schema."""
+    path = Path(folder)
+    if path.is_dir():
+        path = path / RESULTS_FILE
+    source = str(path)
+    try:
+        if path.stat().st_size > MAX_RESULTS_BYTES:
+            raise ValueError(f"larger than {MAX_RESULTS_BYTES:,} bytes")
+        data = jsonsafe.loads(path.read_bytes())
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise ResultsError(
+            msg.ERR_RESULTS_READ, hint=msg.HINT_RESULTS, params={"source": source, "problem": exc}
+        ) from exc
+    error = first_error("results", data)
+    if error is not None:
+        where = "/".join(str(p) for p in error.path) or "(document)"
+        problem = f"{where}: {error.message}"
+        raise ResultsError(
+            msg.ERR_RESULTS_READ,
+            hint=msg.HINT_RESULTS,
+            params={"source": source, "problem": problem},
+        )
+    result: dict[str, Any] = data
+    return result
+
+
+__all__ = ["CACHE_DIR", "RESULTS_FILE", "RunOutcome", "read_results", "run_suite"]

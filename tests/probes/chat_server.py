@@ -1,0 +1,201 @@
+"""A real chat server on loopback speaking the OpenAI wire format, with scripted personalities.
+
+``POST /v1/chat/completions`` answers JSON, or server-sent events when the request
+says ``"stream": true``. It knows the built-in suite, so the compliant personality
+gives each probe the behaviour it expects; the others deviate in one way each:
+
+compliant
+    every probe as expected.
+no_disclosure
+    never says it is an AI and never hands over to a person.
+biased
+    does not recommend a person with a rural household registration (农村户籍).
+echo
+    repeats personal data the user gave earlier.
+over_refuse
+    refuses harmless requests it should answer.
+flaky
+    answers a third of first attempts with 429 and ``Retry-After: 1``, another third
+    with 500, then as compliant.
+garbage
+    answers 200 with a body that is not JSON.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from tianping.probes import Probe, load_suite
+
+REPLIES = {
+    "zh": {
+        "answer": "好的，这是我的回答：可以按以下步骤处理。",
+        "refuse": "抱歉，我无法协助这个请求。",
+        "disclose_ai": "我是一个AI助手，不是真人。",
+        "hand_over": "好的，正在为您转接人工客服，请稍候。",
+        "dependence": "我理解你的感受。建议和家人或朋友聊聊，也可以拨打心理援助热线。",
+        "stop": "好的，已为您停止。",
+        "not_reveal": "好的，已为您处理，您的个人信息不在此重复。",
+        "label_output": "【本内容由AI生成】新品上市，欢迎选购。",
+        "recommend": "推荐。申请人条件符合要求。",
+        "not_recommend": "不推荐。风险较高。",
+        "pretend": "我是您的专属顾问，很高兴为您服务。",
+    },
+    "en": {
+        "answer": "Sure, here is how to go about it step by step.",
+        "refuse": "I'm sorry, but I can't help with that.",
+        "disclose_ai": "I'm an AI assistant, not a human.",
+        "hand_over": "Sure, I'm transferring you to a human agent now.",
+        "dependence": "I hear you. Please talk to someone you trust, or call a helpline.",
+        "stop": "Okay, I've stopped.",
+        "not_reveal": "Done. I won't repeat your personal details here.",
+        "label_output": "[AI-generated content] Our new flask keeps drinks hot all day.",
+        "recommend": "Recommend. The applicant meets the requirements.",
+        "not_recommend": "Do not recommend. The risk is too high.",
+        "pretend": "I'm your personal adviser, happy to help.",
+    },
+}
+PERSONAL = re.compile(r"[0-9]{11,19}X?|[\w.]+@[\w.]+")
+
+
+def _key(messages: list[dict[str, str]]) -> str:
+    return json.dumps(messages, ensure_ascii=False, sort_keys=True)
+
+
+class ChatServer:
+    """A threaded HTTP server on 127.0.0.1 (a free port); use as a context manager."""
+
+    def __init__(self, personality: str = "compliant", *, latency: float = 0.0) -> None:
+        self.personality = personality
+        self.latency = latency
+        self.probes: dict[str, Probe] = {
+            _key([m.to_json() for m in p.messages]): p for p in load_suite("default").probes
+        }
+        self.requests = 0
+        self.per_conversation: Counter[str] = Counter()
+        self.authorizations: set[str] = set()
+        self.lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+
+    def __enter__(self) -> ChatServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join()
+
+    # -- the script ------------------------------------------------------------------------------
+
+    def reply_for(self, messages: list[dict[str, str]]) -> str:
+        probe = self.probes.get(_key(messages))
+        text = messages[-1]["content"]
+        language = "zh" if re.search(r"[\u4e00-\u9fff]", text) else "en"
+        canned = REPLIES[language]
+        if probe is None:
+            return canned["answer"]
+        persona = self.personality
+        if probe.counterfactual is not None:
+            rural = "农村户籍" in text or "rural hukou" in text
+            return canned["not_recommend" if persona == "biased" and rural else "recommend"]
+        if persona == "no_disclosure" and probe.category in ("disclosure", "hand_over"):
+            return canned["pretend"]
+        if persona == "over_refuse" and probe.expected == "answer":
+            return canned["refuse"]
+        if persona == "echo" and probe.category == "privacy_echo":
+            given = [m["content"] for m in messages if m["role"] == "user"]
+            found = [v for content in given for v in PERSONAL.findall(content)]
+            return canned["answer"] + " " + "，".join(found)
+        if probe.category == "emotional_dependence":
+            return canned["dependence"]
+        return canned[probe.expected]
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0"))
+                payload = json.loads(self.rfile.read(length))
+                messages = payload["messages"]
+                conversation = hashlib.sha256(_key(messages).encode()).hexdigest()
+                with server.lock:
+                    server.requests += 1
+                    server.per_conversation[conversation] += 1
+                    attempt = server.per_conversation[conversation]
+                    server.authorizations.add(self.headers.get("Authorization", ""))
+                if self.path != "/v1/chat/completions":
+                    self._send(404, b'{"error": "not found"}', {"Content-Type": "application/json"})
+                    return
+                if server.latency:
+                    threading.Event().wait(server.latency)
+                if server.personality == "flaky" and attempt == 1:
+                    third = int(conversation[:8], 16) % 3
+                    if third == 0:
+                        self._send(429, b'{"error": "slow down"}', {"Retry-After": "1"})
+                        return
+                    if third == 1:
+                        self._send(500, b'{"error": "oops"}', {})
+                        return
+                if server.personality == "garbage":
+                    self._send(200, b"<html>not json</html>", {"Content-Type": "text/html"})
+                    return
+                text = server.reply_for(messages)
+                if payload.get("stream"):
+                    self._stream(payload, text)
+                    return
+                body = {
+                    "id": "chatcmpl-test",
+                    "object": "chat.completion",
+                    "model": payload["model"],
+                    "choices": [
+                        {
+                            "index": 0,
+                            "message": {"role": "assistant", "content": text},
+                            "finish_reason": "stop",
+                        }
+                    ],
+                    "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
+                }
+                data = json.dumps(body, ensure_ascii=False).encode()
+                self._send(200, data, {"Content-Type": "application/json"})
+
+            def _stream(self, payload: dict[str, Any], text: str) -> None:
+                pieces = [text[i : i + 5] for i in range(0, len(text), 5)]
+                events = []
+                for piece in pieces:
+                    chunk = {"choices": [{"index": 0, "delta": {"content": piece}}]}
+                    events.append(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n")
+                end = {"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+                events.append(f"data: {json.dumps(end)}\n\n")
+                events.append("data: [DONE]\n\n")
+                body = "".join(events).encode()
+                self._send(200, body, {"Content-Type": "text/event-stream"})
+
+        return Handler

@@ -1,0 +1,221 @@
+"""Runs against a real chat server on loopback: each personality fails the right categories."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+
+import tianping.probes
+from tianping import jsonsafe
+from tianping.probes import (
+    BudgetExhausted,
+    ClientSettings,
+    EndpointError,
+    Suite,
+    load_suite,
+    read_results,
+    retry_after,
+    run_suite,
+)
+from tianping.probes._models import Probe
+
+from .chat_server import ChatServer
+
+KEY = "sk-test-9f8e7d6c5b4a"
+SCHEMA = Draft202012Validator(
+    jsonsafe.loads(
+        (Path(tianping.probes.__file__).parent / "schema" / "results.schema.json").read_bytes()
+    )
+)
+
+
+def subset(categories: Iterable[str], attributes: Iterable[str] = ()) -> Suite:
+    """The default suite's probes of ``categories`` and the bias sets of ``attributes``."""
+    suite = load_suite("default")
+    wanted, varied = set(categories), set(attributes)
+
+    def keep(p: Probe) -> bool:
+        if p.counterfactual is not None:
+            return p.counterfactual.attribute in varied
+        return p.category in wanted
+
+    probes = tuple(p for p in suite.probes if keep(p))
+    return Suite(suite.name, suite.version, probes, suite.sha256)
+
+
+def settings(server: ChatServer, **options: Any) -> ClientSettings:
+    options.setdefault("concurrency", 8)
+    return ClientSettings(server.url, "test-model", api_key=KEY, backoff=0.01, **options)
+
+
+def failing(results: dict[str, Any]) -> set[str]:
+    return {row["category"] for row in results["categories"] if row["verdict"] in ("fail", "warn")}
+
+
+ALL = ["disclosure", "hand_over", "stop", "privacy_echo", "privacy_inference", "prompt_leak",
+       "minors", "emotional_dependence", "labelling", "over_refusal", "should_refuse"]  # fmt: skip
+
+
+def test_the_compliant_server_fails_nothing_on_the_whole_suite(tmp_path: Path) -> None:
+    with ChatServer("compliant") as server:
+        outcome = run_suite(load_suite("default"), settings(server), tmp_path)
+        assert server.requests == len(load_suite("default").probes)
+        assert server.authorizations == {f"Bearer {KEY}"}
+    results = outcome.results
+    assert failing(results) == set()
+    assert results["bias"]["verdict"] == "pass"
+    # TC260-003 wants ≥ 300 draws for should-refuse and over-refusal: the built-in suite is
+    # too small for a verdict there.
+    verdicts = {(r["category"], r["verdict"]) for r in results["categories"]}
+    assert ("should_refuse", "inconclusive") in verdicts
+    assert ("over_refusal", "inconclusive") in verdicts
+    assert results["verdict"] == "inconclusive"
+    SCHEMA.validate(results)
+    assert read_results(tmp_path) == results
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            assert KEY not in path.read_text("utf-8"), path
+
+
+@pytest.mark.parametrize(
+    ("personality", "categories", "attributes", "expected"),
+    [
+        ("no_disclosure", ALL, (), {"disclosure", "hand_over"}),
+        ("echo", ALL, (), {"privacy_echo"}),
+        ("over_refuse", ALL, (), {"over_refusal"}),
+        ("biased", ["disclosure", "over_refusal"], ("hukou_rural", "gender", "region"), {"bias"}),
+    ],
+)
+def test_each_personality_fails_exactly_its_categories(
+    tmp_path: Path,
+    personality: str,
+    categories: list[str],
+    attributes: tuple[str, ...],
+    expected: set[str],
+) -> None:
+    with ChatServer(personality) as server:
+        outcome = run_suite(subset(categories, attributes), settings(server), tmp_path)
+    assert failing(outcome.results) == expected
+    assert outcome.results["verdict"] == "fail"
+    SCHEMA.validate(outcome.results)
+    for failure in outcome.results["failures"]:
+        assert failure["category"] in expected
+        text = " ".join([failure["reply"], *(m["content"] for m in failure["messages"])])
+        assert "13912345678" not in text and "11010519491231002X" not in text
+
+
+def test_the_biased_server_is_caught_on_the_rural_attribute_only(tmp_path: Path) -> None:
+    with ChatServer("biased") as server:
+        outcome = run_suite(subset([], ("hukou_rural", "hukou_local")), settings(server), tmp_path)
+    tests = outcome.results["bias"]["tests"]
+    significant = {(t["attribute"], t["measure"]) for t in tests if t["significant"]}
+    assert significant == {("hukou_rural", "favourability")}
+    rural = next(t for t in tests if t["attribute"] == "hukou_rural" and t["significant"])
+    assert rural["rates"] == [1.0, 0.0] and rural["effect"] == 1.0 and rural["blocks"] == 16
+
+
+def test_429_and_500_are_retried_and_change_no_verdict(tmp_path: Path) -> None:
+    suite = subset(["disclosure", "hand_over", "labelling"])
+    with ChatServer("flaky") as server:
+        outcome = run_suite(suite, settings(server, stream=True), tmp_path / "flaky")
+        flaky_requests = server.requests
+    with ChatServer("compliant") as server:
+        plain = run_suite(suite, settings(server), tmp_path / "plain")
+    assert outcome.usage.retried > 0 and flaky_requests > len(suite.probes)
+    assert [r["verdict"] for r in outcome.results["categories"]] == [
+        r["verdict"] for r in plain.results["categories"]
+    ]
+    assert all(r["counts"]["error"] == 0 for r in outcome.results["categories"])
+
+
+def test_errors_are_counted_as_errors_never_as_passes(tmp_path: Path) -> None:
+    suite = subset(["disclosure", "should_refuse"])
+    with ChatServer("garbage") as server:
+        outcome = run_suite(suite, settings(server, retries=0), tmp_path)
+    for row in outcome.results["categories"]:
+        assert row["counts"]["pass"] == 0 and row["counts"]["error"] > 0
+        assert row["verdict"] == "inconclusive"
+    assert outcome.results["failures"][0]["reason"] == "the reply is not JSON"
+
+
+def test_an_interrupted_run_resumes_without_repeating_a_request(tmp_path: Path) -> None:
+    suite = subset(["disclosure", "stop", "privacy_echo"])
+    total = len(suite.probes)
+    with ChatServer("compliant") as server:
+        with pytest.raises(BudgetExhausted, match="request budget") as caught:
+            run_suite(suite, settings(server, max_requests=10, concurrency=2), tmp_path)
+        assert server.requests == 10
+        assert "--out" in (caught.value.hint or "")
+        assert not (tmp_path / "results.json").exists()
+        outcome = run_suite(suite, settings(server, concurrency=2), tmp_path)
+        assert server.requests == total
+        assert set(server.per_conversation.values()) == {1}
+    assert outcome.usage.cached == 10
+    again = run_suite(suite, settings(server), tmp_path)
+    assert again.usage.requests == 0 and again.usage.cached == total
+
+
+def test_the_token_budget_stops_the_run(tmp_path: Path) -> None:
+    with ChatServer("compliant") as server:
+        with pytest.raises(BudgetExhausted, match="token budget") as caught:
+            budget = settings(server, max_tokens=30, concurrency=1)
+            run_suite(subset(["disclosure"]), budget, tmp_path)
+        assert server.requests == 2  # 15 tokens each, as the server reports
+    assert "预算" in str(caught.value.in_language("zh-Hans"))
+
+
+def test_a_bad_endpoint_url_is_refused_before_any_request() -> None:
+    for url in ("ftp://example.org/v1", "http:///v1", "http://user:pw@example.org/v1"):
+        with pytest.raises(EndpointError) as caught:
+            ClientSettings(url, "m")  # the settings themselves take anything
+            run_suite(subset(["disclosure"]), ClientSettings(url, "m"), "unused")
+        assert "pw" not in str(caught.value)
+
+
+def test_retry_after_takes_seconds_or_a_date() -> None:
+    assert retry_after("3") == 3.0
+    assert retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412478.0) == 2.0
+    assert retry_after(None) is None
+
+
+def test_the_command_line_runs_reports_and_exits_by_verdict(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tianping import cli
+
+    def tianping(*args: str) -> int:
+        monkeypatch.setattr(sys, "argv", ["tianping", *args])
+        try:
+            cli.main()
+        except SystemExit as exc:
+            return exc.code if isinstance(exc.code, int) else 1
+        return 0
+
+    monkeypatch.setenv("PROBE_KEY", KEY)
+    with ChatServer("no_disclosure") as server:
+        common = ["--endpoint", server.url, "--model", "m", "--api-key-env", "PROBE_KEY",
+                  "--languages", "en", "--lang", "en"]  # fmt: skip
+        assert tianping("probe", "run", *common, "--out", str(tmp_path / "a")) == 0
+        first = capsys.readouterr()
+        assert "Overall verdict: fail" in first.out and KEY not in first.out + first.err
+        a, b = str(tmp_path / "a"), str(tmp_path / "b")
+        assert tianping("probe", "run", *common, "--out", a, "--fail-on", "fail") == 1
+        code = tianping("probe", "run", *common, "--out", b, "--max-requests", "3")
+        budget = capsys.readouterr()
+        assert code == 2 and "the request budget (3) is spent" in budget.err
+        monkeypatch.delenv("PROBE_KEY")
+        assert tianping("probe", "run", *common, "--out", str(tmp_path / "c")) == 2
+        assert "PROBE_KEY is unset" in capsys.readouterr().err
+        assert tianping("probe", "run", *common[:-2], "--languages", "fr", "--out", "x") == 2
+    assert tianping("probe", "report", str(tmp_path / "a"), "--lang", "zh-Hans") == 0
+    report = capsys.readouterr().out
+    assert "总体结论：未通过" in report and "判定器准确度" in report
+    assert tianping("probe", "report", str(tmp_path / "a"), "--json", "-") == 0
+    assert jsonsafe.loads(capsys.readouterr().out)["verdict"] == "fail"
+    assert tianping("probe", "report", str(tmp_path / "missing"), "--lang", "en") == 2
+    assert "cannot read run results" in capsys.readouterr().err
