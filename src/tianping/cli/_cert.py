@@ -72,6 +72,38 @@ NO_END = LocalizedText(zh="未设定", en="no end")
 INVALID_LINE = LocalizedText(zh="无效：{message}", en="Invalid: {message}")
 BAD_AT = "--at {value!r} is not an ISO date and time with a time zone (2026-09-01T00:00:00Z)"
 
+KeyOption = Annotated[
+    str | None,
+    typer.Option(
+        "--key",
+        metavar="DIDDOC_OR_DIDKEY",
+        help="Accept only this issuer: a did:key, or a DID document file (did:web) to pin.",
+    ),
+]
+StatusListOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--status-list",
+        metavar="FILE",
+        help="A status list credential file (repeat for several).",
+    ),
+]
+AtOption = Annotated[
+    str | None,
+    typer.Option("--at", metavar="ISO-DATETIME", help="Judge validity at this moment."),
+]
+"""Options of every command that verifies credentials (``cert verify``, ``bom verify``)."""
+
+
+def judged_at(at: str | None) -> datetime:
+    """The moment ``--at`` names (now when not given); a bad value is a usage error."""
+    if at is None:
+        return datetime.now(UTC)
+    try:
+        return parse_datetime(at)
+    except ValueError:
+        raise CommandError(BAD_AT.format(value=at)) from None
+
 
 @app.command()
 def levels(lang: LanguageOption = None, json_file: JsonFileOption = None) -> None:
@@ -157,37 +189,15 @@ def verify(
     certificate: Annotated[
         Path, typer.Argument(metavar="CERT.json", help="The certificate (a JSON credential).")
     ],
-    key: Annotated[
-        str | None,
-        typer.Option(
-            "--key",
-            metavar="DIDDOC_OR_DIDKEY",
-            help="Accept only this issuer: a did:key, or a DID document file (did:web) to pin.",
-        ),
-    ] = None,
-    status_list: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--status-list",
-            metavar="FILE",
-            help="A status list credential file (repeat for several).",
-        ),
-    ] = None,
-    at: Annotated[
-        str | None,
-        typer.Option("--at", metavar="ISO-DATETIME", help="Judge validity at this moment."),
-    ] = None,
+    key: KeyOption = None,
+    status_list: StatusListOption = None,
+    at: AtOption = None,
     lang: LanguageOption = None,
     json_file: JsonFileOption = None,
 ) -> None:
     """Verify a certificate offline: proof, issuer key, validity period and status lists."""
     language = chosen_language(lang)
-    now = datetime.now(UTC)
-    if at is not None:
-        try:
-            now = parse_datetime(at)
-        except ValueError:
-            raise CommandError(BAD_AT.format(value=at)) from None
+    now = judged_at(at)
     try:
         document = read_credential(certificate)
         lists = [read_credential(path) for path in status_list or []]
