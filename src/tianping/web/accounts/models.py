@@ -19,6 +19,7 @@ class OrganisationKind(models.TextChoices):
     ENTERPRISE = "enterprise", _("Enterprise")
     UNIVERSITY = "university", _("University")
     INSTITUTE = "institute", _("Research institute")
+    INDUSTRY_ASSOCIATION = "industry_association", _("Industry association")
 
 
 REGULATOR_KINDS = frozenset(

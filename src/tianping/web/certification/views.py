@@ -1,0 +1,270 @@
+"""Pages of certification: applications and their workflow (signed in), and the public verify
+page, register, DID documents and status lists (no login)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tianping import jsonsafe
+from tianping.web.accounts.models import Role
+from tianping.web.certification import selectors, services
+from tianping.web.certification.forms import (
+    ApplyForm,
+    AssignForm,
+    DecideForm,
+    FindingsForm,
+    ReasonForm,
+    VerifyForm,
+)
+from tianping.web.certification.models import CertificationApplication, CertificationBody
+from tianping.web.core.actions import error_message, form_errors_message, form_submit
+from tianping.web.core.http import AuthenticatedHttpRequest
+from tianping.web.systems.models import AISystem
+
+Status = CertificationApplication.Status
+
+
+def _application(request: HttpRequest, application_id: int) -> CertificationApplication:
+    return get_object_or_404(selectors.visible_applications(request.user), pk=application_id)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    applications = selectors.visible_applications(request.user)[:200]
+    names = dict(selectors.scheme_choices())
+    rows = [
+        (application, names.get(application.scheme, application.scheme))
+        for application in applications
+    ]
+    return render(request, "certification/home.html", {"rows": rows})
+
+
+@login_required
+def apply(request: AuthenticatedHttpRequest) -> HttpResponse:
+    systems = AISystem.objects.filter(
+        organisation__memberships__user=request.user,
+        organisation__memberships__role__in=[Role.APPLICANT, Role.ADMIN],
+    ).distinct()
+    form = ApplyForm(request.POST or None, systems=systems)
+    done = form_submit(
+        request,
+        form,
+        lambda data: services.application_submit(actor=request.user, **data),
+        success=_("The application was submitted."),
+        then=lambda application: reverse("certification:detail", args=[application.pk]),
+    )
+    return done or render(request, "certification/apply.html", {"form": form})
+
+
+@login_required
+def detail(request: AuthenticatedHttpRequest, application_id: int) -> HttpResponse:
+    application = _application(request, application_id)
+    evidence = selectors.platform_evidence(
+        application.system, selectors.final_findings(application)
+    )
+    requirements = selectors.requirements(application.scheme, evidence)
+    language = get_language()
+    rows = [
+        {
+            "id": r.id,
+            "name": r.name.get(language),
+            "status": r.status,
+            "detail": r.detail.get(language),
+        }
+        for r in requirements
+    ]
+    me = application.evaluator_rows.filter(user=request.user).first()
+    decides = selectors.decides_for(request.user, application.issuer)
+    context: dict[str, Any] = {
+        "application": application,
+        "scheme_name": dict(selectors.scheme_choices()).get(application.scheme, application.scheme),
+        "rows": rows,
+        "evaluators": application.evaluator_rows.select_related("user", "body__organisation"),
+        "disagreements": selectors.disagreements(application),
+        "decides": decides,
+        "certificate": getattr(application, "certificate", None),
+    }
+    if decides and application.status == Status.SUBMITTED:
+        context["assign_form"] = AssignForm(candidates=selectors.candidate_evaluators(application))
+    if me is not None and me.completed_at is None and application.status == Status.EVALUATION:
+        context["findings_form"] = FindingsForm(requirements=requirements)
+    if decides and application.status == Status.DECISION:
+        context["decide_form"] = DecideForm()
+    if decides and context["certificate"] is not None:
+        context["reason_form"] = ReasonForm()
+    return render(request, "certification/detail.html", context)
+
+
+def _back(application: CertificationApplication) -> HttpResponse:
+    return redirect("certification:detail", application.pk)
+
+
+@login_required
+@require_POST
+def assign(request: AuthenticatedHttpRequest, application_id: int) -> HttpResponse:
+    application = _application(request, application_id)
+    form = AssignForm(request.POST, candidates=selectors.candidate_evaluators(application))
+    if not form.is_valid():
+        if not selectors.decides_for(request.user, application.issuer):
+            raise PermissionDenied(services.ERR_NOT_DECISION_MAKER)
+        form_errors_message(request, form)
+        return _back(application)
+    users = list(get_user_model().objects.filter(pk__in=form.cleaned_data["evaluators"]))
+    try:
+        services.evaluators_assign(actor=request.user, application=application, evaluators=users)
+    except ValidationError as exc:
+        error_message(request, exc)
+    else:
+        messages.success(request, _("The evaluators were named."))
+    return _back(application)
+
+
+@login_required
+@require_POST
+def findings(request: AuthenticatedHttpRequest, application_id: int) -> HttpResponse:
+    application = _application(request, application_id)
+    evidence = selectors.platform_evidence(application.system)
+    form = FindingsForm(
+        request.POST, requirements=selectors.requirements(application.scheme, evidence)
+    )
+    recorded = form.findings() if form.is_valid() else {}
+    try:
+        services.findings_record(actor=request.user, application=application, findings=recorded)
+    except ValidationError as exc:
+        error_message(request, exc)
+    else:
+        messages.success(request, _("Your findings were recorded."))
+    return _back(application)
+
+
+@login_required
+@require_POST
+def decide(request: AuthenticatedHttpRequest, application_id: int) -> HttpResponse:
+    application = _application(request, application_id)
+    form = DecideForm(request.POST)
+    grant = form.cleaned_data["grant"] if form.is_valid() else False
+    reason = form.cleaned_data.get("reason", "") if form.is_valid() else ""
+    try:
+        services.application_decide(
+            actor=request.user, application=application, grant=grant, reason=reason
+        )
+    except ValidationError as exc:
+        error_message(request, exc)
+    else:
+        messages.success(request, _("The decision was recorded."))
+    return _back(application)
+
+
+@login_required
+@require_POST
+def certificate_change(
+    request: AuthenticatedHttpRequest, application_id: int, action: str
+) -> HttpResponse:
+    application = _application(request, application_id)
+    if action not in services.ACTIONS:
+        raise Http404
+    certificate = getattr(application, "certificate", None)
+    if not selectors.decides_for(request.user, application.issuer):
+        raise PermissionDenied(services.ERR_NOT_DECISION_MAKER)
+    if certificate is None:
+        raise Http404
+    form = ReasonForm(request.POST)
+    try:
+        services.certificate_change(
+            actor=request.user,
+            certificate=certificate,
+            action=action,
+            reason=form.cleaned_data["reason"] if form.is_valid() else "",
+        )
+    except ValidationError as exc:
+        error_message(request, exc)
+    else:
+        messages.success(request, _("The certificate was changed."))
+    return _back(application)
+
+
+@login_required
+@require_GET
+def certificate_download(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = _application(request, application_id)
+    certificate = getattr(application, "certificate", None)
+    if certificate is None:
+        raise Http404
+    response = HttpResponse(
+        json.dumps(certificate.credential, ensure_ascii=False, indent=2),
+        content_type="application/json",
+    )
+    response["Content-Disposition"] = f'attachment; filename="certificate-{application.pk}.json"'
+    return response
+
+
+# --- public -------------------------------------------------------------------------------------
+
+
+def verification_of(text: bytes) -> dict[str, Any]:
+    """The verdict on a certificate's JSON text, in the reader's language; refuses what is not
+    JSON (``ValidationError``)."""
+    try:
+        document = jsonsafe.loads(text)
+    except (ValueError, UnicodeDecodeError):
+        raise ValidationError(_("This is not a JSON document.")) from None
+    verdict = selectors.verify(document)
+    return {**verdict.to_json(), "text": verdict.message(get_language())}
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest) -> HttpResponse:
+    form = VerifyForm(request.POST or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = verification_of(form.cleaned_data["text"])
+        except ValidationError as exc:
+            form.add_error("document", exc)
+    return render(request, "certification/verify.html", {"form": form, "result": result})
+
+
+@require_GET
+def register(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    certificates = selectors.register_certificates(query)[:500]
+    return render(
+        request, "certification/register.html", {"certificates": certificates, "query": query}
+    )
+
+
+@require_GET
+def register_system(request: HttpRequest, system_id: int) -> HttpResponse:
+    found = selectors.certified_system(system_id)
+    if found is None:
+        raise Http404
+    system, certificates = found
+    names = dict(selectors.scheme_choices())
+    rows = [(c, names.get(c.application.scheme, c.application.scheme)) for c in certificates]
+    return render(request, "certification/register_system.html", {"system": system, "rows": rows})
+
+
+@require_GET
+def did_json(request: HttpRequest, body_id: int) -> JsonResponse:
+    body = get_object_or_404(CertificationBody, pk=body_id, issues=True)
+    return JsonResponse(selectors.did_document(body), content_type="application/did+json")
+
+
+@require_GET
+def status_json(request: HttpRequest, body_id: int, purpose: str) -> JsonResponse:
+    body = get_object_or_404(CertificationBody, pk=body_id, issues=True)
+    if purpose not in selectors.PURPOSES:
+        raise Http404
+    return JsonResponse(selectors.status_list(body, purpose), content_type="application/vc+ld+json")
