@@ -46,8 +46,10 @@ from tianping.monitoring import (
 )
 from tianping.text import LocalizedText
 from tianping.web.accounts.models import Role
+from tianping.web.core.events import announce
 from tianping.web.core.validation import reject_nul
 from tianping.web.ledger.services import ledger_record_action
+from tianping.web.operations.events import AlertOpened, IncidentOpened
 from tianping.web.operations.models import (
     AlertStatus,
     Incident,
@@ -280,6 +282,7 @@ def _open_alert(
         alert = MonitorAlert.objects.create(
             system=system, monitor=monitor, severity=severity, reading=row, message=message
         )
+        announce(AlertOpened(system_id=system.pk, alert_id=alert.pk))
     elif SEVERITY_RANK.get(severity, 0) > SEVERITY_RANK.get(alert.severity, 0):
         alert.severity = severity
         alert.reading = row
@@ -314,6 +317,7 @@ def _open_incident(
     if alert.incidents.filter(status=IncidentStatus.OPEN).exists():
         return
     incident = Incident.objects.create(system=system, alert=alert, summary=_failure_reason(reading))
+    announce(IncidentOpened(system_id=system.pk, incident_id=incident.pk))
     ledger_record_action(
         actor=None,
         kind="incident_opened",

@@ -1,0 +1,99 @@
+"""Forms of the network's pages (the services check everything again)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tianping.web.accounts.models import Organisation, OrganisationKind
+from tianping.web.network.models import ReportKind, RiskCategory, Severity, Visibility
+from tianping.web.network.services import TRIAGE_ACTIONS
+from tianping.web.systems.models import AISystem, Sector
+
+TRIAGE_LABELS = {
+    "accept": _("Accept"),
+    "request_information": _("Request information"),
+    "close": _("Close"),
+    "escalate": _("Escalate to the regulator above"),
+}
+
+
+class ReportForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Reporting organisation"), queryset=Organisation.objects.none()
+    )
+    system = forms.ModelChoiceField(
+        label=_("AI system"), queryset=AISystem.objects.none(), required=False
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=ReportKind.choices)
+    category = forms.ChoiceField(label=_("Risk category"), choices=RiskCategory.choices)
+    severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
+    affected_people = forms.IntegerField(label=_("People affected"), min_value=0, initial=0)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("What happened"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Personal data (ID numbers, phone numbers, names …) is masked before it is stored."
+        ),
+    )
+    actions_taken = forms.CharField(
+        label=_("What was done"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    visibility = forms.ChoiceField(label=_("Visibility"), choices=Visibility.choices)
+
+    def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        ids = [o.pk for o in organisations]
+        org_field = self.fields["organisation"]
+        assert isinstance(org_field, forms.ModelChoiceField)
+        org_field.queryset = Organisation.objects.filter(pk__in=ids)
+        sys_field = self.fields["system"]
+        assert isinstance(sys_field, forms.ModelChoiceField)
+        parents = [
+            o.parent_id for o in organisations if o.kind == OrganisationKind.ETHICS_COMMITTEE
+        ]
+        sys_field.queryset = AISystem.objects.filter(organisation__in=ids + parents)
+
+
+class TriageForm(forms.Form):
+    action = forms.ChoiceField(
+        label=_("Action"), choices=[(a, TRIAGE_LABELS[a]) for a in TRIAGE_ACTIONS]
+    )
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Information"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class VisibilityForm(forms.Form):
+    visibility = forms.ChoiceField(label=_("Visibility"), choices=Visibility.choices)
+
+
+class WarningForm(forms.Form):
+    issuer = forms.ModelChoiceField(label=_("Issued by"), queryset=Organisation.objects.none())
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(label=_("Warning"), widget=forms.Textarea(attrs={"rows": 6}))
+    category = forms.ChoiceField(label=_("Risk category"), choices=RiskCategory.choices)
+    severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
+    sector = forms.ChoiceField(
+        label=_("Sector"), choices=[("", _("All sectors")), *Sector.choices], required=False
+    )
+    kinds = forms.MultipleChoiceField(
+        label=_("Kinds of organisation"),
+        choices=OrganisationKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave all unticked for every organisation but regulators."),
+    )
+
+    def __init__(self, *args: Any, issuers: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["issuer"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in issuers])

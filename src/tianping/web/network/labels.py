@@ -1,0 +1,12 @@
+"""Translated names of the network's ledger actions."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from tianping.web.network.models import StepKind
+
+LEDGER_ACTIONS = {
+    **{f"network.report_{kind.value}": kind.label for kind in StepKind},
+    "network.warning_issued": _("Early warning issued"),
+}

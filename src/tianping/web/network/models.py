@@ -1,0 +1,286 @@
+"""Risk reports with their steps, early warnings with their recipients."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tianping.web.accounts.models import Organisation
+from tianping.web.operations.models import Incident, MonitorAlert
+from tianping.web.systems.models import AISystem
+
+
+class ReportKind(models.TextChoices):
+    INCIDENT = "incident", _("Incident")
+    NEAR_MISS = "near_miss", _("Near miss")
+    COMPLAINT = "complaint", _("Complaint")
+    MONITORING_ALERT = "monitoring_alert", _("Monitoring alert")
+    EMERGING_RISK = "emerging_risk", _("Emerging risk")
+
+
+class RiskCategory(models.TextChoices):
+    DISCRIMINATION = "discrimination", _("Discrimination")
+    PRIVACY_LEAK = "privacy_leak", _("Privacy leak")
+    EMOTIONAL_DEPENDENCE = "emotional_dependence", _("Emotional dependence")
+    LOSS_OF_CONTROL = "loss_of_control", _("Loss of control")
+    MISINFORMATION = "misinformation", _("Misinformation")
+    SAFETY = "safety", _("Safety")
+    SECURITY = "security", _("Security")
+    OTHER = "other", _("Other risk")
+
+
+class Severity(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    CRITICAL = "critical", _("Critical")
+
+
+class Visibility(models.TextChoices):
+    """Who may read a report, narrowest first (a regulator may only narrow it)."""
+
+    ORGANISATION = "organisation", _("The organisation and its regulators on the route")
+    JURISDICTION = "jurisdiction", _("Everyone in the jurisdiction")
+    PUBLIC = "public", _("Every user of the platform")
+
+
+VISIBILITY_RANK = {Visibility.ORGANISATION: 0, Visibility.JURISDICTION: 1, Visibility.PUBLIC: 2}
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Awaiting triage")
+    INFORMATION_REQUESTED = "information_requested", _("Information requested")
+    ACCEPTED = "accepted", _("Accepted")
+    CLOSED = "closed", _("Closed")
+
+
+class RiskReport(models.Model):
+    """A risk report an organisation files upward; its texts are stored de-identified only."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("reporting organisation"),
+        on_delete=models.PROTECT,
+        related_name="risk_reports",
+    )
+    system = models.ForeignKey(
+        AISystem,
+        verbose_name=_("AI system"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="risk_reports",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=ReportKind.choices)
+    category = models.CharField(_("risk category"), max_length=32, choices=RiskCategory.choices)
+    severity = models.CharField(_("severity"), max_length=16, choices=Severity.choices)
+    affected_people = models.PositiveIntegerField(_("people affected"), default=0)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("what happened"))
+    actions_taken = models.TextField(_("what was done"), blank=True)
+    masked = models.JSONField(
+        _("personal data masked"),
+        default=dict,
+        help_text=_("How many values of each kind of personal data were masked."),
+    )
+    visibility = models.CharField(
+        _("visibility"),
+        max_length=16,
+        choices=Visibility.choices,
+        default=Visibility.ORGANISATION,
+    )
+    status = models.CharField(
+        _("status"), max_length=24, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    assigned_to = models.ForeignKey(
+        Organisation,
+        verbose_name=_("regulator holding it"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    jurisdiction_path = models.CharField(
+        _("jurisdiction"),
+        max_length=255,
+        blank=True,
+        db_index=True,
+        editable=False,
+        help_text=_("The path of the regulator it was first routed to."),
+    )
+    route = models.ManyToManyField(
+        Organisation, verbose_name=_("route"), blank=True, related_name="routed_reports"
+    )
+    triage_due_at = models.DateTimeField(_("triage due by"), null=True, blank=True)
+    source_incident = models.ForeignKey(
+        Incident,
+        verbose_name=_("incident"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    source_alert = models.ForeignKey(
+        MonitorAlert,
+        verbose_name=_("monitor alert"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    filed_at = models.DateTimeField(_("filed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("risk report")
+        verbose_name_plural = _("risk reports")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "triage_due_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class StepKind(models.TextChoices):
+    DRAFTED = "drafted", _("Drafted")
+    FILED = "filed", _("Filed and routed")
+    ACCEPTED = "accepted", _("Accepted")
+    INFORMATION_REQUESTED = "information_requested", _("Information requested")
+    INFORMATION_GIVEN = "information_given", _("Information given")
+    CLOSED = "closed", _("Closed")
+    ESCALATED = "escalated", _("Escalated")
+    ESCALATED_OVERDUE = "escalated_overdue", _("Escalated: triage deadline missed")
+    VISIBILITY_NARROWED = "visibility_narrowed", _("Visibility narrowed")
+
+
+class ReportStep(models.Model):
+    """One step of a report's route; ``ledger_index`` is its entry in the platform ledger."""
+
+    report = models.ForeignKey(
+        RiskReport, verbose_name=_("risk report"), on_delete=models.CASCADE, related_name="steps"
+    )
+    kind = models.CharField(_("step"), max_length=24, choices=StepKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    regulator = models.ForeignKey(
+        Organisation,
+        verbose_name=_("regulator"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+    ledger_index = models.PositiveBigIntegerField(_("ledger entry"), null=True, blank=True)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("report step")
+        verbose_name_plural = _("report steps")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} · {self.kind}"
+
+
+class EarlyWarning(models.Model):
+    """A regulator's warning to the organisations of its subtree."""
+
+    issuer = models.ForeignKey(
+        Organisation,
+        verbose_name=_("issued by"),
+        on_delete=models.PROTECT,
+        related_name="warnings_issued",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("warning"))
+    category = models.CharField(_("risk category"), max_length=32, choices=RiskCategory.choices)
+    severity = models.CharField(_("severity"), max_length=16, choices=Severity.choices)
+    sector = models.CharField(
+        _("sector"),
+        max_length=32,
+        blank=True,
+        help_text=_("Only organisations with a system in this sector; blank: all."),
+    )
+    kinds = models.JSONField(
+        _("kinds of organisation"),
+        default=list,
+        help_text=_("Only organisations of these kinds; empty: all but regulators."),
+    )
+    acknowledge_by = models.DateTimeField(_("acknowledge by"))
+    issued_at = models.DateTimeField(_("issued at"))
+    ledger_index = models.PositiveBigIntegerField(_("ledger entry"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("early warning")
+        verbose_name_plural = _("early warnings")
+        ordering = ["-issued_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class WarningRecipient(models.Model):
+    """One organisation a warning went to, and whether it acknowledged it."""
+
+    warning = models.ForeignKey(
+        EarlyWarning,
+        verbose_name=_("early warning"),
+        on_delete=models.CASCADE,
+        related_name="recipients",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="warnings_received",
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acknowledged by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    times_sent = models.PositiveIntegerField(_("times sent"), default=1)
+    last_sent_at = models.DateTimeField(_("last sent at"))
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("warning recipient")
+        verbose_name_plural = _("warning recipients")
+        ordering = ["organisation__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["warning", "organisation"], name="one_recipient_row_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.warning_id} · {self.organisation_id}"

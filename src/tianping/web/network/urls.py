@@ -1,0 +1,23 @@
+from django.urls import path
+
+from tianping.web.network import views
+
+app_name = "network"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("reports/new/", views.report_create, name="report_create"),
+    path("reports/<int:report_id>/", views.report_detail, name="report_detail"),
+    path("reports/<int:report_id>/submit/", views.report_submit, name="report_submit"),
+    path("reports/<int:report_id>/triage/", views.report_triage, name="report_triage"),
+    path("reports/<int:report_id>/respond/", views.report_respond, name="report_respond"),
+    path("reports/<int:report_id>/visibility/", views.report_visibility, name="report_visibility"),
+    path("warnings/", views.warning_list, name="warning_list"),
+    path("warnings/new/", views.warning_create, name="warning_create"),
+    path("warnings/<int:warning_id>/", views.warning_detail, name="warning_detail"),
+    path(
+        "warnings/<int:warning_id>/acknowledge/",
+        views.warning_acknowledge,
+        name="warning_acknowledge",
+    ),
+]

@@ -1,0 +1,67 @@
+"""Risk reports and warnings of the test network, made through the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.web.factories import Network, make_user
+from tianping.web.accounts.models import Role
+from tianping.web.network.models import EarlyWarning, RiskReport
+from tianping.web.network.services import report_create, warning_issue
+
+RESIDENT_ID = "11010519491231002X"
+"""A resident ID number with a valid check character."""
+PHONE = "13912345678"
+
+
+def report_fields(**changes: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "kind": "incident",
+        "category": "privacy_leak",
+        "severity": "high",
+        "title": "Scores shown to the wrong customer 评分错发",
+        "description": "A customer saw another customer's credit score.",
+        "actions_taken": "Feature switched off.",
+        "affected_people": 12,
+        "visibility": "organisation",
+    }
+    fields.update(changes)
+    return fields
+
+
+def file_report(n: Network, **changes: Any) -> RiskReport:
+    """A report of enterprise A about system A, filed by applicant_a."""
+    return report_create(
+        actor=n.applicant_a,  # type: ignore[arg-type]
+        organisation=n.enterprise_a,
+        system=n.system_a,
+        **report_fields(**changes),
+    )
+
+
+def warn_province_a(n: Network, **changes: Any) -> EarlyWarning:
+    """An early warning of province A to its subtree."""
+    fields: dict[str, Any] = {
+        "title": "Credit scorers leaking scores",
+        "body": "Check who can see a score.",
+        "category": "privacy_leak",
+        "severity": "high",
+    }
+    fields.update(changes)
+    return warning_issue(
+        actor=n.regulator_province_a,  # type: ignore[arg-type]
+        issuer=n.province_a,
+        **fields,
+    )
+
+
+def city_regulator(n: Network) -> Any:
+    """A regulator of city A (the network fixture has none)."""
+    return make_user("regulator_city_a", organisation=n.city_a, role=Role.REGULATOR)
+
+
+def network_values(n: Network) -> dict[str, int]:
+    """Path parameters of the network's URLs: a report of A (jurisdiction) and a warning."""
+    report = file_report(n, visibility="jurisdiction")
+    warning = warn_province_a(n)
+    return {"report_id": report.pk, "warning_id": warning.pk}

@@ -1,0 +1,121 @@
+"""Early warnings: recipients by filter, one ledger entry, acknowledgements, re-sending."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from django.urls import reverse
+
+from tests.web.factories import Network, make_system, make_user
+from tests.web.network.factories import city_regulator, warn_province_a
+from tianping.web.accounts.models import OrganisationKind
+from tianping.web.accounts.services import organisation_create
+from tianping.web.core import periodic
+from tianping.web.core.models import Notification
+from tianping.web.ledger.models import PlatformAction
+from tianping.web.network import services
+from tianping.web.network.models import EarlyWarning, WarningRecipient
+
+
+def _client(user: object) -> Client:
+    client = Client()
+    client.force_login(user)  # type: ignore[arg-type]
+    return client
+
+
+def test_a_warning_reaches_the_filtered_subtree_with_one_ledger_entry(network: Network) -> None:
+    n = network
+    hospital = organisation_create(name="丙医院", kind=OrganisationKind.ENTERPRISE, parent=n.city_a)
+    doctor = make_user("applicant_c", organisation=hospital)
+    make_system(actor=doctor, organisation=hospital, sector="healthcare")
+    everyone = warn_province_a(n)
+    assert {r.organisation for r in everyone.recipients.all()} == {
+        n.enterprise_a,
+        n.committee_a,
+        hospital,
+    }
+    finance = warn_province_a(n, sector="finance")
+    assert [r.organisation for r in finance.recipients.all()] == [n.enterprise_a]
+    regulators = warn_province_a(n, kinds=["municipal_regulator"])
+    assert [r.organisation for r in regulators.recipients.all()] == [n.city_a]
+    assert PlatformAction.objects.filter(kind="network.warning_issued").count() == 3
+    assert finance.ledger_index is not None
+    # Nothing of B's subtree, and no second province's regulator issues into A's.
+    assert not WarningRecipient.objects.filter(organisation=n.enterprise_b).exists()
+    with pytest.raises(PermissionDenied):
+        services.warning_issue(
+            actor=n.regulator_province_b,
+            issuer=n.province_a,
+            title="t",
+            body="b",  # type: ignore[arg-type]
+            category="other",
+            severity="low",
+        )
+    before = EarlyWarning.objects.count()
+    with pytest.raises(ValidationError):
+        warn_province_a(n, sector="astrology")
+    with pytest.raises(ValidationError):
+        warn_province_a(n, sector="transport")  # no organisation matches
+    assert EarlyWarning.objects.count() == before
+    response = _client(n.regulator_province_b).post(
+        "/api/network/warnings",
+        json.dumps(
+            {
+                "issuer_id": n.province_a.pk,
+                "title": "t",
+                "body": "b",
+                "category": "other",
+                "severity": "low",
+            }
+        ),
+        content_type="application/json",
+    )
+    assert response.status_code == 404
+
+
+def test_recipients_acknowledge_and_the_issuer_sees_who_has_not(network: Network) -> None:
+    n = network
+    warning = warn_province_a(n)
+    assert Notification.objects.filter(user=n.applicant_a).count() == 1
+    assert _client(n.applicant_b).get(f"/api/network/warnings/{warning.pk}").status_code == 404
+    seen = _client(n.applicant_a).get(f"/api/network/warnings/{warning.pk}").json()
+    assert seen["recipients"] is None  # a recipient does not see the others
+    response = _client(n.applicant_a).post(
+        reverse("network:warning_acknowledge", args=[warning.pk])
+    )
+    assert response.status_code == 302
+    with pytest.raises(ValidationError):  # nothing left to acknowledge
+        services.warning_acknowledge(actor=n.applicant_a, warning=warning)  # type: ignore[arg-type]
+    issuer = _client(n.regulator_province_a).get(f"/api/network/warnings/{warning.pk}").json()
+    assert issuer["unacknowledged"] == 1
+    pending = [r["organisation_id"] for r in issuer["recipients"] if r["acknowledged_at"] is None]
+    assert pending == [n.committee_a.pk]
+    page = _client(n.regulator_province_a).get(reverse("network:warning_detail", args=[warning.pk]))
+    assert n.committee_a.name in page.content.decode()
+
+
+def test_an_unacknowledged_warning_is_sent_again_and_escalated_once(network: Network) -> None:
+    n = network
+    city = city_regulator(n)
+    warning = warn_province_a(n, severity="critical")  # 24 hours (deadlines.yaml)
+    services.warning_acknowledge(actor=n.chair_a, warning=warning)  # type: ignore[arg-type]
+    periodic.schedule_sync()
+    late = warning.acknowledge_by + timedelta(minutes=1)
+    with mock.patch("django.utils.timezone.now", return_value=late):
+        assert "network_warning_deadlines" in periodic.run_due(now=late)
+    row = WarningRecipient.objects.get(warning=warning, organisation=n.enterprise_a)
+    assert row.times_sent == 2
+    assert row.escalated_at == late
+    acknowledged = WarningRecipient.objects.get(warning=warning, organisation=n.committee_a)
+    assert acknowledged.times_sent == 1
+    assert Notification.objects.filter(user=n.applicant_a).count() == 2
+    assert Notification.objects.filter(user=city).count() == 1  # A's regulator is told
+    assert Notification.objects.filter(user=n.regulator_province_a).count() == 1
+    # The city's regulator may open it: the warning reached its jurisdiction.
+    assert _client(city).get(f"/api/network/warnings/{warning.pk}").status_code == 200
+    assert services.warnings_resend_overdue(now=late + timedelta(days=2)) == 0
