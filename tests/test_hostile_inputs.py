@@ -780,10 +780,14 @@ def _limits(*args: str) -> list[str]:
 AUDIT = ["fairness", "audit", "--protected", "sex", "--label", "y", "--prediction", "yhat",
          "--bootstrap", "0", "--lang", "en"]  # fmt: skip
 EN = ["--lang", "en"]
+TRANSPARENCY_INPUT = Path(__file__).parent.parent / "examples" / "transparency" / "system.yaml"
 INDEX_EVIDENCE = Path(__file__).parent.parent / "examples" / "index" / "evidence.yaml"
 INDEX_FMTI = Path(__file__).parent.parent / "src" / "tianping" / "index" / "data" / "fmti"
 CERTIFICATES = Path(__file__).parent.parent / "examples" / "certificates"
+PROBES = Path(__file__).parent.parent / "examples" / "probes"
 CERTIFICATE = CERTIFICATES / "certificate.json"
+LABELS = Path(__file__).parent.parent / "examples" / "labels"
+CASES_SNAPSHOT = Path(__file__).parent / "cases" / "fixtures" / "incidents.csv"
 CERT_OPTIONS = ["--status-list", str(CERTIFICATES / "status-revocation.json"),
                 "--status-list", str(CERTIFICATES / "status-suspension.json"),
                 "--at", "2027-01-01T00:00:00Z", *EN]  # fmt: skip
@@ -811,6 +815,59 @@ CLI_PARAMETERS: dict[str, Reader | NotReader] = {
         lambda ws: CERTIFICATES / "issuer-did.json",
     ),
     "cert verify --json": OUTPUT,
+    # cases
+    "cases import file": Reader(
+        lambda p, ws, t: ["cases", "import", str(p), *EN], lambda ws: CASES_SNAPSHOT
+    ),
+    "cases import --json": OUTPUT,
+    "cases search --json": OUTPUT,
+    "cases similar --json": OUTPUT,
+    "cases export --json": OUTPUT,
+    "cases export --csv": OUTPUT,
+    # bom
+    "bom verify bom_file": Reader(
+        lambda p, ws, t: ["bom", "verify", str(p), "--cert", str(CERTIFICATE), *CERT_OPTIONS,
+                          "--applications", str(CERTIFICATES.parent / "bom" / "applications.yaml")],
+        lambda ws: CERTIFICATES.parent / "bom" / "ai-bom.json",
+    ),
+    "bom verify --cert": Reader(
+        lambda p, ws, t: ["bom", "verify", str(CERTIFICATES.parent / "bom" / "ai-bom.json"),
+                          "--cert", str(p), *CERT_OPTIONS, "--applications",
+                          str(CERTIFICATES.parent / "bom" / "applications.yaml")],
+        lambda ws: CERTIFICATE,
+    ),
+    "bom verify --status-list": Reader(
+        lambda p, ws, t: ["bom", "verify", str(CERTIFICATES.parent / "bom" / "ai-bom.json"),
+                          "--cert", str(CERTIFICATE), "--status-list", str(p), "--status-list",
+                          str(CERTIFICATES / "status-suspension.json"), "--applications",
+                          str(CERTIFICATES.parent / "bom" / "applications.yaml"),
+                          "--at", "2027-01-01T00:00:00Z", *EN],
+        lambda ws: CERTIFICATES / "status-revocation.json",
+    ),
+    "bom verify --applications": Reader(
+        lambda p, ws, t: ["bom", "verify", str(CERTIFICATES.parent / "bom" / "ai-bom.json"),
+                          "--cert", str(CERTIFICATE), *CERT_OPTIONS, "--applications", str(p)],
+        lambda ws: CERTIFICATES.parent / "bom" / "applications.yaml",
+    ),
+    "bom verify --key": Reader(
+        lambda p, ws, t: ["bom", "verify", str(CERTIFICATES.parent / "bom" / "ai-bom.json"),
+                          "--cert", str(CERTIFICATE), *CERT_OPTIONS, "--applications",
+                          str(CERTIFICATES.parent / "bom" / "applications.yaml"), "--key", str(p)],
+        lambda ws: CERTIFICATES / "issuer-did.json",
+    ),
+    "bom verify --json": OUTPUT,
+    "bom export system": Reader(
+        lambda p, ws, t: ["bom", "export", str(p), "--out", str(t / "bom.json"), *EN],
+        lambda ws: CERTIFICATES.parent / "bom" / "system.yaml",
+    ),
+    "bom export --out": OUTPUT,
+    # docs
+    "docs generate input_file": Reader(
+        lambda p, ws, t: ["docs", "generate", "user-notice", str(p), "--out", str(t / "docs"),
+                          "--format", "json", *EN],
+        lambda ws: TRANSPARENCY_INPUT,
+    ),
+    "docs generate --out": OUTPUT,
     # fairness
     "fairness audit data": Reader(
         lambda p, ws, t: _limits(*AUDIT, str(p)), lambda ws: ws.decisions, limits=True
@@ -862,6 +919,12 @@ CLI_PARAMETERS: dict[str, Reader | NotReader] = {
         lambda p, ws, t: ["intake", "score", str(ws.intake), "--questionnaire", str(p), *EN],
         lambda ws: ws.questionnaire,
     ),
+    # label
+    "label check files": Reader(
+        lambda p, ws, t: ["label", "check", str(p), *EN], lambda ws: LABELS / "compliant.png"
+    ),
+    "label check --json": OUTPUT,
+    "label rules --json": OUTPUT,
     # ledger (the log is an SQLite file, so a hostile file can take its place)
     "ledger append log": Reader(
         lambda p, ws, t: ["ledger", "append", str(_as(p, t, "log.sqlite")), str(ws.records)],
@@ -963,6 +1026,18 @@ CLI_PARAMETERS: dict[str, Reader | NotReader] = {
     ),
     "privacy scan --json": OUTPUT,
     "privacy scan --workers": NotReader("a number of processes"),
+    # probe (port 9 on loopback refuses at once: every probe is an error, the run finishes)
+    "probe run --suite": Reader(
+        lambda p, ws, t: ["probe", "run", "--endpoint", "http://127.0.0.1:9/v1", "--model", "m",
+                          "--suite", str(p), "--out", str(t / "out"), "--retries", "0", *EN],
+        lambda ws: PROBES / "bank.jsonl",
+    ),
+    "probe run --out": OUTPUT,
+    "probe report directory": Reader(
+        lambda p, ws, t: ["probe", "report", str(_as(p, t, "results.json").parent), *EN],
+        lambda ws: PROBES / "results.json",
+    ),
+    "probe report --json": OUTPUT,
     # report
     "report intake intake_file": Reader(
         lambda p, ws, t: ["report", "intake", str(p), "--system", str(ws.system),

@@ -52,3 +52,21 @@ def test_the_openapi_document_is_the_snapshots() -> None:
     _check(
         "openapi.json", json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
     )
+
+
+def test_no_two_api_schemas_share_a_name() -> None:
+    """The OpenAPI document names a schema by its class: two classes of one name would show one
+    endpoint's body under the other's (django-ninja keeps whichever it met last)."""
+    from ninja import Schema
+
+    import tianping.web.api  # noqa: F401 - every router and its schemas
+
+    def subclasses(cls: type) -> list[type]:
+        return [cls, *(s for sub in cls.__subclasses__() for s in subclasses(sub))]
+
+    names: dict[str, list[str]] = {}
+    for cls in subclasses(Schema):
+        if cls.__module__.startswith("tianping.web."):
+            names.setdefault(cls.__name__, []).append(cls.__module__)
+    shared = {name: modules for name, modules in names.items() if len(set(modules)) > 1}
+    assert not shared, shared

@@ -40,6 +40,7 @@ from tests.web.factories import (
     Network,
     system_fields,
 )
+from tests.web.network.factories import network_values, report_fields
 from tests.web.reviews.factories import build_review_objects
 from tianping.web.accounts.models import ApiToken
 from tianping.web.accounts.services import api_token_create
@@ -104,6 +105,10 @@ class Expect:
     body: Callable[[Network], dict[str, Any]] = field(default=lambda n: {})
     json: bool = False
     catalogue: bool = False
+
+
+def _risk_report_payload(n: Network) -> dict[str, Any]:
+    return {"organisation_id": n.enterprise_a.pk, **report_fields()}
 
 
 def _system_payload(n: Network) -> dict[str, Any]:
@@ -304,6 +309,26 @@ EXPECTED: dict[str, Expect] = {
     "api:article": Expect(get=signed_in(200, anonymous=401), catalogue=True),
     "api:requirements": Expect(get=signed_in(200, anonymous=401), catalogue=True),
     "api:listed_activities": Expect(get=signed_in(200, anonymous=401), catalogue=True),
+    # Certification: applicants, the issuing body's officers and the named evaluators read an
+    # application; the rest answer 404. The verify page, register, DID documents and status
+    # lists are public.
+    "certification:home": Expect(get=signed_in()),
+    "certification:apply": Expect(get=signed_in(), post=signed_in()),
+    "certification:detail": Expect(get=about_a(owner=200, jurisdiction=404)),
+    "certification:assign": Expect(get=signed_in(405), post=about_a(owner=403, jurisdiction=404)),
+    "certification:findings": Expect(get=signed_in(405), post=about_a(owner=403, jurisdiction=404)),
+    "certification:decide": Expect(get=signed_in(405), post=about_a(owner=403, jurisdiction=404)),
+    "certification:certificate_change": Expect(
+        get=signed_in(405), post=about_a(owner=403, jurisdiction=404)
+    ),
+    "certification:certificate_download": Expect(get=about_a(owner=404, jurisdiction=404)),
+    "certification:verify": Expect(get=everyone(200), post=everyone(200)),
+    "certification:register": Expect(get=everyone(200)),
+    # System A holds no certificate: its trust page does not exist.
+    "certification:register_system": Expect(get=everyone(404)),
+    "certification:did": Expect(get=everyone(200)),
+    "certification:status_list": Expect(get=everyone(200)),
+    "api:certification_verify": Expect(post=everyone(200), json=True),
     # The admin's own login and logout; every other admin URL sends non-staff users there.
     "admin:login": Expect(get=everyone(200)),
     "admin:logout": Expect(get=everyone(302)),
@@ -756,6 +781,72 @@ REVIEWS: dict[str, Expect] = {
 }
 EXPECTED.update(REVIEWS)
 
+REGULATORS_ONLY = {**signed_in(403), "outside_regulator": 200, "jurisdiction_regulator": 200}
+NETWORK: dict[str, Expect] = {
+    # The risk network: a report of enterprise A (visibility "jurisdiction", held by city A,
+    # which has no user here) and a warning of province A to its subtree.
+    "network:home": Expect(get=signed_in()),
+    "network:report_create": Expect(
+        get={**signed_in(200), "outside_regulator": 403, "jurisdiction_regulator": 403},
+        post={**signed_in(200), "outside_regulator": 403, "jurisdiction_regulator": 403},
+    ),
+    "network:report_detail": Expect(get=about_a(owner=200, jurisdiction=200)),
+    "network:report_submit": Expect(get=signed_in(405), post=about_a(owner=302, jurisdiction=403)),
+    "network:report_triage": Expect(
+        get=signed_in(405),
+        post=about_a(owner=403, jurisdiction=403),
+        body=lambda n: {"action": "accept"},
+    ),
+    "network:report_respond": Expect(
+        get=signed_in(405),
+        post=about_a(owner=302, jurisdiction=403),
+        body=lambda n: {"note": "matrix"},
+    ),
+    "network:report_visibility": Expect(
+        get=signed_in(405),
+        post=about_a(owner=403, jurisdiction=403),
+        body=lambda n: {"visibility": "organisation"},
+    ),
+    "network:warning_list": Expect(get=signed_in()),
+    "network:warning_create": Expect(get=REGULATORS_ONLY, post=REGULATORS_ONLY),
+    "network:warning_detail": Expect(get=about_a(owner=200, jurisdiction=200)),
+    "network:warning_acknowledge": Expect(
+        get=signed_in(405), post=about_a(owner=302, jurisdiction=403)
+    ),
+    "api:list_risk_reports": Expect(get=signed_in(200, anonymous=401)),
+    "api:file_risk_report": Expect(
+        post=api_a(owner=201, jurisdiction=404), body=_risk_report_payload, json=True
+    ),
+    "api:get_risk_report": Expect(get=api_a(owner=200, jurisdiction=200)),
+    "api:submit_risk_report": Expect(post=api_a(owner=422, jurisdiction=403)),
+    "api:triage_risk_report": Expect(
+        post=api_a(owner=403, jurisdiction=403), body=lambda n: {"action": "accept"}, json=True
+    ),
+    "api:respond_risk_report": Expect(
+        post=api_a(owner=422, jurisdiction=403), body=lambda n: {"note": "matrix"}, json=True
+    ),
+    "api:narrow_risk_report": Expect(
+        post=api_a(owner=403, jurisdiction=403),
+        body=lambda n: {"visibility": "organisation"},
+        json=True,
+    ),
+    "api:list_warnings": Expect(get=signed_in(200, anonymous=401)),
+    "api:issue_warning": Expect(
+        post={**signed_in(404, anonymous=401), "jurisdiction_regulator": 201},
+        body=lambda n: {
+            "issuer_id": n.province_a.pk,
+            "title": "matrix",
+            "body": "matrix",
+            "category": "other",
+            "severity": "low",
+        },
+        json=True,
+    ),
+    "api:get_warning": Expect(get=api_a(owner=200, jurisdiction=200)),
+    "api:acknowledge_warning": Expect(post=api_a(owner=200, jurisdiction=422)),
+}
+EXPECTED.update(NETWORK)
+
 
 # Enumerating the URL patterns ----------------------------------------------------------------
 
@@ -826,6 +917,8 @@ def _parameters(n: Network, job: ReportJob, token_id: int) -> dict[str, Any]:
         "app_label": "systems",
         "url": "no-such-page/",
         "rest": f"systems/{n.system_a.pk}/no-such-endpoint",
+        "report_id": None,  # a risk report and a warning, made for the network URLs
+        "warning_id": None,
     }
 
 
@@ -939,6 +1032,20 @@ def _review_values(route: Route, n: Network) -> dict[str, Any]:
         "appeal_id": o.appeal.pk,
         "notification_id": o.notification.pk,
         "job_id": o.letter_job.pk,
+        "action": "suspend",
+    }
+
+
+def _certification_values(n: Network) -> dict[str, Any]:
+    """An application of system A to an issuing body (no evaluators named yet)."""
+    from tests.web.certification.factories import build_bodies, submit
+
+    bodies = build_bodies(n)
+    application = submit(n, bodies)
+    return {
+        "application_id": application.pk,
+        "body_id": bodies.issuer.pk,
+        "purpose": "revocation",
         "action": "suspend",
     }
 
@@ -1096,6 +1203,10 @@ def test_url_answers_each_visitor_as_the_table_says(
         values = {**values, **_alert_of_a(n)}
     if _is_review(route):
         values = {**values, **_review_values(route, n)}
+    if route.route.startswith(("network/", "api/network/")):
+        values = {**values, **network_values(n)}
+    if route.key.startswith(("certification:", "api:certification")):
+        values = {**values, **_certification_values(n)}
     url = _url(route, values)
     before = _system_a_row()
     problems = []

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from tianping import norms
+from tianping import fairness, norms
 from tianping.certification._evidence import (
     BiasAssessment,
     EthicsReview,
@@ -53,12 +53,10 @@ MEASURED_FAILED = LocalizedText(
 )
 REVIEW = LocalizedText(zh="最近一次伦理审查决定：{decision}", en="latest ethics review: {decision}")
 BIAS = LocalizedText(
-    zh="最近一次按 {policy} 政策的偏见评估{verdict}",
-    en="the latest bias assessment under {policy} {verdict}",
+    zh="最近一次按“{policy}”的偏见评估{verdict}",
+    en="the latest bias assessment under “{policy}” {verdict}",
 )
-BIAS_NONE = LocalizedText(
-    zh="没有按 {policy} 政策的偏见评估", en="no bias assessment under the {policy} policy"
-)
+BIAS_NONE = LocalizedText(zh="没有按“{policy}”的偏见评估", en="no bias assessment under “{policy}”")
 PASSED = LocalizedText(zh="通过", en="passed")
 NOT_PASSED = LocalizedText(zh="未通过", en="failed")
 SCAN = LocalizedText(
@@ -93,6 +91,16 @@ _MEASUREMENT_NAMES = {
     "bias_assessment": LocalizedText(zh="偏见评估", en="bias assessment"),
     "privacy_scan": LocalizedText(zh="隐私扫描", en="privacy scan"),
 }
+
+
+def _policy_title(policy: str | None) -> LocalizedText | str:
+    """A fairness policy by its title: ``four-fifths`` reads "Four-fifths rule …"."""
+    if not policy:
+        return ""
+    try:
+        return fairness.load_policy(policy).title
+    except fairness.FairnessError:
+        return policy
 
 
 def _passes(record: EvidenceRecord) -> bool:
@@ -243,9 +251,9 @@ def _rule(rule: EvidenceRule, level: str, evidence: Evidence) -> RequirementResu
         runs = [run for run in evidence.of(BiasAssessment) if run.policy == rule.policy]
         run = _latest(runs)
         if run is None:
-            return result("missing", localized(BIAS_NONE, policy=rule.policy))
+            return result("missing", localized(BIAS_NONE, policy=_policy_title(rule.policy)))
         verdict = PASSED if run.passed else NOT_PASSED
-        detail = localized(BIAS, policy=rule.policy, verdict=verdict)
+        detail = localized(BIAS, policy=_policy_title(rule.policy), verdict=verdict)
         return result("met" if run.passed else "failed", detail, run)
     if rule.kind == "privacy_scan_clean":
         scan = _latest(evidence.of(PrivacyScan))

@@ -14,14 +14,19 @@ from typer._click.exceptions import ClickException  # Typer bundles its own clic
 
 from tianping import __version__
 from tianping.cli import (
+    _bom,
+    _cases,
     _cert,
     _common,
+    _docs,
     _fairness,
     _index,
     _intake,
+    _label,
     _ledger,
     _norms,
     _privacy,
+    _probe,
     _report,
     _review,
     _web,
@@ -45,6 +50,11 @@ app.add_typer(_review.app, name="review")
 app.add_typer(_privacy.app, name="privacy")
 app.add_typer(_index.app, name="index")
 app.add_typer(_cert.app, name="cert")
+app.add_typer(_probe.app, name="probe")
+app.add_typer(_docs.app, name="docs")
+app.add_typer(_label.app, name="label")
+app.add_typer(_cases.app, name="cases")
+app.add_typer(_bom.app, name="bom")
 app.command("demo")(_web.demo)
 app.command("serve")(_web.serve)
 app.command("worker")(_web.worker)

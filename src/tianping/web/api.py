@@ -26,7 +26,9 @@ from tianping.web.assessments.bias.api import system_router as system_assessment
 from tianping.web.assessments.privacy.api import router as privacy_router
 from tianping.web.assessments.privacy.api import system_router as system_privacy_router
 from tianping.web.catalogue.api import router as catalogue_router
+from tianping.web.certification.api import router as certification_router
 from tianping.web.core.api import ERR_NOT_FOUND, BoundedParser, install_error_handlers
+from tianping.web.network.api import router as network_router
 from tianping.web.operations.api import ingest_router
 from tianping.web.operations.api import router as operations_router
 from tianping.web.reviews.api import router as reviews_router
@@ -73,6 +75,8 @@ api.add_router("/systems", operations_router)
 api.add_router("/ingest", ingest_router)
 
 api.add_router("/reviews", reviews_router)
+api.add_router("/certification", certification_router)
+api.add_router("/network", network_router)
 
 
 @api.get("/me", tags=["accounts"], summary="The authenticated user and their memberships")

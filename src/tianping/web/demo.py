@@ -18,6 +18,7 @@ from django.db import transaction
 
 from tianping.web.accounts.models import Organisation, OrganisationKind, Role
 from tianping.web.accounts.services import membership_grant, organisation_create
+from tianping.web.certification.demo import seed_certification
 from tianping.web.systems.models import AISystem
 from tianping.web.systems.services import intake_submit, system_register
 
@@ -84,6 +85,22 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "name": "华信人工智能伦理认证中心",
         "name_en": "Huaxin AI Ethics Certification Centre",
         "kind": K.CERTIFICATION_BODY,
+        "parent": "central",
+        "region": "110000",
+    },
+    {
+        "key": "institute",
+        "name": "国家人工智能伦理研究院",
+        "name_en": "National AI Ethics Research Institute",
+        "kind": K.INSTITUTE,
+        "parent": "central",
+        "region": "110000",
+    },
+    {
+        "key": "association",
+        "name": "中国人工智能产业协会",
+        "name_en": "China AI Industry Association",
+        "kind": K.INDUSTRY_ASSOCIATION,
         "parent": "central",
         "region": "110000",
     },
@@ -191,6 +208,18 @@ USERS: list[dict[str, str]] = [
         "username": "certifier",
         "name": "吴敏",
         "org": "certbody",
+        "role": Role.CERTIFICATION_OFFICER,
+    },
+    {
+        "username": "evaluator_ri",
+        "name": "许宁",
+        "org": "institute",
+        "role": Role.CERTIFICATION_OFFICER,
+    },
+    {
+        "username": "evaluator_ia",
+        "name": "唐悦",
+        "org": "association",
         "role": Role.CERTIFICATION_OFFICER,
     },
     {"username": "regulator_sh", "name": "郑华", "org": "sh", "role": Role.REGULATOR},
@@ -571,6 +600,7 @@ def demo_seed() -> dict[str, Any]:
 
         with mail_suppressed():
             seed_reviews(orgs, users, systems)
+            seed_certification(orgs, users, systems)
     path = _write_credentials(password)
     by_key = {spec["key"]: spec["name"] for spec in ORGANISATIONS}
     accounts = [

@@ -29,6 +29,9 @@ TIANPING_KEY_<PURPOSE> signing keys by purpose (LEDGER for a rotated checkpoint 
                        of 32 random bytes, several comma-separated, newest first; else
                        ``TIANPING_HOME/keys/<purpose>.key`` (see web/core/signing.py)
 TIANPING_LEDGER_ORIGIN the host-like prefix of the ledgers' names (default ``tianping.local``)
+TIANPING_STORAGE       where files are stored: ``local`` (default, under TIANPING_HOME) or ``s3``
+                       with TIANPING_S3_BUCKET, TIANPING_S3_ENDPOINT_URL and the AWS credential
+                       variables (see web/core/storage.py)
 TIANPING_DATA_DIRS     folders on the server whose files a bias assessment may read, separated
                        by ``os.pathsep`` (``:``); unset: uploads only
 TIANPING_MAX_PREDICTIONS_BYTES  size limit of an uploaded predictions file (default 64 MiB)
@@ -128,6 +131,8 @@ INSTALLED_APPS = [
     "tianping.web.operations",
     "tianping.web.assessments",
     "tianping.web.reviews",
+    "tianping.web.certification",
+    "tianping.web.network",
 ]
 
 MIDDLEWARE = [
@@ -216,8 +221,39 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = HOME / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
+# Files (tianping.web.core.storage): TIANPING_STORAGE=local (default) keeps them under
+# TIANPING_HOME; s3 puts them in the bucket TIANPING_S3_BUCKET of an S3-compatible object
+# storage at TIANPING_S3_ENDPOINT_URL (unset: AWS S3), shared by every host of a cluster;
+# credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or any source boto3 reads).
+STORAGE_KIND = os.environ.get("TIANPING_STORAGE", "").strip().lower() or "local"
+if STORAGE_KIND == "local":
+    _FILES: dict[str, dict[str, Any]] = {
+        "default": {
+            "BACKEND": "tianping.web.core.storage.PrivateFileSystemStorage",
+            "OPTIONS": {"location": HOME / "files"},
+        },
+        "uploads": {"BACKEND": "tianping.web.core.storage.UploadsFolderStorage"},
+    }
+elif STORAGE_KIND == "s3":
+    _BUCKET = os.environ.get("TIANPING_S3_BUCKET", "").strip()
+    if not _BUCKET:
+        raise ImproperlyConfigured("TIANPING_STORAGE=s3 needs TIANPING_S3_BUCKET (a bucket name)")
+    _ENDPOINT = os.environ.get("TIANPING_S3_ENDPOINT_URL", "").strip() or None
+    _S3 = {
+        "bucket_name": _BUCKET,
+        "endpoint_url": _ENDPOINT,
+        "addressing_style": "path" if _ENDPOINT else None,
+        "default_acl": None,
+        "max_memory_size": 1024 * 1024,  # larger objects are read through a temporary file
+    }
+    _FILES = {
+        name: {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**_S3, "location": prefix}}
+        for name, prefix in (("default", "files"), ("uploads", "predictions"))
+    }
+else:
+    raise ImproperlyConfigured(f"TIANPING_STORAGE must be 'local' or 's3', not {STORAGE_KIND!r}")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **_FILES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True

@@ -19,6 +19,8 @@ urlpatterns = [
     path("catalogue/", include("tianping.web.catalogue.urls")),
     path("assessments/", include("tianping.web.assessments.urls")),
     path("reviews/", include("tianping.web.reviews.urls")),
+    path("network/", include("tianping.web.network.urls")),
+    path("", include("tianping.web.certification.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

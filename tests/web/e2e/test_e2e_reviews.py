@@ -263,7 +263,7 @@ def test_general_procedure_from_submission_to_follow_up(users: Users, live_serve
     # A stale page: the second tab was loaded before the first changed the application.
     stale = users.tab(applicant, app_url)
     applicant.reload()
-    removable = applicant.locator('#attachments tr:has(td:text-is("plan"))')
+    removable = applicant.locator('#attachments tr[data-item="plan"]')
     removable.get_by_role("button", name="Remove").click()
     _success(applicant, "Attachment removed")
     stale_waiver = stale.locator("#waiver-form")
@@ -344,7 +344,7 @@ def test_general_procedure_from_submission_to_follow_up(users: Users, live_serve
     attendance.get_by_role("button", name="Record attendance").click()
     _success(chair, "Attendance recorded")
     expect(item.locator("[data-quorum]")).to_have_attribute("data-quorum", "missing")
-    expect(item.locator(".missing-categories")).to_contain_text("law")
+    expect(item.locator(".missing-categories")).to_contain_text("Law")
     expect(item.get_by_role("button", name="Open voting")).to_be_disabled()
     assert not app.agenda_items.filter(voting_open=True).exists()
 

@@ -4,16 +4,19 @@ An uploaded dataset holds personal data (ID numbers, phones …). It is stored
 encrypted (:mod:`tianping.web.core.keys`, purpose ``uploads``) and only while
 it is needed: when its job ends -- done, failed or cancelled -- it is deleted,
 unless its owner chose to keep it, and then it is deleted when the retention
-period ends (``TIANPING_UPLOAD_RETENTION_DAYS``, 30 by default). A job reads it
-through a decrypted copy in a private folder, removed as soon as the job is done.
-Files on the server (``TIANPING_DATA_DIRS``) are the organisation's own and never
-touched.
+period ends (``TIANPING_UPLOAD_RETENTION_DAYS``, 30 by default). It is kept in
+the storage of uploads (:mod:`tianping.web.core.storage`: a local folder, or an
+S3-compatible object storage a cluster shares), written and read in chunks. A job
+reads it through a decrypted copy in a private folder of the host that runs it,
+removed as soon as the job is done. Files on the server (``TIANPING_DATA_DIRS``)
+are the organisation's own and never touched.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -25,8 +28,9 @@ from django.utils import timezone
 from tianping import datalimits
 from tianping.web.assessments import datafiles
 from tianping.web.assessments.models import PredictionsFile
-from tianping.web.core.keys import decrypt_file, encrypt_file
-from tianping.web.home import private_dir
+from tianping.web.core import storage
+from tianping.web.core.keys import decrypt_stream, encrypt_stream
+from tianping.web.home import PRIVATE_FILE_MODE, private_dir
 
 PURPOSE = "uploads"
 ENCRYPTED_SUFFIX = ".enc"
@@ -43,14 +47,20 @@ def work_dir() -> Path:
 
 
 def store_upload(checked: datafiles.CheckedFile, *, system_id: int) -> str:
-    """Encrypt a checked upload into its place and remove the plain copy; its location."""
-    folder = private_dir(private_dir(datafiles.predictions_dir()) / str(system_id))
-    location = f"{system_id}/{uuid.uuid4().hex}{checked.path.suffix}{ENCRYPTED_SUFFIX}"
+    """Encrypt a checked upload into the storage of uploads, remove the plain copy; its name."""
+    name = f"{system_id}/{uuid.uuid4().hex}{checked.path.suffix}{ENCRYPTED_SUFFIX}"
     try:
-        encrypt_file(checked.path, folder / Path(location).name, purpose=PURPOSE)
+        with checked.path.open("rb") as plain:
+            return storage.save_chunks(
+                storage.uploads_storage(), name, encrypt_stream(plain, purpose=PURPOSE)
+            )
     finally:
         checked.path.unlink(missing_ok=True)
-    return location
+
+
+def delete_stored(location: str) -> None:
+    """Delete an upload from the storage of uploads (nothing if it is gone already)."""
+    storage.uploads_storage().delete(location)
 
 
 def keep_until(keep: bool) -> datetime | None:
@@ -62,19 +72,31 @@ def keep_until(keep: bool) -> datetime | None:
 def readable(data: PredictionsFile) -> Iterator[Path]:
     """A path the job may read ``data`` from, for the length of the block.
 
-    Uploads are decrypted into a private copy, removed afterwards; server files
-    are checked against the data folders again (fail closed).
+    Uploads are read from their storage (decrypted) into a private copy on this
+    host, removed afterwards; server files are checked against the data folders
+    again (fail closed).
     """
     if data.source == PredictionsFile.Source.SERVER:
         yield datafiles.allowed_server_path(data.location)
         return
-    stored = data.path()
-    if not data.encrypted:  # stored before uploads were encrypted
-        yield stored
-        return
+    store = storage.uploads_storage()
+    if not data.encrypted:  # stored in a local folder before uploads were encrypted
+        local = storage.local_path(store, data.location)
+        if local is not None:
+            yield local
+            return
     copy = work_dir() / f"{uuid.uuid4().hex}{Path(data.name).suffix.lower()}"
     try:
-        decrypt_file(stored, copy, purpose=PURPOSE)
+        descriptor = os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+        with os.fdopen(descriptor, "wb") as out:
+            if data.encrypted:
+                with store.open(data.location, "rb") as handle:
+                    name = Path(data.location).name
+                    for chunk in decrypt_stream(handle, purpose=PURPOSE, name=name):
+                        out.write(chunk)
+            else:
+                for chunk in storage.read_chunks(store, data.location):
+                    out.write(chunk)
         yield copy
     finally:
         copy.unlink(missing_ok=True)

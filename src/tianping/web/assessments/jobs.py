@@ -112,14 +112,13 @@ def job_start(
         checked = datafiles.check_upload(upload, field="file", **extra)
     else:
         checked = datafiles.check_server_file(server_path, field="server_path", **extra)
-    kept: Path | None = None
+    kept: str | None = None
     try:
         if check is not None:
             check(checked)
         with transaction.atomic():
             if upload is not None:
-                location = inputs.store_upload(checked, system_id=system.pk)
-                kept = datafiles.predictions_dir() / location
+                location = kept = inputs.store_upload(checked, system_id=system.pk)
             else:
                 location = str(checked.path)
             data = PredictionsFile(
@@ -149,7 +148,7 @@ def job_start(
         if upload is not None:
             checked.path.unlink(missing_ok=True)
             if kept is not None:
-                kept.unlink(missing_ok=True)
+                inputs.delete_stored(kept)
         raise
     return started
 

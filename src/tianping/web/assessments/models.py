@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tianping.web.core.jobs import BackgroundJob
+from tianping.web.core.storage import uploads_storage
 from tianping.web.systems.models import AISystem, Intake
 
 
@@ -37,7 +38,8 @@ class PredictionsFile(models.Model):
     )
     source = models.CharField(_("source"), max_length=8, choices=Source.choices)
     name = models.CharField(_("file name"), max_length=255)
-    # Uploads: the name under TIANPING["PREDICTIONS_DIR"]; server files: the resolved path,
+    # Uploads: the name in the storage of uploads (locally under TIANPING["PREDICTIONS_DIR"],
+    # tianping.web.core.storage); server files: the resolved path,
     # checked against TIANPING["DATA_DIRS"] again each time it is read.
     location = models.CharField(_("location"), max_length=1000, editable=False)
     format = models.CharField(_("format"), max_length=8, choices=Format.choices)
@@ -81,13 +83,17 @@ class PredictionsFile(models.Model):
         moment = now or timezone.now()
         if self.keep_until is not None and self.keep_until > moment:
             return False
-        self.path().unlink(missing_ok=True)
+        uploads_storage().delete(self.location)
         type(self).objects.filter(pk=self.pk).update(discarded_at=moment)
         self.discarded_at = moment
         return True
 
     def path(self) -> Path:
-        """Where the file lies on this machine (uploads: under the predictions folder)."""
+        """Where the file lies on this machine (uploads: under the local predictions folder).
+
+        An upload is read through its storage (``inputs.readable``), which may hold
+        no local file at all; this path only names it in messages to be cleaned.
+        """
         if self.source == self.Source.UPLOAD:
             return Path(settings.TIANPING["PREDICTIONS_DIR"]) / self.location
         return Path(self.location)

@@ -29,6 +29,7 @@ import stat
 import struct
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO, Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -49,6 +50,12 @@ ERR_PURPOSE = "a key purpose is lower-case letters, digits and '_': {purpose!r}"
 ERR_NOT_ENCRYPTED = "{path} is not a file encrypted at rest by the platform"
 ERR_UNKNOWN_KEY = "{path} was encrypted with a key that is no longer configured"
 ERR_TAMPERED = "{path} was changed, cut or extended after it was encrypted"
+
+
+class Readable(Protocol):
+    """A stream of bytes: an open file, a file of a storage."""
+
+    def read(self, size: int, /) -> bytes: ...
 
 
 class KeyServiceError(Exception):
@@ -110,25 +117,44 @@ def _nonce(prefix: bytes, number: int) -> bytes:
     return prefix + struct.pack(">Q", number)
 
 
-def encrypt_file(source: Path, target: Path, *, purpose: str) -> None:
-    """Encrypt ``source`` into ``target`` (created 0600) with the newest key of ``purpose``."""
+def _read_full(handle: Readable, size: int) -> bytes:
+    """Up to ``size`` bytes: fewer only at the end (a stream may return short reads)."""
+    parts: list[bytes] = []
+    wanted = size
+    while wanted:
+        part = handle.read(wanted)
+        if not part:
+            break
+        parts.append(part)
+        wanted -= len(part)
+    return b"".join(parts)
+
+
+def encrypt_stream(plain: BinaryIO, *, purpose: str) -> Iterator[bytes]:
+    """The encrypted form of ``plain`` (as :func:`encrypt_file` writes it), piece by piece."""
     key = keys_for(purpose)[0]
     aead = AESGCM(key)
     header = _HEADER.pack(MAGIC, key_id(key), secrets.token_bytes(4))
     prefix = header[-4:]
+    yield header
+    number = 0
+    chunk = _read_full(plain, CHUNK)
+    while True:
+        following = _read_full(plain, CHUNK)
+        last = not following
+        aad = header + (b"\x01" if last else b"\x00")
+        yield aead.encrypt(_nonce(prefix, number), chunk, aad)
+        if last:
+            return
+        chunk, number = following, number + 1
+
+
+def encrypt_file(source: Path, target: Path, *, purpose: str) -> None:
+    """Encrypt ``source`` into ``target`` (created 0600) with the newest key of ``purpose``."""
     descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE_MODE)
     with open(source, "rb") as plain, os.fdopen(descriptor, "wb") as out:
-        out.write(header)
-        number = 0
-        chunk = plain.read(CHUNK)
-        while True:
-            following = plain.read(CHUNK)
-            last = not following
-            aad = header + (b"\x01" if last else b"\x00")
-            out.write(aead.encrypt(_nonce(prefix, number), chunk, aad))
-            if last:
-                break
-            chunk, number = following, number + 1
+        for piece in encrypt_stream(plain, purpose=purpose):
+            out.write(piece)
         out.flush()
         os.fsync(out.fileno())
 
@@ -136,28 +162,36 @@ def encrypt_file(source: Path, target: Path, *, purpose: str) -> None:
 def decrypt_chunks(path: Path, *, purpose: str) -> Iterator[bytes]:
     """The plain bytes of a file :func:`encrypt_file` wrote, chunk by chunk, each verified."""
     with open(path, "rb") as handle:
-        header = handle.read(_HEADER.size)
-        if len(header) != _HEADER.size or not header.startswith(MAGIC):
-            raise KeyServiceError(ERR_NOT_ENCRYPTED.format(path=path.name))
-        _magic, kid, prefix = _HEADER.unpack(header)
-        key = next((k for k in keys_for(purpose) if key_id(k) == kid), None)
-        if key is None:
-            raise KeyServiceError(ERR_UNKNOWN_KEY.format(path=path.name))
-        aead = AESGCM(key)
-        number = 0
-        sealed = handle.read(CHUNK + _TAG)
-        while True:
-            following = handle.read(CHUNK + _TAG)
-            last = not following
-            try:
-                yield aead.decrypt(
-                    _nonce(prefix, number), sealed, header + (b"\x01" if last else b"\x00")
-                )
-            except InvalidTag:
-                raise KeyServiceError(ERR_TAMPERED.format(path=path.name)) from None
-            if last:
-                return
-            sealed, number = following, number + 1
+        yield from decrypt_stream(handle, purpose=purpose, name=path.name)
+
+
+def decrypt_stream(handle: Readable, *, purpose: str, name: str) -> Iterator[bytes]:
+    """The plain bytes of an encrypted stream, chunk by chunk, each verified.
+
+    ``name`` names the file in errors (a file name, never a path on the server).
+    """
+    header = _read_full(handle, _HEADER.size)
+    if len(header) != _HEADER.size or not header.startswith(MAGIC):
+        raise KeyServiceError(ERR_NOT_ENCRYPTED.format(path=name))
+    _magic, kid, prefix = _HEADER.unpack(header)
+    key = next((k for k in keys_for(purpose) if key_id(k) == kid), None)
+    if key is None:
+        raise KeyServiceError(ERR_UNKNOWN_KEY.format(path=name))
+    aead = AESGCM(key)
+    number = 0
+    sealed = _read_full(handle, CHUNK + _TAG)
+    while True:
+        following = _read_full(handle, CHUNK + _TAG)
+        last = not following
+        try:
+            yield aead.decrypt(
+                _nonce(prefix, number), sealed, header + (b"\x01" if last else b"\x00")
+            )
+        except InvalidTag:
+            raise KeyServiceError(ERR_TAMPERED.format(path=name)) from None
+        if last:
+            return
+        sealed, number = following, number + 1
 
 
 def decrypt_file(source: Path, target: Path, *, purpose: str) -> None:

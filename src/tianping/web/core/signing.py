@@ -125,6 +125,20 @@ def _signer(secret: _Secret, name: str) -> NoteSigner:
     return NoteSigner(name, Ed25519PrivateKey.from_private_bytes(seed))
 
 
+def ed25519_seeds(purpose: str, name: str) -> tuple[bytes, ...]:
+    """The raw 32-byte Ed25519 private keys of ``purpose`` for ``name``, newest first.
+
+    The same keys as :func:`signers`, for signers that are not signed notes (a
+    certification body's ``eddsa-jcs-2022`` proofs).
+    """
+    return tuple(
+        HKDF(algorithm=SHA256(), length=32, salt=secret.salt, info=name.encode("utf-8")).derive(
+            secret.raw
+        )
+        for secret in _secrets(purpose)
+    )
+
+
 def signers(purpose: str, name: str) -> tuple[NoteSigner, ...]:
     """Every signing key of ``purpose`` for ``name``, newest first."""
     return tuple(_signer(secret, name) for secret in _secrets(purpose))
@@ -153,6 +167,7 @@ __all__ = [
     "LEDGER",
     "PURPOSES",
     "SCORECARDS",
+    "ed25519_seeds",
     "ledger_secret",
     "signer",
     "signers",

@@ -84,6 +84,9 @@ OTHER_CODES: dict[str, Promise] = {
     "none": _("Not yet"),
     "agree": _("Agree"),
     "disagree": _("Disagree"),
+    # Categories a quorum may miss besides the disciplines (tianping.review's quorum rules).
+    "external": _("a member from outside the organisation"),
+    "both_genders": _("members of both genders"),
 }
 
 
