@@ -129,6 +129,13 @@ def test_revocation_shows_on_the_public_verify_page_and_api(
         client.post("/api/certification/verify", "{", content_type="application/json").status_code
         == 422
     )
+    # Another content type (even multipart without a boundary) is refused before the body is read.
+    assert (
+        client.post(
+            "/api/certification/verify", "x", content_type="multipart/form-data"
+        ).status_code
+        == 415
+    )
     bad = client.post(reverse("certification:verify"), {"document": "not json"})
     assert bad.context["result"] is None and bad.context["form"].errors
     # The register shows the system with its state.

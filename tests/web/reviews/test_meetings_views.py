@@ -141,7 +141,8 @@ def test_meeting_pages_quorum_and_vote(reviews: ReviewNetwork) -> None:
     r = chair.post(reverse("reviews:attendance_set", args=[meeting.pk]), {"present": present})
     assert r.status_code == 302
     html = chair.get(detail).content.decode()
-    assert 'data-quorum="missing"' in html and "external" in html
+    # The missing category reads as its name, never its code ("external").
+    assert 'data-quorum="missing"' in html and "a member from outside the organisation" in html
     chair.post(reverse("reviews:voting_open", args=[meeting.pk, item.pk]))
     item.refresh_from_db()
     assert not item.voting_open
