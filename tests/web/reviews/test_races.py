@@ -68,13 +68,21 @@ def test_two_simultaneous_votes_of_one_member_leave_one_vote(reviews: ReviewNetw
         procedure="general",
     )
     chair = reviews.net.chair_a
+    # A meeting that is due (it cannot be held before its time) and members who have declared.
     meeting = meetings_services.meeting_create(
-        actor=chair, body=reviews.committee, scheduled_for=timezone.now() + timedelta(hours=1)
+        actor=chair, body=reviews.committee, scheduled_for=timezone.now() - timedelta(minutes=1)
     )
     item = meetings_services.agenda_add(actor=chair, meeting=meeting, application=app)
     meetings_services.attendance_set(
         actor=chair, meeting=meeting, present_member_ids=[m.pk for m in reviews.members.values()]
     )
+    for member in reviews.members.values():
+        meetings_services.declaration_submit(
+            actor=member.user or chair,
+            application=app,
+            has_conflict=False,
+            member=None if member.user else member,
+        )
     item = meetings_services.voting_open(actor=chair, item=item)
     voter = reviews.user("member_law")
 

@@ -426,7 +426,9 @@ def intake_floor_review(*, actor: User, intake: Intake, decision: str, note: str
     if decision == "reject" and not note:
         raise ValidationError({"note": [_("Give the reason for rejecting the override.")]})
     intake = (
-        Intake.objects.select_for_update()
+        # Only the intake's row is locked: PostgreSQL cannot lock the nullable side of the
+        # outer join to ``overridden_by``.
+        Intake.objects.select_for_update(of=("self",))
         .select_related("system__organisation", "overridden_by")
         .get(pk=intake.pk)
     )
