@@ -154,11 +154,18 @@ def verifiers(purpose: str, name: str) -> tuple[VerifierKey, ...]:
     return tuple(key.verifier for key in signers(purpose, name))
 
 
-def verifier_of(purpose: str, name: str, note: str) -> VerifierKey:
-    """The verifier key whose signature ``note`` carries (the newest when none does)."""
-    keys = verifiers(purpose, name)
+def signed_by(keys: tuple[VerifierKey, ...], note: str) -> VerifierKey:
+    """Which of ``keys`` (newest first) signed ``note`` (the newest when none did).
+
+    Takes the keys already derived, so a caller matching many notes derives them once.
+    """
     ids = {(signature.name, signature.key_id) for signature in Note.parse(note).signatures}
     return next((key for key in keys if (key.name, key.key_id) in ids), keys[0])
+
+
+def verifier_of(purpose: str, name: str, note: str) -> VerifierKey:
+    """The verifier key whose signature ``note`` carries (the newest when none does)."""
+    return signed_by(verifiers(purpose, name), note)
 
 
 __all__ = [
@@ -169,6 +176,7 @@ __all__ = [
     "SCORECARDS",
     "ed25519_seeds",
     "ledger_secret",
+    "signed_by",
     "signer",
     "signers",
     "verifier_of",

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Max
 
 from tianping.ledger import NoteError, SignedCheckpoint, open_note, parse_json
+from tianping.web.core.signing import signed_by
 from tianping.web.ledger.models import LedgerCheckpoint, LedgerLeaf, LedgerLog, PlatformAction
-from tianping.web.ledger.signing import checkpoint_verifier, ledger_verifiers
+from tianping.web.ledger.signing import ledger_verifiers
 
 if TYPE_CHECKING:
     from tianping.web.systems.models import AISystem
@@ -51,7 +52,7 @@ def log_info(log: LedgerLog, *, checkpoints: int = 10) -> LogInfo:
                 "size": row.size,
                 "root": parsed.root_hash.hex(),
                 "note": row.note,
-                "vkey": checkpoint_verifier(log.origin, row.note).text,
+                "vkey": signed_by(keys, row.note).text,
                 "signed_at": row.created_at,
             }
         )

@@ -36,6 +36,7 @@ from tianping.ledger import (
     prepare_leaf,
 )
 from tianping.privacy import PersonalValue
+from tianping.web.core.signing import signed_by
 from tianping.web.ledger.conf import option
 from tianping.web.ledger.models import LedgerCheckpoint, LedgerLog, LedgerSalt, PlatformAction
 from tianping.web.ledger.signing import checkpoint_verifier, ledger_signer, ledger_verifiers
@@ -280,8 +281,8 @@ class _Snapshot:
         notes = list(rows.values_list("note", flat=True))
         if self._key is None:
             return notes
-        key = self._key
-        return [note for note in notes if checkpoint_verifier(self._store.origin, note) == key]
+        keys = ledger_verifiers(self._store.origin)  # derived once for every note
+        return [note for note in notes if signed_by(keys, note) == self._key]
 
     def latest_checkpoint(self) -> str | None:
         notes = self.checkpoints()
