@@ -12,7 +12,13 @@ Bottom to top (an app may import its own layer's shared modules and anything low
     operations  switch, playbooks, keys, ingestion, monitors
     assessments bias assessments, privacy scans, evidence
     reviews     ethics review
+    vendors     suppliers, their questionnaires, each system's AI-BOM components
+    probes      generative-AI probe runs against a system's chat endpoint
+    transparency  model cards, data summaries, transparency reports, user notices
+    certification  levels, the export certificate, credentials, the public register
     network     risk reports upward, early warnings downward (beside certification)
+    cases       the ethics risk case database (reads accepted risk reports)
+    index       the Machine Responsibility Index (reads certificates and documents)
     project     api.py, urls.py, demo.py, launcher.py, settings.py, wsgi.py
 
 Imports count wherever they are (module level or inside a function: a function-local
@@ -40,7 +46,9 @@ LAYERS: list[tuple[str, ...]] = [
     ("operations",),
     ("assessments",),
     ("reviews",),
+    ("vendors", "probes", "transparency"),
     ("certification", "network"),
+    ("cases", "index"),
     ("api", "urls", "demo", "launcher", "settings", "wsgi"),
 ]
 RANK = {name: level for level, names in enumerate(LAYERS) for name in names}
