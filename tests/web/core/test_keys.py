@@ -95,3 +95,28 @@ def test_a_malformed_key_in_the_environment_is_refused(
     with pytest.raises(KeyServiceError, match="TIANPING_KEY_UPLOADS"):
         keys_for("uploads")
     assert not os.path.exists(home / "keys" / "uploads.key")
+
+
+def test_a_key_file_is_read_again_only_when_it_changes(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = keys_for("uploads")
+    path = home / "keys" / "uploads.key"
+    settled = path.stat().st_mtime_ns - 10_000_000_000
+    os.utime(path, ns=(settled, settled))
+    assert keys_for("uploads") == first  # read, and now remembered
+    reads: list[Path] = []
+    original = Path.read_text
+
+    def counting(self: Path, *args: Any, **kwargs: Any) -> str:
+        reads.append(self)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", counting)
+    assert keys_for("uploads") == first
+    assert reads == []
+    # A rotation appends the new key first; the changed file is read again at once.
+    fresh = secrets.token_bytes(32)
+    path.write_text(base64.b64encode(fresh).decode() + "\n" + path.read_text("ascii"), "ascii")
+    assert keys_for("uploads") == [fresh, *first]
+    assert reads

@@ -27,6 +27,7 @@ import os
 import secrets
 import stat
 import struct
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -75,6 +76,11 @@ def key_id(key: bytes) -> bytes:
     return hashlib.sha256(b"tianping-key-id\x00" + key).digest()[:8]
 
 
+SETTLED_NS = 2_000_000_000
+_FILE_KEYS: dict[str, tuple[tuple[str, int, int, int], tuple[bytes, ...]]] = {}
+"""Keys read from each key file, with the file's identity, size and time when read."""
+
+
 def keys_for(purpose: str, *, create: bool = True) -> list[bytes]:
     """The keys of ``purpose``, newest first (at least one; generated on first use).
 
@@ -103,14 +109,25 @@ def keys_for(purpose: str, *, create: bool = True) -> list[bytes]:
                 handle.write(fresh)
                 handle.flush()
                 os.fsync(handle.fileno())
-    mode = stat.S_IMODE(path.stat().st_mode)
+    status = path.stat()
+    mode = stat.S_IMODE(status.st_mode)
     if mode & 0o077:
         raise KeyServiceError(ERR_FILE_MODE.format(path=path, mode=oct(mode)))
+    # The file is read again only when it changed (a rotation appends a line).
+    version = (str(path), status.st_ino, status.st_size, status.st_mtime_ns)
+    cached = _FILE_KEYS.get(version[0])
+    if cached is not None and cached[0] == version:
+        return list(cached[1])
     lines = [line for line in path.read_text("ascii").splitlines() if line.strip()]
     keys = [_decode(line) for line in lines]
     if not keys or any(k is None for k in keys):
         raise KeyServiceError(ERR_FILE_CONTENT.format(path=path))
-    return [k for k in keys if k is not None]
+    found = [k for k in keys if k is not None]
+    # Remembered only once the file has been still for a while: a file rewritten within the
+    # timestamp's granularity could otherwise keep its size and time ("racy" entries).
+    if time.time_ns() - status.st_mtime_ns > SETTLED_NS:
+        _FILE_KEYS[version[0]] = (version, tuple(found))
+    return found
 
 
 def _nonce(prefix: bytes, number: int) -> bytes:

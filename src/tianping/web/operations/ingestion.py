@@ -148,10 +148,11 @@ def _prepare(
         if problem is not None:
             raise ValidationError({"records": [problem.format(n=position)]})
         try:
-            raw = canonical_json(item.record)
             prepared = prepare_leaf(
                 item.record, personal_fields=fields, on_personal_data=on_personal_data
             )
+            # A leaf with nothing hashed is the record's canonical JSON already.
+            raw = prepared.data if prepared.salt is None else canonical_json(item.record)
         except PersonalDataError as error:
             raise _refused(position, error) from None
         except (CanonicalJSONError, LeafError, PrivacyError) as error:
