@@ -17,6 +17,7 @@ from django.db import OperationalError
 from django.test import Client
 from django.utils import timezone
 
+from tests.web.assessments.test_storage_s3 import bucket, s3_server  # noqa: F401 (fixtures)
 from tests.web.factories import Network
 from tianping.web.core import health, periodic, signing
 from tianping.web.core.jobs.sweeper import HEARTBEAT, heartbeat_register, newest_heartbeat
@@ -212,3 +213,46 @@ def test_behind_tls_the_probes_are_not_redirected_to_https(tmp_path: Path) -> No
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["200", "301"]
+
+
+@pytest.mark.django_db
+def test_readyz_storage_writes_reads_and_deletes_a_probe_in_each_file_storage(
+    client: Client, settings: Any, tmp_path: Path
+) -> None:
+    uploads, files = tmp_path / "uploads", tmp_path / "files"
+    backend = "tianping.web.core.storage.PrivateFileSystemStorage"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": backend, "OPTIONS": {"location": files}},
+        "uploads": {"BACKEND": backend, "OPTIONS": {"location": uploads}},
+    }
+    status, body = _ready(client)
+    assert status == 200 and body["checks"]["storage"] == "ok"
+    assert [p for p in uploads.rglob("*") if p.is_file()] == []  # the probe was deleted
+    assert [p for p in files.rglob("*") if p.is_file()] == []
+
+    health.forget_results()
+    uploads.rmdir()
+    uploads.write_bytes(b"")  # a file where the uploads folder should be: nothing is stored
+    status, body = _ready(client)
+    assert status == 503 and body["failing"] == ["storage"]
+    assert str(tmp_path) not in json.dumps(body)
+
+
+@pytest.mark.django_db
+def test_readyz_storage_probes_the_s3_bucket(
+    client: Client, request: pytest.FixtureRequest
+) -> None:
+    s3 = request.getfixturevalue("bucket")  # an S3 server on loopback, its empty bucket
+    status, body = _ready(client)
+    assert status == 200 and body["checks"]["storage"] == "ok"
+    assert list(s3.objects.all()) == []  # written, read back and deleted
+
+    health.forget_results()
+    s3.delete()  # the bucket is gone: nothing can be stored
+    try:
+        status, body = _ready(client)
+        assert status == 503 and body["failing"] == ["storage"]
+        assert "tianping-files" not in json.dumps(body)
+    finally:
+        s3.create()  # for the fixture's clean-up

@@ -19,11 +19,12 @@ from tests.web.operations.test_platform_crash import ROOT, platform_env  # noqa:
 from tianping.web.core.jobs import (
     JobLimits,
     JobStatus,
+    job_cancel,
     job_models,
     jobs_expire_leases,
     run_in_child,
 )
-from tianping.web.core.jobs.runner import MSG_WORKER_LOST
+from tianping.web.core.jobs.runner import MSG_CANCELLED, MSG_WORKER_LOST
 from tianping.web.systems.models import ReportJob
 from tianping.web.systems.services import report_job_start
 
@@ -120,6 +121,33 @@ def test_an_expired_lease_requeues_a_job_with_attempts_left_and_fails_one_withou
     assert job.status == JobStatus.FAILED and job.message == MSG_WORKER_LOST
     alive.refresh_from_db()
     assert alive.status == JobStatus.RUNNING  # its worker still renews the lease
+
+
+@pytest.mark.django_db
+def test_cancelling_a_job_whose_worker_died_takes_effect_at_once(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    n = build_network()
+    with django_capture_on_commit_callbacks():
+        dead = report_job_start(actor=n.applicant_a, system=n.system_a, language="en")
+        alive = report_job_start(actor=n.applicant_a, system=n.system_a, language="en")
+    ReportJob.objects.filter(pk=dead.pk).update(
+        status=JobStatus.RUNNING, attempts=1, lease_expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    ReportJob.objects.filter(pk=alive.pk).update(
+        status=JobStatus.RUNNING, attempts=1, lease_expires_at=timezone.now() + timedelta(minutes=1)
+    )
+    assert job_cancel(ReportJob, dead.pk).status == JobStatus.CANCELLED  # nobody renews it
+    running = job_cancel(ReportJob, alive.pk)  # its worker stops it at its next step
+    assert running.status == JobStatus.RUNNING and running.cancel_requested
+
+    # Asked to stop just before its worker died: cancelled, not failed, when the lease ends.
+    ReportJob.objects.filter(pk=alive.pk).update(
+        lease_expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    assert jobs_expire_leases() == 1
+    alive.refresh_from_db()
+    assert alive.status == JobStatus.CANCELLED and alive.message == MSG_CANCELLED
 
 
 def _python(env: dict[str, str], *args: str, **kwargs: Any) -> Any:

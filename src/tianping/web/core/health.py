@@ -1,7 +1,9 @@
 """Readiness of this process for a load balancer: database, storage, keys, a live worker.
 
 ``/readyz`` (:mod:`tianping.web.core.views`) runs :func:`readiness`. The core checks
-the database, that the home folder takes a file, and that a worker's heartbeat is
+the database, that the home folder and the file storages (a local folder or an S3
+bucket, :mod:`tianping.web.core.storage`) take, give back and delete a small probe
+file, and that a worker's heartbeat is
 fresher than ``TIANPING_READY_WORKER_SECONDS`` (default 120; ``0``, or tasks run in
 the request, leaves workers out). Apps above the core add their own checks in their
 ``AppConfig.ready()`` with :func:`register` (the ledger: its signing keys match what
@@ -15,11 +17,14 @@ import logging
 import os
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.db import connection
 from django.utils import timezone
 
@@ -73,12 +78,31 @@ def database_reachable() -> bool:
         return bool(cursor.fetchone() == (1,))
 
 
+PROBE_PREFIX = ".ready-"
+STORAGE_NAMES = ("default", "uploads")
+"""The platform's file storages (``STORAGES``), each probed by :func:`storage_writable`."""
+
+
+def storage_probe(name: str) -> bool:
+    """The storage ``name`` takes a small object, gives back its bytes and deletes it."""
+    storage = storages[name]
+    content = uuid.uuid4().hex.encode()
+    saved = storage.save(f"{PROBE_PREFIX}{uuid.uuid4().hex}", ContentFile(content))
+    try:
+        with storage.open(saved, "rb") as handle:
+            read = handle.read()
+    finally:
+        storage.delete(saved)
+    return bool(read == content) and not storage.exists(saved)
+
+
 def storage_writable() -> bool:
-    """The home folder (uploads, outbox, keys) takes a new file."""
-    with tempfile.NamedTemporaryFile(dir=settings.HOME, prefix=".ready-") as probe:
+    """The home folder (outbox, keys, work copies) takes a new file, and so does every file
+    storage (uploads, other files: a local folder or an S3 bucket)."""
+    with tempfile.NamedTemporaryFile(dir=settings.HOME, prefix=PROBE_PREFIX) as probe:
         probe.write(b"ok")
         probe.flush()
-    return True
+    return all(storage_probe(name) for name in STORAGE_NAMES if name in settings.STORAGES)
 
 
 def worker_seconds() -> int:

@@ -115,7 +115,8 @@ def job_fail(
 
 
 def job_cancel(model: type[J], job_id: Any) -> J:
-    """Ask a job to stop: at once if it is queued, at its next step if it is running.
+    """Ask a job to stop: at once if it is queued or its worker died (its lease expired), at
+    its next step if it is running.
 
     Permission checks belong to the caller (each kind says who may cancel).
     """
@@ -128,6 +129,8 @@ def job_cancel(model: type[J], job_id: Any) -> J:
             job.status = JobStatus.CANCELLED
             job.finished_at = timezone.now()
             job.message = gettext_noop("Cancelled before it started.")
+        elif job.lease_expires_at is not None and job.lease_expires_at < timezone.now():
+            job_mark_cancelled(job)  # nobody renews the lease: no worker will take the flag
         job.save()
     if job.is_finished:
         _release(job)
@@ -437,7 +440,10 @@ def jobs_expire_leases(*, now: Any = None) -> int:
                 if job.lease_expires_at >= now:
                     continue
                 handled += 1
-                if job.attempts < limits.max_attempts and not job.cancel_requested:
+                if job.cancel_requested:  # asked to stop while its worker was dying
+                    job_mark_cancelled(job)
+                    transaction.on_commit(functools.partial(_release, job), robust=True)
+                elif job.attempts < limits.max_attempts:
                     job.status = JobStatus.QUEUED
                     job.lease_expires_at = None
                     job.progress = 0

@@ -92,11 +92,14 @@ def start_lease_sweeper() -> threading.Thread:
         logger.exception("copying the periodic work into the schedule failed")
     finally:
         connections.close_all()
+    # The first pass imports the periodic work's modules: done here, before the worker forks
+    # its first job process, because a child forked while another thread imports a module
+    # would wait for that module's lock forever.
+    _periodic()
     interval = max(1.0, job_limits().lease_seconds / 2)
     stop = threading.Event()
 
     def loop() -> None:
-        _periodic()
         while not stop.wait(min(interval, PERIODIC_EVERY_S)):
             sweep_once()
             _periodic()
