@@ -18,11 +18,10 @@ from tianping.certification import (
     SigningKey,
     StatusList,
     StatusPurpose,
-    certificate_credential,
     did_key_document,
+    issue_certificate,
     issue_credential,
-    load_levels,
-    status_entry,
+    read_subject,
     status_list_credential,
 )
 
@@ -30,13 +29,10 @@ HERE = Path(__file__).resolve().parent
 #: The published TEST-ONLY key: the SHA-256 of this sentence is its seed.
 KEY = SigningKey(hashlib.sha256(b"Tianping example certificates: TEST-ONLY key").digest())
 ISSUED = datetime(2026, 7, 1, tzinfo=UTC)
-REVOCATION = "https://tianping.example/status/revocation/1"
-SUSPENSION = "https://tianping.example/status/suspension/1"
+STATUS = "https://tianping.example/status/{purpose}/1"
+REVOCATION = STATUS.format(purpose="revocation")
+SUSPENSION = STATUS.format(purpose="suspension")
 INDEX = 4242
-
-
-def digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def write(name: str, data: object) -> None:
@@ -55,26 +51,19 @@ def main() -> None:
         },
     )
     write("issuer-did.json", did_key_document(KEY.did_key))
-    certificate = certificate_credential(
-        credential_id="urn:uuid:6f1c2d3e-4b5a-4c6d-8e7f-901a2b3c4d5e",
-        issuer=KEY.did_key,
-        level=load_levels().level("basic_compliance"),
-        subject={
-            "id": "urn:tianping:system:credit-scoring",
-            "name": "Credit scoring (example)",
-            "organisation": "Example Bank (test data)",
-            "scope": {"model": "credit-scoring", "version": "2.3.0"},
-            "digests": {"model": digest("credit-scoring 2.3.0 weights")},
-            "evidence": [digest("ethics review 2026-05"), digest("bias audit 2026-06")],
-            "ledgerCheckpoint": digest("checkpoint 2026-06-30"),
-        },
+    # What `tianping cert issue subject.yaml --issuer-key TEST-ONLY-issuer-key.json
+    # --level basic_compliance --status-index 4242 --status-base STATUS --valid-from ISSUED
+    # --id ...` does.
+    certificate = issue_certificate(
+        key=KEY,
+        subject=read_subject(HERE / "subject.yaml"),
+        scheme="basic_compliance",
         valid_from=ISSUED,
-        status=[
-            status_entry(REVOCATION, INDEX, "revocation"),
-            status_entry(SUSPENSION, INDEX, "suspension"),
-        ],
+        status_index=INDEX,
+        status_base=STATUS,
+        credential_id="urn:uuid:6f1c2d3e-4b5a-4c6d-8e7f-901a2b3c4d5e",
     )
-    write("certificate.json", issue_credential(certificate, KEY, created=ISSUED))
+    write("certificate.json", certificate)
     lists: tuple[tuple[str, str, StatusPurpose], ...] = (
         (REVOCATION, "status-revocation.json", "revocation"),
         (SUSPENSION, "status-suspension.json", "suspension"),

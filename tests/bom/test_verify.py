@@ -23,6 +23,7 @@ from tianping.bom import (
     ORDER,
     Application,
     BomError,
+    CertificateIndex,
     load_exemptions,
     parse_bom,
     read_applications,
@@ -237,3 +238,13 @@ def test_applications_file_is_read_strictly(tmp_path: Any) -> None:
     bad.write_text("applications:\n  - {reference: A-1, state: maybe}\n", encoding="utf-8")
     with pytest.raises(BomError, match=r"bad\.yaml"):
         read_applications(bad)
+
+
+def test_an_index_built_once_matches_as_verifying_each_time() -> None:
+    index = CertificateIndex.build([MODEL_CERT, DATA_CERT], status_lists=lists(), now=NOW)
+    assert index.size == 2
+    bom = parse_bom(json.dumps(example_bom()))
+    indexed = verify_bom(bom, index=index, now=NOW, exemptions=())
+    direct = check(None, MODEL_CERT, DATA_CERT)
+    assert indexed.to_json() == direct.to_json()
+    assert statuses(indexed) == ["certified", "certified"]

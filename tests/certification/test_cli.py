@@ -145,3 +145,113 @@ def test_examples_are_what_the_generator_writes(tmp_path: Path) -> None:
         "status-suspension.json",
     ):
         assert (folder / name).read_text() == (EXAMPLES / name).read_text(), name
+
+
+ISSUE = ["cert", "issue", str(EXAMPLES / "subject.yaml"),
+         "--issuer-key", str(EXAMPLES / "TEST-ONLY-issuer-key.json")]  # fmt: skip
+EXAMPLE_STATUS = ["--status-index", "4242",
+                  "--status-base", "https://tianping.example/status/{purpose}/1"]  # fmt: skip
+
+
+def test_issue_reproduces_the_example_certificate(monkeypatch: pytest.MonkeyPatch) -> None:
+    code, said = run(
+        monkeypatch, *ISSUE, "--level", "basic_compliance", *EXAMPLE_STATUS,
+        "--valid-from", "2026-07-01T00:00:00Z",
+        "--id", "urn:uuid:6f1c2d3e-4b5a-4c6d-8e7f-901a2b3c4d5e",
+    )  # fmt: skip
+    assert code == 0
+    assert json.loads(said) == json.loads(CERT.read_text())
+
+
+def test_issue_export_verifies_and_lasts_two_years(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    out = tmp_path / "export.json"
+    code, _said = run(
+        monkeypatch, *ISSUE, "--export", "--valid-from", "2026-08-01T08:00:00+08:00",
+        "--out", str(out), "--lang", "en",
+    )  # fmt: skip
+    assert code == 0
+    document = json.loads(out.read_text())
+    assert document["validUntil"] == "2028-08-01T00:00:00Z"
+    assert "AIExportEthicalComplianceCertificate" in document["type"]
+    assert "credentialStatus" not in document
+    code, said = run(monkeypatch, "cert", "verify", str(out), "--key", DID, *AT, "--lang", "en")
+    assert code == 0 and "Valid" in said
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--level", "basic_compliance", "--export"], "exactly one"),
+        ([], "exactly one"),
+        (["--level", "no_such_level"], "no_such_level"),
+        (["--level", "basic_compliance", "--status-index", "1"], "--status-base"),
+    ],
+)
+def test_issue_refuses_bad_options(
+    monkeypatch: pytest.MonkeyPatch, args: list[str], needle: str
+) -> None:
+    code, said = run(monkeypatch, *ISSUE, *args, "--lang", "en")
+    assert code == 2 and needle in said
+
+
+def test_issue_refuses_a_key_whose_did_is_not_its_own(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    key = json.loads((EXAMPLES / "TEST-ONLY-issuer-key.json").read_text())
+    key["did"] = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
+    bad = tmp_path / "key.json"
+    bad.write_text(json.dumps(key))
+    code, said = run(
+        monkeypatch, "cert", "issue", str(EXAMPLES / "subject.yaml"), "--issuer-key", str(bad),
+        "--level", "basic_compliance", "--lang", "en",
+    )  # fmt: skip
+    assert code == 2 and "did" in said
+
+
+def _lists(tmp_path: Path, revoked: bool, suspended: bool) -> list[str]:
+    from tianping.certification import issue_credential, read_signing_key, update_status
+
+    key = read_signing_key(EXAMPLES / "TEST-ONLY-issuer-key.json")
+    args = []
+    for name, flag in (("revocation", revoked), ("suspension", suspended)):
+        document = json.loads((EXAMPLES / f"status-{name}.json").read_text())
+        if flag:
+            document = issue_credential(update_status(document, 4242), key)
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(document))
+        args += ["--status-list", str(path)]
+    return args
+
+
+@pytest.mark.parametrize(
+    ("revoked", "suspended", "code", "word"),
+    [(False, False, 0, "active"), (True, False, 1, "revoked"), (False, True, 1, "suspended")],
+)
+def test_status_prints_active_revoked_or_suspended(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    revoked: bool,
+    suspended: bool,
+    code: int,
+    word: str,
+) -> None:
+    lists = _lists(tmp_path, revoked, suspended)
+    got, said = run(monkeypatch, "cert", "status", str(CERT), *lists, *AT, "--lang", "en")
+    assert (got, said.strip()) == (code, word)
+    got, said = run(monkeypatch, "cert", "status", str(CERT), *lists, *AT, "--json", "-")
+    assert json.loads(said)["status"] == word
+
+
+def test_status_without_a_list_or_from_an_unreachable_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    code, said = run(
+        monkeypatch, "cert", "status", str(CERT), "--status-list",
+        str(EXAMPLES / "status-revocation.json"), *AT, "--lang", "en",
+    )  # fmt: skip
+    assert code == 1 and "status list" in said
+    code, said = run(
+        monkeypatch, "cert", "status", str(CERT), "--status-list",
+        "http://127.0.0.1:9/status/revocation", *AT, "--lang", "en",
+    )  # fmt: skip
+    assert code == 2 and "127.0.0.1:9" in said

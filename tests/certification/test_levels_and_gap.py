@@ -17,6 +17,7 @@ from tianping.certification import (
     LedgerHistory,
     LevelsError,
     PrivacyScan,
+    TransparencyDocument,
     UnknownLevelError,
     export_gap,
     gap,
@@ -149,6 +150,32 @@ def test_too_few_ledger_days_fail_the_rule() -> None:
     results = {r.id: r for r in gap("managed_governance", evidence).results}
     assert results["ledger-90-days"].status == "failed"
     assert "60 of 90" in results["ledger-90-days"].detail.en
+
+
+def test_published_transparency_documents_meet_the_higher_levels_only_when_complete() -> None:
+    def documents(*records: tuple[str, bool]) -> dict[str, object]:
+        evidence = Evidence(
+            records=tuple(
+                TransparencyDocument(kind, complete, H, date(2026, 6, day))
+                for day, (kind, complete) in enumerate(records, start=1)
+            )
+        )
+        return {r.id: r for r in gap("trusted_ai_platform", evidence).results}
+
+    results = documents(("model-card", False), ("model-card", True), ("training-data", False))
+    assert results["model-card-published"].status == "met"  # type: ignore[attr-defined]
+    summary = results["training-data-summary-published"]
+    assert summary.status == "failed"  # type: ignore[attr-defined]
+    assert summary.detail.en == "the published training-data summary is missing required content"  # type: ignore[attr-defined]
+    notice = results["user-notice-published"]
+    assert notice.status == "missing" and notice.detail.zh == "“用户告知”尚未发布"  # type: ignore[attr-defined]
+    # From a file, too; an unknown document is refused.
+    record = {"kind": "transparency_document", "document": "user-notice", "complete": True}
+    good = {"records": [{**record, "sha256": H, "date": "2026-01-01"}]}
+    assert isinstance(Evidence.from_mapping(good).records[0], TransparencyDocument)
+    with pytest.raises(EvidenceError, match="document"):
+        bad = {**good["records"][0], "document": "press-release"}
+        Evidence.from_mapping({"records": [bad]})
 
 
 def test_export_gap_has_three_dimensions() -> None:

@@ -228,7 +228,7 @@ def _certificate(document: Mapping[str, Any], verdict: Verification, number: int
 def _check(
     component: Component,
     by_digest: Mapping[str, list[_Certificate]],
-    certificates: Sequence[_Certificate],
+    by_supplier: Mapping[tuple[str, str], list[_Certificate]],
     applications: Sequence[Application],
     exemptions: Sequence[Exemption],
     first_party: str | None,
@@ -237,7 +237,8 @@ def _check(
     matched: list[tuple[_Certificate, Basis]] = [
         (cert, "digest") for cert in by_digest.get(component.sha256 or "", [])
     ]
-    for cert in certificates:
+    key = ((component.supplier or "").casefold(), component.name.casefold())
+    for cert in by_supplier.get(key, ()):
         if not cert.names(component) or any(cert is seen for seen, _ in matched):
             continue
         if cert.digests and component.sha256 is not None:
@@ -292,6 +293,73 @@ def _check(
     return ComponentResult(component, "uncertified", (*notes, NO_CERTIFICATE))
 
 
+def _skipped(document: Mapping[str, Any]) -> bool:
+    types = document.get("type")
+    return bool(_SKIPPED_TYPES & set(types if isinstance(types, list) else [types]))
+
+
+@dataclass(frozen=True)
+class CertificateIndex:
+    """Certificates verified once, indexed by artefact digest and by (supplier, model).
+
+    Build it with :meth:`build` and pass it to :func:`verify_bom` to match many BOMs
+    (or a large one) without verifying the certificates again.
+    """
+
+    by_digest: Mapping[str, list[_Certificate]]
+    by_supplier: Mapping[tuple[str, str], list[_Certificate]]
+    size: int
+
+    @classmethod
+    def build(
+        cls,
+        certificates: Iterable[Mapping[str, Any]],
+        *,
+        status_lists: Iterable[Mapping[str, Any]] = (),
+        resolver: Resolver | None = None,
+        now: datetime | None = None,
+    ) -> CertificateIndex:
+        """Verify each certificate offline (status lists included) and index it."""
+        moment = now or datetime.now(UTC)
+        lists = list(status_lists)
+        return cls._of(
+            (
+                number,
+                document,
+                verify_credential(document, resolver=resolver, status_lists=lists, now=moment),
+            )
+            for number, document in enumerate(certificates)
+            if not _skipped(document)
+        )
+
+    @classmethod
+    def from_records(
+        cls, records: Iterable[tuple[Mapping[str, Any], Verification]]
+    ) -> CertificateIndex:
+        """Index certificates verified elsewhere (a register that keeps each certificate
+        with its current verdict, status included), without verifying them again."""
+        return cls._of(
+            (number, document, verdict) for number, (document, verdict) in enumerate(records)
+        )
+
+    @classmethod
+    def _of(
+        cls, entries: Iterable[tuple[int, Mapping[str, Any], Verification]]
+    ) -> CertificateIndex:
+        by_digest: dict[str, list[_Certificate]] = {}
+        by_supplier: dict[tuple[str, str], list[_Certificate]] = {}
+        size = 0
+        for number, document, verdict in entries:
+            cert = _certificate(document, verdict, number)
+            size += 1
+            for digest in cert.digests:
+                by_digest.setdefault(digest, []).append(cert)
+            if cert.model and cert.organisation:
+                key = (cert.organisation.casefold(), cert.model.casefold())
+                by_supplier.setdefault(key, []).append(cert)
+        return cls(by_digest, by_supplier, size)
+
+
 def verify_bom(
     bom: Bom,
     certificates: Iterable[Mapping[str, Any]] = (),
@@ -301,6 +369,7 @@ def verify_bom(
     exemptions: Iterable[Exemption] | None = None,
     resolver: Resolver | None = None,
     now: datetime | None = None,
+    index: CertificateIndex | None = None,
 ) -> BomReport:
     """Check every AI component and service of ``bom`` against the certificates given.
 
@@ -321,27 +390,22 @@ def verify_bom(
         The issuers' keys (default: any ``did:key``); pin them to accept only those issuers.
     now
         The moment to judge validity at (default: now, UTC).
+    index
+        Certificates verified beforehand (:meth:`CertificateIndex.build`): then
+        ``certificates``, ``status_lists`` and ``resolver`` are not read, and a
+        BOM is matched by digest and supplier look-ups only.
     """
     moment = now or datetime.now(UTC)
-    lists = list(status_lists)
     rules = load_exemptions() if exemptions is None else tuple(exemptions)
-    held: list[_Certificate] = []
-    for number, document in enumerate(certificates):
-        types = document.get("type")
-        if _SKIPPED_TYPES & set(types if isinstance(types, list) else [types]):
-            continue
-        verdict = verify_credential(document, resolver=resolver, status_lists=lists, now=moment)
-        held.append(_certificate(document, verdict, number))
-    by_digest: dict[str, list[_Certificate]] = {}
-    for cert in held:
-        for digest in cert.digests:
-            by_digest.setdefault(digest, []).append(cert)
-    supplier_certificates = [cert for cert in held if cert.model and cert.organisation]
+    if index is None:
+        index = CertificateIndex.build(
+            certificates, status_lists=status_lists, resolver=resolver, now=moment
+        )
     checked = [c for c in bom.components if c.kind in CHECKED_KINDS]
     first_party = bom.first_party
     apps = tuple(applications)
     results = tuple(
-        _check(component, by_digest, supplier_certificates, apps, rules, first_party)
+        _check(component, index.by_digest, index.by_supplier, apps, rules, first_party)
         for component in checked
     )
     return BomReport(
@@ -362,6 +426,7 @@ __all__ = [
     "PASSING",
     "STATUS_LABELS",
     "BomReport",
+    "CertificateIndex",
     "ComponentResult",
     "ComponentStatus",
     "verify_bom",

@@ -28,6 +28,10 @@ certificate
 status list
     A W3C Bitstring Status List credential: one bit per certificate for
     revocation, another list for suspension (:class:`StatusList`).
+overlay
+    A destination's law (e.g. the EU AI Act's high-risk uses) as versioned data:
+    extra obligations for an exported system, in zh and en, marked as the
+    destination's law with a confidence mark (:func:`overlays_for`).
 verification
     Offline: keys from ``did:key`` or pinned ``did:web`` documents
     (:class:`Resolver`), contexts pinned as strings, status lists the verifier
@@ -82,6 +86,7 @@ from tianping.certification._evidence import (
     PlaybookAdoption,
     PrivacyScan,
     SwitchTest,
+    TransparencyDocument,
     load_evidence,
 )
 from tianping.certification._gap import (
@@ -95,6 +100,15 @@ from tianping.certification._gap import (
     export_gap,
     gap,
 )
+from tianping.certification._issue import (
+    EXPORT,
+    EXPORT_TYPE,
+    credential_status,
+    issue_certificate,
+    read_signing_key,
+    read_status_source,
+    read_subject,
+)
 from tianping.certification._levels import (
     LEVELS_FILE,
     RULE_KINDS,
@@ -107,6 +121,7 @@ from tianping.certification._levels import (
     load_levels,
 )
 from tianping.certification._multibase import MultibaseError
+from tianping.certification._overlays import OVERLAYS_DIR, Overlay, OverlayError, overlays_for
 from tianping.certification._proof import canonical, hash_data, issue_credential, proof_config
 from tianping.certification._read import (
     MAX_CREDENTIAL_BYTES,
@@ -144,9 +159,12 @@ __all__ = [
     "CERTIFICATE_TYPE",
     "CRYPTOSUITE",
     "EVIDENCE_KINDS",
+    "EXPORT",
+    "EXPORT_TYPE",
     "LEVELS_FILE",
     "MAX_CREDENTIAL_BYTES",
     "MIN_ENTRIES",
+    "OVERLAYS_DIR",
     "PINNED_CONTEXTS",
     "PURPOSES",
     "REASONS",
@@ -174,6 +192,8 @@ __all__ = [
     "Levels",
     "LevelsError",
     "MultibaseError",
+    "Overlay",
+    "OverlayError",
     "PlaybookAdoption",
     "PrivacyScan",
     "Reason",
@@ -187,12 +207,14 @@ __all__ = [
     "StatusListError",
     "StatusPurpose",
     "SwitchTest",
+    "TransparencyDocument",
     "UnknownLevelError",
     "Verification",
     "VerificationKey",
     "add_years",
     "canonical",
     "certificate_credential",
+    "credential_status",
     "did_key_document",
     "did_key_for",
     "did_key_public_key",
@@ -200,14 +222,19 @@ __all__ = [
     "export_gap",
     "gap",
     "hash_data",
+    "issue_certificate",
     "issue_credential",
     "list_of",
     "load_evidence",
     "load_levels",
+    "overlays_for",
     "parse_datetime",
     "proof_config",
     "read_credential",
     "read_resolver",
+    "read_signing_key",
+    "read_status_source",
+    "read_subject",
     "status_entry",
     "status_list_credential",
     "update_status",

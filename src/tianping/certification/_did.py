@@ -11,6 +11,7 @@ site at that moment.
 
 from __future__ import annotations
 
+import functools
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -73,11 +74,11 @@ class SigningKey:
     def _private(self) -> Ed25519PrivateKey:
         return Ed25519PrivateKey.from_private_bytes(self.seed)
 
-    @property
+    @functools.cached_property
     def public_bytes(self) -> bytes:
         return self._private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
 
-    @property
+    @functools.cached_property
     def public_multibase(self) -> str:
         """``z6Mk…``: the public key as ``publicKeyMultibase``."""
         return mb.ed25519_public_multibase(self.public_bytes)

@@ -100,6 +100,19 @@ class EvaluatorFinding:
     kind: str = "finding"
 
 
+@dataclass(frozen=True)
+class TransparencyDocument:
+    """A published transparency document (``document``: ``model-card``, ``training-data``,
+    ``algorithm``, ``transparency-report``, ``user-notice`` or ``playbook``) and whether
+    its completeness check found every required field."""
+
+    document: str
+    complete: bool
+    sha256: str
+    date: date
+    kind: str = "transparency_document"
+
+
 EvidenceRecord = (
     EthicsReview
     | BiasAssessment
@@ -107,6 +120,7 @@ EvidenceRecord = (
     | LedgerHistory
     | SwitchTest
     | PlaybookAdoption
+    | TransparencyDocument
     | EvaluatorFinding
 )
 _BY_KIND: dict[str, type[EvidenceRecord]] = {
@@ -116,6 +130,7 @@ _BY_KIND: dict[str, type[EvidenceRecord]] = {
     "ledger": LedgerHistory,
     "switch_test": SwitchTest,
     "playbook": PlaybookAdoption,
+    "transparency_document": TransparencyDocument,
     "finding": EvaluatorFinding,
 }
 #: The kinds of evidence record, as written in an evidence file.

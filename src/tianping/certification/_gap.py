@@ -27,6 +27,7 @@ from tianping.certification._evidence import (
     PlaybookAdoption,
     PrivacyScan,
     SwitchTest,
+    TransparencyDocument,
     evidence_refs,
 )
 from tianping.certification._levels import EvidenceRule, Level, Levels, load_levels
@@ -69,6 +70,18 @@ LEDGER = LocalizedText(
 SWITCH = LocalizedText(zh="最近一次运行开关测试{verdict}", en="the latest switch test {verdict}")
 PLAYBOOK = LocalizedText(zh="预案{state}", en="playbook {state}")
 ADOPTED = LocalizedText(zh="已采用", en="adopted")
+DOCUMENT = LocalizedText(zh="已发布的“{document}”{state}", en="the published {document} is {state}")
+DOCUMENT_NONE = LocalizedText(zh="“{document}”尚未发布", en="no {document} is published")
+COMPLETE = LocalizedText(zh="完整", en="complete")
+INCOMPLETE = LocalizedText(zh="缺少必填内容", en="missing required content")
+DOCUMENT_NAMES = {
+    "model-card": LocalizedText(zh="模型卡", en="model card"),
+    "training-data": LocalizedText(zh="训练数据摘要", en="training-data summary"),
+    "algorithm": LocalizedText(zh="算法说明", en="algorithm documentation"),
+    "transparency-report": LocalizedText(zh="透明度报告", en="transparency report"),
+    "user-notice": LocalizedText(zh="用户告知", en="user notice"),
+    "playbook": LocalizedText(zh="事件处置预案摘要", en="incident playbook one-pager"),
+}
 WITHDRAWN = LocalizedText(zh="已撤回", en="withdrawn")
 
 DECISIONS = {
@@ -280,6 +293,15 @@ def _rule(rule: EvidenceRule, level: str, evidence: Evidence) -> RequirementResu
             return result("missing", NO_EVIDENCE)
         detail = localized(PLAYBOOK, state=ADOPTED if playbook.adopted else WITHDRAWN)
         return result("met" if playbook.adopted else "failed", detail, playbook)
+    if rule.kind == "transparency_document_complete":
+        name = DOCUMENT_NAMES[rule.document or ""]
+        documents = [d for d in evidence.of(TransparencyDocument) if d.document == rule.document]
+        document = _latest(documents)
+        if document is None:
+            return result("missing", localized(DOCUMENT_NONE, document=name))
+        state = COMPLETE if document.complete else INCOMPLETE
+        detail = localized(DOCUMENT, document=name, state=state)
+        return result("met" if document.complete else "failed", detail, document)
     finding = _latest(_findings(evidence, rule.id))  # evaluator_finding
     if finding is None:
         return result("missing", NO_EVIDENCE)

@@ -43,6 +43,7 @@ RuleKind = Literal[
     "ledger_days",
     "switch_tested",
     "playbook_adopted",
+    "transparency_document_complete",
     "evaluator_finding",
 ]
 RULE_KINDS: tuple[RuleKind, ...] = get_args(RuleKind)
@@ -64,6 +65,7 @@ class EvidenceRule:
     name: LocalizedText
     policy: str | None = None
     days: int | None = None
+    document: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "kind": self.kind, "name": self.name.to_json()}
@@ -71,6 +73,8 @@ class EvidenceRule:
             out["policy"] = self.policy
         if self.days is not None:
             out["days"] = self.days
+        if self.document is not None:
+            out["document"] = self.document
         return out
 
 
@@ -285,6 +289,7 @@ def _load(file: Path) -> Levels:
                     name=LocalizedText.from_json(rule["name"]),
                     policy=rule.get("policy"),
                     days=rule.get("days"),
+                    document=rule.get("document"),
                 )
             )
         return tuple(rules)

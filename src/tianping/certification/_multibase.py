@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 
 ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _INDEX = {char: value for value, char in enumerate(ALPHABET)}
@@ -38,8 +39,11 @@ def b58encode(data: bytes) -> str:
     return "1" * zeros + "".join(reversed(out))
 
 
+@functools.lru_cache(maxsize=256)
 def b58decode(text: str) -> bytes:
-    """The bytes of base58btc ``text``; :class:`MultibaseError` for a foreign character."""
+    """The bytes of base58btc ``text``; :class:`MultibaseError` for a foreign character.
+
+    Remembered for the last 256 texts (the issuers' keys recur in every certificate)."""
     if len(text) > MAX_BASE58:
         raise MultibaseError(f"base58 text of {len(text)} characters; at most {MAX_BASE58}")
     number = 0

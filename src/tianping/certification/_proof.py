@@ -15,7 +15,9 @@ reproduce the W3C test vectors step by step.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -29,9 +31,48 @@ from tianping.certification._did import SigningKey
 from tianping.certification._errors import SIGNING_INVALID, CertificationError
 from tianping.certification._vocab import ASSERTION, CRYPTOSUITE, PROOF_TYPE, xsd_datetime
 
+_SAFE_INT = 2**53 - 1
+_DUMPS = json.JSONEncoder(
+    ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+).encode
+
+
+def _plain(value: Any) -> bool:
+    """Whether JCS of ``value`` is what :mod:`json` writes with sorted keys: no float, every
+    integer within ±(2**53 − 1), every key below U+10000 (so UTF-16 order is code-point order)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is str or kind is bool or item is None:
+            continue
+        if kind is int:
+            if -_SAFE_INT <= item <= _SAFE_INT:
+                continue
+            return False
+        if kind is dict:
+            for key in item:
+                if type(key) is not str or (not key.isascii() and max(key) >= "\U00010000"):
+                    return False
+            stack.extend(item.values())
+        elif kind is list:
+            stack.extend(item)
+        else:
+            return False
+    return True
+
 
 def canonical(value: Any) -> bytes:
-    """RFC 8785 (JCS) bytes of a JSON value; :class:`ValueError` for what JSON cannot hold."""
+    """RFC 8785 (JCS) bytes of a JSON value; :class:`ValueError` for what JSON cannot hold.
+
+    Documents of strings, booleans, nulls and safe integers (certificates, status lists)
+    take :mod:`json`'s C encoder, which writes the same bytes there; others ``rfc8785``.
+    """
+    if _plain(value):
+        try:
+            return _DUMPS(value).encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: rfc8785 refuses it below
+            pass
     try:
         return rfc8785.dumps(value)
     except (rfc8785.CanonicalizationError, TypeError) as exc:
@@ -105,8 +146,12 @@ def issue_credential(
     return {**document, "proof": {**config, "proofValue": mb.encode_z(key.sign(data))}}
 
 
+@functools.lru_cache(maxsize=1024)
 def signature_valid(public_key: bytes, signature: bytes, data: bytes) -> bool:
-    """Whether ``signature`` is an Ed25519 signature of ``data`` by ``public_key``."""
+    """Whether ``signature`` is an Ed25519 signature of ``data`` by ``public_key``.
+
+    Remembered for the last 1,024 checks: a status list shared by many certificates is
+    checked once."""
     try:
         Ed25519PublicKey.from_public_bytes(public_key).verify(signature, data)
     except (InvalidSignature, ValueError):

@@ -9,6 +9,7 @@ is the left-most bit of the first byte. It is published GZIP-compressed
 
 from __future__ import annotations
 
+import functools
 import struct
 import zlib
 from collections.abc import Mapping
@@ -154,7 +155,13 @@ def list_of(credential: Mapping[str, Any]) -> StatusList:
     subject = credential.get("credentialSubject")
     if not isinstance(subject, Mapping) or not isinstance(subject.get("encodedList"), str):
         raise StatusListError("the credential has no credentialSubject.encodedList")
-    return StatusList.decode(subject["encodedList"])
+    return _decoded(subject["encodedList"])
+
+
+@functools.lru_cache(maxsize=64)
+def _decoded(encoded: str) -> StatusList:
+    """The list of ``encoded``, remembered: many certificates share one list."""
+    return StatusList.decode(encoded)
 
 
 def update_status(

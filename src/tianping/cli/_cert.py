@@ -2,7 +2,9 @@
 
 ``cert verify`` exits 0 for a valid certificate, 1 for an invalid one (with the
 reason) and 2 for input it cannot read; ``cert gap`` exits 0 when the level is
-met and 1 when it is not.
+met and 1 when it is not; ``cert status`` exits 0 for an active certificate and 1 for a
+revoked, suspended or invalid one; ``cert issue`` signs a certificate from a subject file
+with an issuer key file.
 """
 
 from __future__ import annotations
@@ -15,16 +17,22 @@ import typer
 from rich.text import Text
 
 from tianping.certification import (
+    EXPORT,
     STATUS_LABELS,
     CertificationError,
     GapReport,
     Resolver,
+    credential_status,
     gap,
+    issue_certificate,
     load_evidence,
     load_levels,
     parse_datetime,
     read_credential,
     read_resolver,
+    read_signing_key,
+    read_status_source,
+    read_subject,
     verify_credential,
 )
 from tianping.cli._common import (
@@ -35,6 +43,7 @@ from tianping.cli._common import (
     emit_json,
     fail,
     out_console,
+    write_json,
 )
 from tianping.text import LocalizedText
 
@@ -70,6 +79,13 @@ VALID_LINE = LocalizedText(
 )
 NO_END = LocalizedText(zh="未设定", en="no end")
 INVALID_LINE = LocalizedText(zh="无效：{message}", en="Invalid: {message}")
+STATUS_WORDS = {
+    "active": LocalizedText(zh="有效（未撤销、未暂停）", en="active"),
+    "revoked": LocalizedText(zh="已撤销", en="revoked"),
+    "suspended": LocalizedText(zh="已暂停", en="suspended"),
+}
+SCHEME_NEEDED = "give exactly one of --level LEVEL and --export"
+BAD_INDEX = "--status-index needs --status-base (the URL the status lists are published under)"
 BAD_AT = "--at {value!r} is not an ISO date and time with a time zone (2026-09-01T00:00:00Z)"
 
 KeyOption = Annotated[
@@ -214,6 +230,125 @@ def verify(
             line = INVALID_LINE.get(language).format(message=verdict.message(language))
             out.print(Text(line))
     if not verdict.valid:
+        raise typer.Exit(1)
+
+
+@app.command()
+def issue(
+    subject_file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="SUBJECT.yaml",
+            help="The certified subject (YAML or JSON file): id, name, organisation, scope …",
+        ),
+    ],
+    issuer_key: Annotated[
+        Path,
+        typer.Option(
+            "--issuer-key",
+            metavar="KEY.json",
+            help="The issuer's key file (did, privateKeyMultibase); keep it out of repositories.",
+        ),
+    ],
+    level: Annotated[
+        str | None, typer.Option("--level", help="The level's id (see `cert levels`).")
+    ] = None,
+    export: Annotated[
+        bool, typer.Option("--export", help="Issue the AI Export Ethical Compliance Certificate.")
+    ] = False,
+    status_index: Annotated[
+        int | None,
+        typer.Option("--status-index", min=0, help="The certificate's bit in the status lists."),
+    ] = None,
+    status_base: Annotated[
+        str | None,
+        typer.Option(
+            "--status-base",
+            metavar="URL",
+            help=(
+                "Where the status lists are published: URL/revocation and URL/suspension, "
+                "or a URL with {purpose} in it."
+            ),
+        ),
+    ] = None,
+    valid_from: Annotated[
+        str | None,
+        typer.Option(
+            "--valid-from", metavar="ISO-DATETIME", help="Start of validity (default: now)."
+        ),
+    ] = None,
+    credential_id: Annotated[
+        str | None,
+        typer.Option("--id", metavar="URI", help="The credential's id (default: urn:uuid)."),
+    ] = None,
+    out: Annotated[
+        str,
+        typer.Option(
+            "--out", metavar="FILE", help="Write the certificate here (- for standard output)."
+        ),
+    ] = "-",
+    lang: LanguageOption = None,
+) -> None:
+    """Sign a certificate (valid two years) for a level or the export certificate."""
+    language = chosen_language(lang)
+    if (level is None) == (not export):
+        raise CommandError(SCHEME_NEEDED)
+    if status_index is not None and not status_base:
+        raise CommandError(BAD_INDEX)
+    start = judged_at(valid_from).replace(microsecond=0)
+    try:
+        key = read_signing_key(issuer_key)
+        subject = read_subject(subject_file)
+        signed = issue_certificate(
+            key=key,
+            subject=subject,
+            scheme=EXPORT if export else str(level),
+            valid_from=start,
+            status_index=status_index,
+            status_base=status_base,
+            credential_id=credential_id,
+        )
+    except CertificationError as exc:
+        fail(exc, language)
+    write_json(signed, out, language=language)
+
+
+@app.command()
+def status(
+    certificate: Annotated[
+        Path, typer.Argument(metavar="CERT.json", help="The certificate (a JSON credential).")
+    ],
+    status_list: Annotated[
+        list[str],
+        typer.Option(
+            "--status-list",
+            metavar="FILE|URL",
+            help="A status list credential file or URL (repeat for revocation and suspension).",
+        ),
+    ],
+    key: KeyOption = None,
+    at: AtOption = None,
+    lang: LanguageOption = None,
+    json_file: JsonFileOption = None,
+) -> None:
+    """Print a certificate's status: active, revoked or suspended (exit 0, 1 when not active)."""
+    language = chosen_language(lang)
+    now = judged_at(at)
+    try:
+        document = read_credential(certificate)
+        lists = [read_status_source(source) for source in status_list]
+        resolver = read_resolver(key) if key else Resolver()
+    except CertificationError as exc:
+        fail(exc, language)
+    state, verdict = credential_status(document, lists, now=now, resolver=resolver)
+    if not emit_json({"status": state, **verdict.to_json()}, json_file, language=language):
+        out = out_console(soft_wrap=True)
+        if state in STATUS_WORDS:
+            out.print(Text(STATUS_WORDS[state].get(language)))
+        else:
+            line = INVALID_LINE.get(language).format(message=verdict.message(language))
+            out.print(Text(line))
+    if state != "active":
         raise typer.Exit(1)
 
 

@@ -120,11 +120,13 @@ def prepare(*, demo: bool = False) -> dict[str, Any] | None:
     """Under the migration lock: migrate, load the shipped catalogue release, check the keys
     (:func:`check_keys`), and seed the demo data when ``demo`` (what
     :func:`tianping.web.demo.demo_seed` returns; else ``None``)."""
+    from tianping.web.cases.services import cases_sync
     from tianping.web.catalogue.services import catalogue_sync
 
     with migration_lock():
         _say_migrated(migrate_database())
         catalogue_sync()
+        cases_sync()
         check_keys()
         if not demo:
             return None
@@ -147,10 +149,29 @@ HINT_KEYS = (
 LOGS_NAMED = 3
 
 
+ERR_CERTIFICATE_KEYS = (
+    "This process cannot start: its certificate keys did not sign the newest certificate of "
+    "{bodies}; the DID documents it would publish would no longer verify them."
+)
+HINT_CERTIFICATE_KEYS = (
+    "Give every process of the platform the same certificate keys: set "
+    "TIANPING_KEY_CERTIFICATES to the value the other processes use, or copy "
+    "TIANPING_HOME/keys/certificates.key from the host that issued them; then start it again."
+)
+
+
 def check_keys() -> None:
-    """Refuse to start when this process's ledger keys do not verify what the database holds."""
+    """Refuse to start when this process's ledger or certificate keys do not verify what the
+    database holds."""
+    from tianping.web.certification.selectors import keys_mismatched as certificate_keys
     from tianping.web.ledger.selectors import keys_mismatched
 
+    bodies = certificate_keys()
+    if bodies:
+        raise StartError(
+            ERR_CERTIFICATE_KEYS.format(bodies=", ".join(bodies[:LOGS_NAMED])),
+            hint=HINT_CERTIFICATE_KEYS,
+        )
     mismatched = keys_mismatched()
     if not mismatched:
         return

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.errors import HttpError
 
-from tianping.web.certification.views import verification_of
+from tianping.web.certification.public_views import verification_of
 from tianping.web.core.api import Message
 
 router = Router(tags=["certification"])

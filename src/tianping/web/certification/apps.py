@@ -12,8 +12,10 @@ class CertificationConfig(AppConfig):
 
     def ready(self) -> None:
         from tianping.web.certification import labels
-        from tianping.web.core import periodic
+        from tianping.web.certification.events import CertificateWithdrawn
+        from tianping.web.core import events, periodic
         from tianping.web.ledger.models import ACTION_LABELS
+        from tianping.web.operations.events import AlertOpened, IncidentOpened
 
         ACTION_LABELS.update(labels.LEDGER_ACTIONS)
 
@@ -24,3 +26,13 @@ class CertificationConfig(AppConfig):
             every_s=DAY_S,
             name="certification_expiry",
         )
+        periodic.register(
+            "tianping.web.certification.services.surveillance_scope_check",
+            every_s=DAY_S,
+            name="certification_scope_check",
+        )
+        # Surveillance: an incident, a monitor alert or a withdrawn upstream certificate.
+        handlers = "tianping.web.certification.handlers"
+        events.subscribe(IncidentOpened, f"{handlers}.on_incident")
+        events.subscribe(AlertOpened, f"{handlers}.on_alert")
+        events.subscribe(CertificateWithdrawn, f"{handlers}.on_certificate_withdrawn")

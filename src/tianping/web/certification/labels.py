@@ -16,5 +16,12 @@ LEDGER_ACTIONS = {
     "certification.certificate_reinstated": _("Certificate reinstated"),
     "certification.certificate_expired": _("Certificate expired"),
     "certification.status_list_published": _("Certificate status list published"),
+    "certification.appeal_lodged": _("Certification refusal appealed"),
+    "certification.appeal_decided": _("Certification appeal decided"),
+    "certification.renewal_submitted": _("Certificate renewal applied for"),
+    "certification.certificate_superseded": _("Certificate superseded by a renewal"),
+    "certification.surveillance_opened": _("Certificate surveillance case opened"),
+    "certification.surveillance_decided": _("Certificate surveillance case decided"),
+    "certification.reevaluation_required": _("Certificate re-evaluation required"),
 }
 """Every ``certification.*`` kind of platform action, by its name in the reader's language."""

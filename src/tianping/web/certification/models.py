@@ -78,6 +78,7 @@ class CertificationApplication(models.Model):
         DECISION = "decision", _("Awaiting decision")
         GRANTED = "granted", _("Granted")
         REFUSED = "refused", _("Refused")
+        APPEALED = "appealed", _("Under appeal")
 
     system = models.ForeignKey(
         AISystem,
@@ -118,6 +119,28 @@ class CertificationApplication(models.Model):
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+    product_name = models.CharField(_("product"), max_length=200, blank=True)
+    product_version = models.CharField(_("product version"), max_length=100, blank=True)
+    destinations = models.JSONField(
+        _("destination markets"),
+        default=list,
+        blank=True,
+        help_text=_("ISO 3166 codes of the markets the product is exported to."),
+    )
+    artefact_digests = models.JSONField(
+        _("model artefact digests"),
+        default=dict,
+        blank=True,
+        help_text=_("The SHA-256 of each model artefact in the certificate's scope, by name."),
+    )
+    renews = models.ForeignKey(
+        "Certificate",
+        verbose_name=_("previous certificate"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="renewals",
     )
     created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
 
@@ -207,6 +230,7 @@ class Certificate(models.Model):
         SUSPENDED = "suspended", _("Suspended")
         REVOKED = "revoked", _("Revoked")
         EXPIRED = "expired", _("Expired")
+        SUPERSEDED = "superseded", _("Superseded by a renewal")
 
     application = models.OneToOneField(
         CertificationApplication,
@@ -277,3 +301,105 @@ class StatusListVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issuer} · {self.purpose} · {self.version}"
+
+
+class Appeal(models.Model):
+    """The applicant's appeal of a refusal, decided by another decision-maker of the issuing
+    body."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("Awaiting a decision")
+        UPHELD = "upheld", _("Refusal upheld")
+        OVERTURNED = "overturned", _("Refusal overturned")
+
+    application = models.OneToOneField(
+        CertificationApplication,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="appeal",
+    )
+    grounds = models.TextField(_("grounds of the appeal"), max_length=5000)
+    lodged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("appellant"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    lodged_at = models.DateTimeField(_("lodged at"), auto_now_add=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.PENDING
+    )
+    reason = models.TextField(_("reason of the outcome"), max_length=5000, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        ordering = ["-lodged_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.application} · {self.outcome}"
+
+
+class SurveillanceCase(models.Model):
+    """Surveillance of a certificate: an incident, a monitor alert, a withdrawn upstream
+    certificate or a change outside the certificate's scope."""
+
+    class Trigger(models.TextChoices):
+        INCIDENT = "incident", _("Incident")
+        ALERT = "alert", _("Monitor alert")
+        UPSTREAM = "upstream", _("Upstream component's certificate withdrawn")
+        SCOPE = "scope", _("Change outside the certificate's scope")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        SUSPENDED = "suspended", _("Certificate suspended")
+        REEVALUATION = "reevaluation", _("Re-evaluation required")
+        CLOSED = "closed", _("Closed")
+
+    certificate = models.ForeignKey(
+        Certificate,
+        verbose_name=_("certificate"),
+        on_delete=models.CASCADE,
+        related_name="surveillance_cases",
+    )
+    trigger = models.CharField(_("trigger"), max_length=16, choices=Trigger.choices)
+    reference = models.CharField(_("reference"), max_length=200)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.OPEN
+    )
+    reason = models.TextField(_("reason"), max_length=2000, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("surveillance case")
+        verbose_name_plural = _("surveillance cases")
+        ordering = ["-opened_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certificate", "trigger", "reference"],
+                name="certification_surveillance_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.certificate} · {self.trigger} · {self.reference}"

@@ -3,32 +3,43 @@ the bodies' DID documents and status lists, and verification of a certificate.""
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib
+import importlib.util
 import os
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils.translation import get_language
 
+from tianping.bom import Application as BomApplication
+from tianping.bom import Bom, BomReport, verify_bom
+from tianping.bom import Component as BomComponent
 from tianping.certification import (
     BiasAssessment,
     EthicsReview,
     EvaluatorFinding,
     Evidence,
+    Overlay,
+    PlaybookAdoption,
     PrivacyScan,
     RequirementResult,
     Resolver,
     SigningKey,
     StatusList,
+    SwitchTest,
+    TransparencyDocument,
     Verification,
     canonical,
     export_gap,
     gap,
     issue_credential,
     load_levels,
+    overlays_for,
     status_list_credential,
     verify_credential,
 )
@@ -41,12 +52,16 @@ from tianping.web.certification.models import (
     Certificate,
     CertificationApplication,
     CertificationBody,
+    Finding,
     StatusListVersion,
+    SurveillanceCase,
 )
 from tianping.web.core import signing
+from tianping.web.operations.models import IncidentPlaybook, SystemSwitch
 from tianping.web.reviews.models import Application as ReviewApplication
 from tianping.web.reviews.models import DecisionType
 from tianping.web.systems.models import AISystem
+from tianping.web.transparency.selectors import published_documents
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -88,9 +103,14 @@ def did_of(body: CertificationBody) -> str:
 
 def signing_keys(body: CertificationBody) -> tuple[SigningKey, ...]:
     """The body's certificate keys, newest first (older ones still verify what they signed)."""
-    return tuple(
-        SigningKey(seed) for seed in signing.ed25519_seeds(signing.CERTIFICATES, did_of(body))
-    )
+    return _keys_of(signing.ed25519_seeds(signing.CERTIFICATES, did_of(body)))
+
+
+@functools.lru_cache(maxsize=256)
+def _keys_of(seeds: tuple[bytes, ...]) -> tuple[SigningKey, ...]:
+    # Deriving a key's public half and its multibase text costs more than a verification:
+    # done once per seed a process sees.
+    return tuple(SigningKey(seed) for seed in seeds)
 
 
 def method_of(body: CertificationBody, key: SigningKey) -> str:
@@ -133,14 +153,21 @@ def status_list(body: CertificationBody, purpose: str) -> dict[str, Any]:
     latest = StatusListVersion.objects.filter(issuer=body, purpose=purpose).first()
     if latest is not None:
         return dict(latest.credential)
-    unsigned = status_list_credential(
-        status_list_url(body, purpose),
-        did_of(body),
-        "revocation" if purpose == "revocation" else "suspension",
-        StatusList.empty(),
-        valid_from=body.created_at,
-    )
-    return sign(body, unsigned, at=body.created_at)
+    # Before the first certificate: the empty list, signed once per process and key.
+    key = (did_of(body), purpose, body.created_at, signing_keys(body)[0].public_multibase)
+    if key not in _EMPTY_LISTS:
+        unsigned = status_list_credential(
+            status_list_url(body, purpose),
+            did_of(body),
+            "revocation" if purpose == "revocation" else "suspension",
+            StatusList.empty(),
+            valid_from=body.created_at,
+        )
+        _EMPTY_LISTS[key] = sign(body, unsigned, at=body.created_at)
+    return dict(_EMPTY_LISTS[key])
+
+
+_EMPTY_LISTS: dict[tuple[str, str, datetime, str], dict[str, Any]] = {}
 
 
 def issuing_bodies() -> QuerySet[CertificationBody]:
@@ -194,6 +221,34 @@ def platform_evidence(system: AISystem, findings: Iterable[tuple[str, str, str]]
                     unresolved_sensitive=sensitive, sha256=row.sha256, date=row.created_at.date()
                 )
             )
+    switch = SystemSwitch.objects.filter(system=system, changed_at__isnull=False).first()
+    if switch is not None and switch.changed_at is not None and switch.version > 0:
+        # The switch has been operated on the platform (each change is ledgered).
+        records.append(
+            SwitchTest(
+                passed=True,
+                sha256=_digest({"switch": system.pk, "version": switch.version}),
+                date=switch.changed_at.date(),
+            )
+        )
+    playbook = IncidentPlaybook.objects.filter(system=system).first()
+    if playbook is not None:
+        records.append(
+            PlaybookAdoption(
+                adopted=True,
+                sha256=_digest({"playbook": system.pk, "updated": str(playbook.updated_at)}),
+                date=playbook.updated_at.date(),
+            )
+        )
+    for document in published_documents(system):
+        records.append(
+            TransparencyDocument(
+                document=document.kind,
+                complete=document.complete,
+                sha256=document.sha256,
+                date=(document.published_at or document.created_at).date(),
+            )
+        )
     today = datetime.now().date()
     for requirement, conclusion, evaluator in findings:
         records.append(
@@ -227,24 +282,60 @@ def requirements(scheme: str, evidence: Evidence) -> list[RequirementResult]:
     return list(gap(scheme, evidence).results)
 
 
+def dimension_conclusions(
+    application: CertificationApplication, evidence: Evidence
+) -> list[tuple[Any, list[tuple[Any, str | None]]]]:
+    """Each export dimension (its gap) with each evaluator's conclusion on it: their finding on
+    the dimension's ``evaluator_finding`` rule (None before they record it)."""
+    rows = list(application.evaluator_rows.select_related("body__organisation"))
+    found = {
+        (f.evaluator_id, f.requirement): f.conclusion
+        for f in Finding.objects.filter(evaluator__application=application)
+    }
+    out = []
+    for dimension in export_gap(evidence).dimensions:
+        rules = [r.id for r in dimension.results if r.kind == "evaluator_finding"]
+        out.append(
+            (
+                dimension,
+                [
+                    (row, next((found[(row.pk, r)] for r in rules if (row.pk, r) in found), None))
+                    for row in rows
+                ],
+            )
+        )
+    return out
+
+
+def export_overlays(application: CertificationApplication) -> list[Overlay]:
+    """The destination laws' extra obligations for an export application's markets."""
+    if application.scheme != EXPORT or not application.destinations:
+        return []
+    return overlays_for(list(application.destinations))
+
+
 def final_findings(
     application: CertificationApplication, ruling: str | None = None
 ) -> list[tuple[str, str, str]]:
-    """The findings that stand: those both evaluators agree on, and for a decided dispute the
-    decision-maker's ruling (``met`` when granted, ``not_met`` when refused)."""
+    """The findings that stand: those both evaluators agree on (named by their bodies), and for
+    a decided dispute the decision-maker's ruling (``met`` when granted, ``not_met`` when
+    refused; named by the issuing body)."""
     by_requirement: dict[str, list[str]] = {}
-    for row in application.evaluator_rows.all():
+    bodies: list[str] = []
+    for row in application.evaluator_rows.select_related("body__organisation"):
+        bodies.append(row.body.organisation.name)
         for finding in row.findings.all():
             by_requirement.setdefault(finding.requirement, []).append(finding.conclusion)
+    joint = " + ".join(bodies)
     if ruling is None and application.decided_at is not None:
         granted = application.status == CertificationApplication.Status.GRANTED
         ruling = "met" if granted else "not_met"
     out = []
     for requirement, conclusions in by_requirement.items():
         if len(set(conclusions)) == 1:
-            out.append((requirement, conclusions[0], "joint"))
+            out.append((requirement, conclusions[0], joint))
         elif ruling is not None:
-            out.append((requirement, ruling, "decision"))
+            out.append((requirement, ruling, application.issuer.organisation.name))
     return out
 
 
@@ -335,10 +426,167 @@ def certified_system(system_id: int) -> tuple[AISystem, Sequence[Certificate]] |
     return certificates[0].system, certificates
 
 
+def keys_mismatched() -> list[str]:
+    """The issuing bodies whose newest certificate no certificate key of this process signed.
+
+    Every process sharing a database must hold the same ``certificates`` keys
+    (``TIANPING_KEY_CERTIFICATES`` or the key file): one that does not would publish DID
+    documents without the key that signed the certificates, and they would stop verifying.
+    """
+    newest = Certificate.objects.values("issuer").annotate(newest=Max("id")).values("newest")
+    mismatched = []
+    for certificate in Certificate.objects.filter(id__in=newest).select_related("issuer"):
+        proof = (certificate.credential or {}).get("proof")
+        method = proof.get("verificationMethod") if isinstance(proof, dict) else None
+        body = certificate.issuer
+        if method not in {method_of(body, key) for key in signing_keys(body)}:
+            mismatched.append(str(body))
+    return sorted(mismatched)
+
+
+def _named_issuer(document: Any) -> list[CertificationBody]:
+    """The platform's issuing body the document names as its issuer (none if it names none of
+    them): only its DID document and status lists are needed to judge the certificate."""
+    issuer = document.get("issuer") if isinstance(document, dict) else None
+    if isinstance(issuer, dict):
+        issuer = issuer.get("id")
+    prefix = f"did:web:{public_host().replace(':', '%3A')}:bodies:"
+    if not isinstance(issuer, str) or not issuer.startswith(prefix):
+        return []
+    number = issuer[len(prefix) :]
+    if not number.isascii() or not number.isdigit() or len(number) > 18:
+        return []
+    return list(issuing_bodies().filter(pk=int(number)))
+
+
 def verify(document: Any, *, now: datetime | None = None) -> Verification:
     """Verify a certificate against the platform's issuers only (their pinned DID documents)
     and their current status lists; never fetches anything."""
-    bodies = list(issuing_bodies())
+    bodies = _named_issuer(document)
     resolver = Resolver([did_document(body) for body in bodies], did_key=False)
     lists = [status_list(body, purpose) for body in bodies for purpose in PURPOSES]
     return verify_credential(document, resolver=resolver, status_lists=lists, now=now)
+
+
+# --- suppliers and surveillance -----------------------------------------------------------------
+
+VENDORS_SELECTORS = "tianping.web.vendors.selectors"
+
+
+def _vendors() -> Any | None:
+    """The vendors app's selectors, where that app is installed."""
+    try:
+        found = importlib.util.find_spec(VENDORS_SELECTORS)
+    except ModuleNotFoundError:
+        return None
+    return importlib.import_module(VENDORS_SELECTORS) if found is not None else None
+
+
+def vendor_components(system: AISystem) -> list[Any]:
+    """The system's AI-BOM components (``.name``, ``.supplier``, ``.certificate_id`` …) as the
+    vendors app records them; none without it."""
+    vendors = _vendors()
+    return list(vendors.components_for(system)) if vendors is not None else []
+
+
+def supplier_risk(system: AISystem) -> list[tuple[str, str]]:
+    """``(supplier, rating)`` for the system's suppliers, rated ``low``/``medium``/``high``."""
+    vendors = _vendors()
+    return list(vendors.supplier_risk_for(system)) if vendors is not None else []
+
+
+def high_risk_suppliers(system: AISystem) -> list[str]:
+    """The suppliers rated high risk: the gap report's "supplier risk" item fails on them."""
+    return sorted({name for name, rating in supplier_risk(system) if rating == "high"})
+
+
+def surveillance_cases(user: User | AnonymousUser) -> QuerySet[SurveillanceCase]:
+    """Open cases on certificates of the bodies ``user`` decides for, or of the user's
+    organisations' systems."""
+    if not user.is_authenticated:
+        return SurveillanceCase.objects.none()
+    orgs = Membership.objects.filter(user=user).values("organisation")
+    return (
+        SurveillanceCase.objects.filter(
+            Q(certificate__issuer__in=officer_bodies(user))
+            | Q(certificate__system__organisation__in=orgs)
+        )
+        .exclude(status=SurveillanceCase.Status.CLOSED)
+        .distinct()
+        .select_related("certificate__system", "certificate__application")
+    )
+
+
+def _sha256_of(hashes: Any) -> str | None:
+    if not isinstance(hashes, dict):
+        return None
+    for key, value in hashes.items():
+        if str(key).replace("-", "").upper() == "SHA256" and isinstance(value, str):
+            return value.lower()
+    return None
+
+
+def upstream_report(system: AISystem, *, now: datetime | None = None) -> BomReport | None:
+    """Each AI component of the system's AI-BOM (the vendors app) checked against the platform's
+    certificates, open applications and the exemption rules; the product takes its weakest
+    component's status (:func:`tianping.bom.verify_bom`). None when no component is recorded."""
+    rows = vendor_components(system)
+    if not rows:
+        return None
+    components = tuple(
+        BomComponent(
+            path=f"components[{number}]",
+            kind=str(row.component_type),
+            name=str(row.name),
+            version=str(row.version) or None,
+            supplier=str(row.supplier) if row.supplier else None,
+            sha256=_sha256_of(row.hashes),
+        )
+        for number, row in enumerate(rows)
+    )
+    bom = Bom(
+        document={"metadata": {"supplier": {"name": system.organisation.name}}},
+        spec_version="1.6",
+        serial_number=None,
+        product=None,
+        components=components,
+    )
+    certificates = [
+        c.credential
+        for c in Certificate.objects.exclude(system=system).only("credential")[:MAX_UPSTREAM]
+    ]
+    applications = [
+        BomApplication(
+            reference=f"#{application.pk}",
+            supplier=application.system.organisation.name,
+            component=application.system.name,
+            state="open",
+            submission_complete=True,
+            sha256=digest,
+        )
+        for application in CertificationApplication.objects.exclude(system=system)
+        .filter(status__in=OPEN_STATUSES)
+        .select_related("system__organisation")
+        for digest in (list(application.artefact_digests.values()) or [None])
+    ]
+    bodies = list(issuing_bodies())
+    return verify_bom(
+        bom,
+        certificates,
+        status_lists=[status_list(body, purpose) for body in bodies for purpose in PURPOSES],
+        applications=applications,
+        resolver=Resolver([did_document(body) for body in bodies], did_key=False),
+        now=now,
+    )
+
+
+MAX_UPSTREAM = 2000
+"""The most certificates (newest first) an AI-BOM is checked against."""
+
+OPEN_STATUSES = (
+    CertificationApplication.Status.SUBMITTED,
+    CertificationApplication.Status.EVALUATION,
+    CertificationApplication.Status.DECISION,
+    CertificationApplication.Status.APPEALED,
+)
+"""An application in these states is open: its component counts as eligible."""

@@ -32,9 +32,12 @@ from tianping.certification import (
 )
 from tianping.web.accounts.models import Organisation
 from tianping.web.certification import selectors
+from tianping.web.certification.countries import DESTINATION_CODES
+from tianping.web.certification.events import CertificateWithdrawn
 from tianping.web.certification.models import (
     EXPORT,
     Accreditation,
+    Appeal,
     BodyKind,
     Certificate,
     CertificationApplication,
@@ -42,7 +45,9 @@ from tianping.web.certification.models import (
     Evaluator,
     Finding,
     StatusListVersion,
+    SurveillanceCase,
 )
+from tianping.web.core.events import announce
 from tianping.web.core.notifications import notify
 from tianping.web.ledger.services import ledger_record_action
 from tianping.web.systems.models import AISystem
@@ -52,6 +57,8 @@ if TYPE_CHECKING:
 
 Status = CertificationApplication.Status
 REMINDER_DAYS = (90, 30)
+RENEWAL_WINDOW_DAYS = 90
+"""A certificate may be renewed from this many days before it ends (or once it has expired)."""
 EXPORT_TYPE = "AIExportEthicalComplianceCertificate"
 ACTIONS = ("revoke", "suspend", "reinstate")
 CHANGED = {
@@ -108,11 +115,46 @@ def _accredited(body: CertificationBody, scheme: str, on: datetime) -> bool:
 # --- applications -------------------------------------------------------------------------------
 
 
+def _check_export_scope(
+    product_name: str, product_version: str, digests: Mapping[str, str], destinations: list[str]
+) -> None:
+    errors: dict[str, list[str]] = {}
+    if not product_name.strip() or not product_version.strip():
+        errors["product_name"] = [_("Name the exported product and its version.")]
+    if not digests:
+        errors["artefact_digests"] = [_("Give the digest of every model artefact in scope.")]
+    elif any(
+        not name or len(d) != 64 or any(c not in "0123456789abcdef" for c in d)
+        for name, d in digests.items()
+    ):
+        errors["artefact_digests"] = [
+            _("Give each artefact as name=SHA-256 (64 lower-case hex digits).")
+        ]
+    unknown = [d for d in destinations if d not in DESTINATION_CODES]
+    if not destinations or unknown:
+        errors["destinations"] = [
+            _("Name the destination markets by ISO 3166 code (unknown: %s).")
+            % (", ".join(unknown) or "—")
+        ]
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def application_submit(
-    *, actor: User, system: AISystem, scheme: str, issuer: CertificationBody
+    *,
+    actor: User,
+    system: AISystem,
+    scheme: str,
+    issuer: CertificationBody,
+    product_name: str = "",
+    product_version: str = "",
+    artefact_digests: Mapping[str, str] | None = None,
+    destinations: Sequence[str] = (),
 ) -> CertificationApplication:
-    """Apply for ``scheme`` (a level id or ``export``) for ``system`` to ``issuer``."""
+    """Apply for ``scheme`` (a level id or ``export``) for ``system`` to ``issuer``; the export
+    certificate names the product, its version, its model artefacts' digests and the
+    destination markets (ISO 3166 codes)."""
     if not selectors.applies_for(actor, system):
         raise PermissionDenied(ERR_NOT_APPLICANT)
     if scheme not in dict(selectors.scheme_choices()):
@@ -121,11 +163,26 @@ def application_submit(
         raise ValidationError(
             {"issuer": [_("This body is not accredited to issue this certificate.")]}
         )
+    digests = dict(artefact_digests or {})
+    markets = list(dict.fromkeys(d.strip().upper() for d in destinations))
+    if scheme == EXPORT:
+        _check_export_scope(product_name, product_version, digests, markets)
     application = CertificationApplication.objects.create(
-        system=system, scheme=scheme, issuer=issuer, submitted_by=actor
+        system=system,
+        scheme=scheme,
+        issuer=issuer,
+        submitted_by=actor,
+        product_name=product_name.strip()[:200],
+        product_version=product_version.strip()[:100],
+        artefact_digests=digests,
+        destinations=markets,
     )
     _log(
-        actor, "application_submitted", application, {"scheme": scheme, "issuer": issuer.pk}, system
+        actor,
+        "application_submitted",
+        application,
+        {"scheme": scheme, "issuer": issuer.pk, "destinations": markets, "digests": digests},
+        system,
     )
     notify(
         users=[m.user for m in issuer.organisation.memberships.all()],
@@ -223,6 +280,30 @@ def findings_record(
     )
 
 
+def _check_grantable(application: CertificationApplication) -> None:
+    """Refuse to grant while a requirement is not met (disputed ones ruled met)."""
+    evidence = selectors.platform_evidence(
+        application.system, selectors.final_findings(application, ruling="met")
+    )
+    unmet = [
+        r.id for r in selectors.requirements(application.scheme, evidence) if r.status != "met"
+    ]
+    if unmet:
+        raise _refuse(_("The certificate cannot be granted; not met: %s") % ", ".join(unmet))
+    if application.scheme == EXPORT:
+        report = selectors.upstream_report(application.system)
+        if report is not None and not report.passes:
+            blocked = [
+                r.component.name
+                for r in report.results
+                if r.status not in ("certified", "eligible")
+            ]
+            raise _refuse(
+                _("Blocked: these upstream components are not certified or eligible: %s")
+                % ", ".join(blocked)
+            )
+
+
 def _evidence(application: CertificationApplication) -> Any:
     return selectors.platform_evidence(application.system, selectors.final_findings(application))
 
@@ -240,14 +321,7 @@ def application_decide(
     if (application.disputed or not grant) and not reason:
         raise ValidationError({"reason": [_("Give the reason of this decision.")]})
     if grant:
-        evidence = selectors.platform_evidence(
-            application.system, selectors.final_findings(application, ruling="met")
-        )
-        unmet = [
-            r.id for r in selectors.requirements(application.scheme, evidence) if r.status != "met"
-        ]
-        if unmet:
-            raise _refuse(_("The certificate cannot be granted; not met: %s") % ", ".join(unmet))
+        _check_grantable(application)
     application.status = Status.GRANTED if grant else Status.REFUSED
     application.decided_at = timezone.now()
     application.decided_by = actor
@@ -278,7 +352,11 @@ def _subject(application: CertificationApplication) -> dict[str, Any]:
         "name": system.name,
         "organisation": system.organisation.name,
         "purpose": system.purpose,
-        "scope": {"modelVersion": system.model_version},
+        "scope": {
+            "model": system.name,
+            "modelVersion": system.model_version,
+        },
+        "digests": dict(sorted(application.artefact_digests.items())),
         "evaluators": evaluators,
         "evidence": [
             {"kind": record.kind, "sha256": record.sha256}
@@ -286,6 +364,38 @@ def _subject(application: CertificationApplication) -> dict[str, Any]:
             if record.kind != "finding"
         ],
     }
+
+
+def _dimensions(application: CertificationApplication) -> list[dict[str, Any]]:
+    """Each export dimension: its evidence (kind and SHA-256) and each evaluator's conclusion."""
+    out = []
+    for dimension, conclusions in selectors.dimension_conclusions(
+        application, _evidence(application)
+    ):
+        evidence = {
+            (record.kind, record.sha256)
+            for result in dimension.results
+            for record in result.evidence
+            if record.kind != "finding"
+        }
+        out.append(
+            {
+                "id": dimension.id,
+                "name": dimension.name.en,
+                "nameZh": dimension.name.zh,
+                "met": dimension.met,
+                "evidence": [{"kind": k, "sha256": h} for k, h in sorted(evidence)],
+                "conclusions": [
+                    {
+                        "evaluator": f"urn:tianping:body:{row.body_id}",
+                        "name": row.body.organisation.name,
+                        "conclusion": conclusion,
+                    }
+                    for row, conclusion in conclusions
+                ],
+            }
+        )
+    return out
 
 
 def _unsigned(
@@ -313,26 +423,32 @@ def _unsigned(
         "validUntil": xsd_datetime(add_years(at, levels.validity_years)),
         "credentialSubject": {
             **_subject(application),
-            "export": {
-                "id": export.id,
-                "dimensions": [d.id for d in export.dimensions],
-            },
+            "product": {"name": application.product_name, "version": application.product_version},
+            "destinations": list(application.destinations),
+            "export": {"id": export.id, "dimensions": _dimensions(application)},
         },
         "credentialStatus": status,
     }
 
 
-def certificate_issue(*, actor: User | None, application: CertificationApplication) -> Certificate:
-    """Sign the certificate of a granted application with the issuing body's key."""
+def certificate_issue(
+    *, actor: User | None, application: CertificationApplication, at: datetime | None = None
+) -> Certificate:
+    """Sign the certificate of a granted application with the issuing body's key (issued now,
+    or ``at``: the demo's older certificates)."""
     body = application.issuer
-    at = timezone.now().replace(microsecond=0)
+    at = (at or timezone.now()).replace(microsecond=0)
     index = (Certificate.objects.filter(issuer=body).aggregate(m=Max("status_index"))["m"] or 0) + 1
     status = [
         status_entry(selectors.status_list_url(body, purpose), index, purpose)  # type: ignore[arg-type]
         for purpose in selectors.PURPOSES
     ]
     credential_id = f"urn:uuid:{uuid.uuid4()}"
-    signed = selectors.sign(body, _unsigned(application, credential_id, at, status), at=at)
+    unsigned = _unsigned(application, credential_id, at, status)
+    previous = application.renews
+    valid_until = add_years(_renewal_start(previous, at), load_levels().validity_years)
+    unsigned["validUntil"] = xsd_datetime(valid_until)
+    signed = selectors.sign(body, unsigned, at=at)
     certificate = Certificate.objects.create(
         application=application,
         issuer=body,
@@ -341,8 +457,23 @@ def certificate_issue(*, actor: User | None, application: CertificationApplicati
         status_index=index,
         credential=signed,
         valid_from=at,
-        valid_until=add_years(at, load_levels().validity_years),
+        valid_until=valid_until,
     )
+    if previous is not None and previous.state in (
+        Certificate.State.ACTIVE,
+        Certificate.State.SUSPENDED,
+        Certificate.State.EXPIRED,
+    ):
+        previous.state = Certificate.State.SUPERSEDED
+        previous.state_reason = credential_id
+        previous.save(update_fields=["state", "state_reason"])
+        _log(
+            actor,
+            "certificate_superseded",
+            previous,
+            {"credential": previous.credential_id, "by": credential_id},
+            previous.system,
+        )
     _log(
         actor,
         "certificate_issued",
@@ -417,6 +548,8 @@ def certificate_change(*, actor: User, certificate: Certificate, action: str, re
         {"credential": certificate.credential_id, "reason": reason},
         certificate.system,
     )
+    if action in ("revoke", "suspend"):
+        announce(CertificateWithdrawn(credential_id=certificate.credential_id, action=action))
 
 
 def certificates_expire_and_remind(*, now: datetime | None = None) -> dict[str, int]:
@@ -454,3 +587,311 @@ def certificates_expire_and_remind(*, now: datetime | None = None) -> dict[str, 
         )
         reminded += 1
     return {"expired": expired, "reminded": reminded}
+
+
+# --- appeals ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def appeal_lodge(*, actor: User, application: CertificationApplication, grounds: str) -> Appeal:
+    """The applicant appeals a refusal, with grounds; once per application."""
+    if not selectors.applies_for(actor, application.system):
+        raise PermissionDenied(ERR_NOT_APPLICANT)
+    grounds = grounds.strip()
+    if not grounds:
+        raise ValidationError({"grounds": [_("Give the grounds of the appeal.")]})
+    if (
+        application.status != Status.REFUSED
+        or Appeal.objects.filter(application=application).exists()
+    ):
+        raise _refuse(_("Only a refusal can be appealed, once."))
+    appeal = Appeal.objects.create(application=application, grounds=grounds, lodged_by=actor)
+    application.status = Status.APPEALED
+    application.save(update_fields=["status"])
+    _log(actor, "appeal_lodged", application, {"grounds": grounds}, application.system)
+    notify(
+        users=[m.user for m in application.issuer.organisation.memberships.all()],
+        message=gettext_noop("The refusal of {system}'s certification is appealed."),
+        params={"system": application.system.name},
+        target=application,
+    )
+    return appeal
+
+
+@transaction.atomic
+def appeal_decide(
+    *, actor: User, application: CertificationApplication, overturn: bool, reason: str
+) -> Certificate | None:
+    """A decision-maker of the issuing body other than the one who refused upholds or overturns
+    the refusal, with a reason; overturning grants and issues the certificate."""
+    if not selectors.decides_for(actor, application.issuer):
+        raise PermissionDenied(ERR_NOT_DECISION_MAKER)
+    if application.decided_by_id == actor.pk:
+        raise PermissionDenied(_("The appeal is decided by another decision-maker of the body."))
+    appeal = Appeal.objects.filter(application=application).first()
+    if application.status != Status.APPEALED or appeal is None:
+        raise _refuse(_("This application is not under appeal."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Give the reason of this decision.")]})
+    if overturn:
+        _check_grantable(application)
+    appeal.outcome = Appeal.Outcome.OVERTURNED if overturn else Appeal.Outcome.UPHELD
+    appeal.reason = reason
+    appeal.decided_by = actor
+    appeal.decided_at = timezone.now()
+    appeal.save(update_fields=["outcome", "reason", "decided_by", "decided_at"])
+    application.status = Status.GRANTED if overturn else Status.REFUSED
+    application.save(update_fields=["status"])
+    _log(
+        actor,
+        "appeal_decided",
+        application,
+        {"overturned": overturn, "reason": reason},
+        application.system,
+    )
+    notify(
+        users=[appeal.lodged_by],
+        message=gettext_noop("The appeal on {system}'s certification has been decided."),
+        params={"system": application.system.name},
+        target=application,
+    )
+    return certificate_issue(actor=actor, application=application) if overturn else None
+
+
+# --- renewal ------------------------------------------------------------------------------------
+
+
+def renewable(certificate: Certificate, *, now: datetime | None = None) -> bool:
+    """Valid or suspended within the renewal window of its end, or expired, and not already
+    being renewed."""
+    moment = now or timezone.now()
+    State = Certificate.State
+    if certificate.state == State.EXPIRED:
+        pass
+    elif certificate.state not in (State.ACTIVE, State.SUSPENDED) or (
+        certificate.valid_until - moment > timedelta(days=RENEWAL_WINDOW_DAYS)
+    ):
+        return False
+    return not certificate.renewals.exclude(status=Status.REFUSED).exists()
+
+
+def _renewal_start(previous: Certificate | None, at: datetime) -> datetime:
+    """A renewal continues from the previous certificate's end if it has not passed and the
+    renewal falls in the renewal window; otherwise validity runs from issuance."""
+    if previous is None or previous.valid_until <= at:
+        return at
+    if previous.valid_until - at > timedelta(days=RENEWAL_WINDOW_DAYS):
+        return at
+    return previous.valid_until
+
+
+@transaction.atomic
+def renewal_submit(*, actor: User, certificate: Certificate) -> CertificationApplication:
+    """Apply to renew ``certificate``: the same scheme and issuer, evaluated again."""
+    if not selectors.applies_for(actor, certificate.system):
+        raise PermissionDenied(ERR_NOT_APPLICANT)
+    if not renewable(certificate):
+        raise _refuse(
+            _("A certificate can be renewed within 90 days of its end or once it has expired.")
+        )
+    previous = certificate.application
+    application = application_submit(
+        actor=actor, system=certificate.system, scheme=previous.scheme, issuer=certificate.issuer
+    )
+    application.renews = certificate
+    application.artefact_digests = dict(previous.artefact_digests)
+    application.save(update_fields=["renews", "artefact_digests"])
+    _log(
+        actor,
+        "renewal_submitted",
+        application,
+        {"renews": certificate.credential_id},
+        certificate.system,
+    )
+    return application
+
+
+# --- surveillance -------------------------------------------------------------------------------
+
+
+def surveillance_open(
+    *,
+    system: AISystem,
+    trigger: str,
+    reference: str,
+    detail: Mapping[str, Any] | None = None,
+    certificates: Sequence[Certificate] | None = None,
+) -> list[SurveillanceCase]:
+    """Open a case (once per trigger and reference) on each of ``system``'s live certificates
+    (or on ``certificates``), and tell the issuing bodies' officers."""
+    if trigger not in SurveillanceCase.Trigger.values:
+        raise ValidationError(_("Unknown surveillance trigger."))
+    opened = []
+    live = (Certificate.State.ACTIVE, Certificate.State.SUSPENDED)
+    if certificates is None:
+        certificates = list(
+            Certificate.objects.filter(system=system, state__in=live).select_related(
+                "issuer__organisation"
+            )
+        )
+    for certificate in certificates:
+        with transaction.atomic():
+            case, created = SurveillanceCase.objects.get_or_create(
+                certificate=certificate,
+                trigger=trigger,
+                reference=reference[:200],
+                defaults={"detail": dict(detail or {})},
+            )
+            if not created:
+                continue
+            _log(
+                None,
+                "surveillance_opened",
+                case,
+                {"credential": certificate.credential_id, "trigger": trigger, "ref": reference},
+                system,
+            )
+            notify(
+                users=[m.user for m in certificate.issuer.organisation.memberships.all()],
+                message=gettext_noop("A surveillance case was opened on {system}'s certificate."),
+                params={"system": system.name},
+                target=certificate.application,
+            )
+        opened.append(case)
+    return opened
+
+
+SURVEILLANCE_ACTIONS = ("suspend", "close", "reevaluate")
+
+
+@transaction.atomic
+def surveillance_decide(
+    *, actor: User, case: SurveillanceCase, action: str, reason: str
+) -> CertificationApplication | None:
+    """The issuing body's officer suspends the certificate (its status list is published anew),
+    closes the case, or requires re-evaluation (a new application on the certificate)."""
+    certificate = case.certificate
+    if not selectors.decides_for(actor, certificate.issuer):
+        raise PermissionDenied(ERR_NOT_DECISION_MAKER)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Give the reason.")]})
+    if action not in SURVEILLANCE_ACTIONS or case.status not in (
+        SurveillanceCase.Status.OPEN,
+        SurveillanceCase.Status.SUSPENDED,
+    ):
+        raise _refuse(_("This surveillance case cannot be changed that way in its present state."))
+    created = None
+    if action == "suspend":
+        if case.status != SurveillanceCase.Status.OPEN:
+            raise _refuse(_("The certificate is already suspended."))
+        if certificate.state == Certificate.State.ACTIVE:
+            certificate_change(
+                actor=actor, certificate=certificate, action="suspend", reason=reason
+            )
+        case.status = SurveillanceCase.Status.SUSPENDED
+    elif action == "close":
+        case.status = SurveillanceCase.Status.CLOSED
+    else:
+        case.status = SurveillanceCase.Status.REEVALUATION
+        previous = certificate.application
+        created = CertificationApplication.objects.create(
+            system=certificate.system,
+            scheme=previous.scheme,
+            issuer=certificate.issuer,
+            submitted_by=previous.submitted_by,
+            renews=certificate,
+            artefact_digests={**previous.artefact_digests, **case.detail.get("digests", {})},
+        )
+        _log(
+            actor,
+            "reevaluation_required",
+            created,
+            {"renews": certificate.credential_id, "case": case.pk},
+            certificate.system,
+        )
+        notify(
+            users=[previous.submitted_by],
+            message=gettext_noop("The certificate of {system} must be evaluated again."),
+            params={"system": certificate.system.name},
+            target=created,
+        )
+    case.reason = reason
+    case.decided_by = actor
+    case.decided_at = timezone.now()
+    case.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+    _log(
+        actor,
+        "surveillance_decided",
+        case,
+        {"action": action, "reason": reason, "credential": certificate.credential_id},
+        certificate.system,
+    )
+    return created
+
+
+def outside_scope(
+    certificate: Certificate, model_version: str, digests: Mapping[str, str]
+) -> dict[str, Any]:
+    """What of ``model_version`` and ``digests`` lies outside the certificate's scope (empty when
+    nothing does)."""
+    subject = certificate.credential.get("credentialSubject", {})
+    scope = subject.get("scope", {})
+    out: dict[str, Any] = {}
+    if model_version and model_version != scope.get("modelVersion", ""):
+        out["modelVersion"] = model_version
+    known = subject.get("digests") or {}
+    changed = {name: d for name, d in digests.items() if known.get(name) != d}
+    if changed:
+        out["digests"] = changed
+    return out
+
+
+@transaction.atomic
+def surveillance_scope_record(
+    *, actor: User, certificate: Certificate, model_version: str, digests: Mapping[str, str]
+) -> list[SurveillanceCase]:
+    """The certifier records a model version or artefact digests seen for the system; what lies
+    outside the certificate's scope opens a re-evaluation case."""
+    if not selectors.decides_for(actor, certificate.issuer):
+        raise PermissionDenied(ERR_NOT_DECISION_MAKER)
+    for name, digest in digests.items():
+        if not name or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+            raise ValidationError(
+                {"digests": [_("Give each artefact as name=SHA-256 (64 lower-case hex digits).")]}
+            )
+    changed = outside_scope(certificate, model_version, digests)
+    if not changed:
+        return []
+    return surveillance_open(
+        system=certificate.system,
+        trigger=SurveillanceCase.Trigger.SCOPE,
+        reference=_digest_of(changed),
+        detail=changed,
+        certificates=[certificate],
+    )
+
+
+def _digest_of(value: Any) -> str:
+    return "scope:" + hashlib.sha256(canonical(value)).hexdigest()[:16]
+
+
+def surveillance_scope_check() -> int:
+    """A system whose recorded model version left its live certificates' scope gets a
+    re-evaluation case (periodic); returns how many cases were opened."""
+    opened = 0
+    live = (Certificate.State.ACTIVE, Certificate.State.SUSPENDED)
+    for certificate in Certificate.objects.filter(state__in=live).select_related("system"):
+        changed = outside_scope(certificate, certificate.system.model_version, {})
+        if changed:
+            opened += len(
+                surveillance_open(
+                    system=certificate.system,
+                    trigger=SurveillanceCase.Trigger.SCOPE,
+                    reference=_digest_of(changed),
+                    detail=changed,
+                    certificates=[certificate],
+                )
+            )
+    return opened

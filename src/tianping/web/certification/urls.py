@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tianping.web.certification import views
+from tianping.web.certification import public_views, views
 
 app_name = "certification"
 
@@ -16,13 +16,31 @@ urlpatterns = [
         views.certificate_change,
         name="certificate_change",
     ),
+    path("certification/<int:application_id>/appeal/", views.appeal, name="appeal"),
+    path(
+        "certification/<int:application_id>/appeal/decide/",
+        views.appeal_decide,
+        name="appeal_decide",
+    ),
+    path("certification/<int:application_id>/renew/", views.renew, name="renew"),
+    path("certification/<int:application_id>/scope/", views.scope_record, name="scope_record"),
+    path(
+        "certification/<int:application_id>/surveillance/<int:case_id>/",
+        views.surveillance_decide,
+        name="surveillance_decide",
+    ),
     path(
         "certification/<int:application_id>/certificate.json",
         views.certificate_download,
         name="certificate_download",
     ),
     # Public: no login.
-    path("verify/", views.verify, name="verify"),
+    path("verify/", public_views.verify, name="verify"),
+    path(
+        "register/certificates/<int:certificate_id>.pdf",
+        public_views.certificate_pdf,
+        name="certificate_pdf",
+    ),
     path("register/", views.register, name="register"),
     path("register/<int:system_id>/", views.register_system, name="register_system"),
     path("bodies/<int:body_id>/did.json", views.did_json, name="did"),

@@ -1,5 +1,6 @@
-"""Pages of certification: applications and their workflow (signed in), and the public verify
-page, register, DID documents and status lists (no login)."""
+"""Pages of certification: applications and their workflow (signed in), and the public
+register, DID documents and status lists (no login); the verify page and the PDF certificate
+are in ``public_views``."""
 
 from __future__ import annotations
 
@@ -15,20 +16,29 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from tianping import jsonsafe
+from tianping.bom import STATUS_LABELS
 from tianping.web.accounts.models import Role
 from tianping.web.certification import selectors, services
 from tianping.web.certification.forms import (
+    AppealDecideForm,
+    AppealForm,
     ApplyForm,
     AssignForm,
     DecideForm,
     FindingsForm,
     ReasonForm,
-    VerifyForm,
+    ScopeForm,
+    SurveillanceForm,
 )
-from tianping.web.certification.models import CertificationApplication, CertificationBody
+from tianping.web.certification.models import (
+    EXPORT,
+    Appeal,
+    CertificationApplication,
+    CertificationBody,
+    SurveillanceCase,
+)
 from tianping.web.core.actions import error_message, form_errors_message, form_submit
 from tianping.web.core.http import AuthenticatedHttpRequest
 from tianping.web.systems.models import AISystem
@@ -48,7 +58,8 @@ def home(request: HttpRequest) -> HttpResponse:
         (application, names.get(application.scheme, application.scheme))
         for application in applications
     ]
-    return render(request, "certification/home.html", {"rows": rows})
+    cases = selectors.surveillance_cases(request.user)[:200]
+    return render(request, "certification/home.html", {"rows": rows, "cases": cases})
 
 
 @login_required
@@ -102,8 +113,61 @@ def detail(request: AuthenticatedHttpRequest, application_id: int) -> HttpRespon
         context["findings_form"] = FindingsForm(requirements=requirements)
     if decides and application.status == Status.DECISION:
         context["decide_form"] = DecideForm()
-    if decides and context["certificate"] is not None:
+    certificate = context["certificate"]
+    if decides and certificate is not None:
         context["reason_form"] = ReasonForm()
+        context["scope_form"] = ScopeForm()
+    appeal = Appeal.objects.filter(application=application).select_related("decided_by").first()
+    context["appeal"] = appeal
+    applies = selectors.applies_for(request.user, application.system)
+    if applies and application.status == Status.REFUSED and appeal is None:
+        context["appeal_form"] = AppealForm()
+    if (
+        decides
+        and application.status == Status.APPEALED
+        and application.decided_by_id != request.user.pk
+    ):
+        context["appeal_decide_form"] = AppealDecideForm()
+    context["can_renew"] = applies and certificate is not None and services.renewable(certificate)
+    open_states = (SurveillanceCase.Status.OPEN, SurveillanceCase.Status.SUSPENDED)
+    context["cases"] = [
+        (
+            case,
+            SurveillanceForm(prefix=f"case{case.pk}")
+            if decides and case.status in open_states
+            else None,
+        )
+        for case in (certificate.surveillance_cases.all() if certificate is not None else [])
+    ]
+    context["renewals"] = certificate.renewals.all() if certificate is not None else []
+    context["high_risk_suppliers"] = selectors.high_risk_suppliers(application.system)
+    if application.scheme == EXPORT:
+        upstream = selectors.upstream_report(application.system)
+        context["upstream"] = upstream
+        context["upstream_rows"] = [
+            {
+                "name": r.component.name,
+                "supplier": r.component.supplier,
+                "label": STATUS_LABELS[r.status].get(language),
+                "detail": r.message(language),
+            }
+            for r in (upstream.results if upstream is not None else ())
+        ]
+        context["overlays"] = [
+            {
+                "title": o.title["zh" if language.startswith("zh") else "en"],
+                "law": o.law["zh" if language.startswith("zh") else "en"],
+                "obligations": [
+                    t["zh" if language.startswith("zh") else "en"] for t in o.obligations
+                ],
+                "confidence": o.confidence,
+            }
+            for o in selectors.export_overlays(application)
+        ]
+        context["dimension_rows"] = [
+            {"name": dimension.name.get(language), "met": dimension.met, "conclusions": rows}
+            for dimension, rows in selectors.dimension_conclusions(application, evidence)
+        ]
     return render(request, "certification/detail.html", context)
 
 
@@ -137,7 +201,8 @@ def findings(request: AuthenticatedHttpRequest, application_id: int) -> HttpResp
     application = _application(request, application_id)
     evidence = selectors.platform_evidence(application.system)
     form = FindingsForm(
-        request.POST, requirements=selectors.requirements(application.scheme, evidence)
+        request.POST,
+        requirements=selectors.requirements(application.scheme, evidence),
     )
     recorded = form.findings() if form.is_valid() else {}
     try:
@@ -196,6 +261,113 @@ def certificate_change(
 
 
 @login_required
+@require_POST
+def appeal(request: AuthenticatedHttpRequest, application_id: int) -> HttpResponse:
+    application = _application(request, application_id)
+    form = AppealForm(request.POST)
+    try:
+        services.appeal_lodge(
+            actor=request.user,
+            application=application,
+            grounds=form.cleaned_data["grounds"] if form.is_valid() else "",
+        )
+    except ValidationError as exc:
+        error_message(request, exc)
+    else:
+        messages.success(request, _("The appeal was lodged."))
+    return _back(application)
+
+
+@login_required
+@require_POST
+def appeal_decide(request: AuthenticatedHttpRequest, application_id: int) -> HttpResponse:
+    application = _application(request, application_id)
+    form = AppealDecideForm(request.POST)
+    valid = form.is_valid()
+    try:
+        services.appeal_decide(
+            actor=request.user,
+            application=application,
+            overturn=form.cleaned_data["overturn"] if valid else False,
+            reason=form.cleaned_data["reason"] if valid else "",
+        )
+    except ValidationError as exc:
+        error_message(request, exc)
+    else:
+        messages.success(request, _("The appeal was decided."))
+    return _back(application)
+
+
+@login_required
+@require_POST
+def renew(request: AuthenticatedHttpRequest, application_id: int) -> HttpResponse:
+    application = _application(request, application_id)
+    if not selectors.applies_for(request.user, application.system):
+        raise PermissionDenied(services.ERR_NOT_APPLICANT)
+    certificate = getattr(application, "certificate", None)
+    if certificate is None:
+        raise Http404
+    try:
+        renewal = services.renewal_submit(actor=request.user, certificate=certificate)
+    except ValidationError as exc:
+        error_message(request, exc)
+        return _back(application)
+    messages.success(request, _("The renewal was applied for."))
+    return _back(renewal)
+
+
+@login_required
+@require_POST
+def scope_record(request: AuthenticatedHttpRequest, application_id: int) -> HttpResponse:
+    application = _application(request, application_id)
+    if not selectors.decides_for(request.user, application.issuer):
+        raise PermissionDenied(services.ERR_NOT_DECISION_MAKER)
+    certificate = getattr(application, "certificate", None)
+    if certificate is None:
+        raise Http404
+    form = ScopeForm(request.POST)
+    if not form.is_valid():
+        form_errors_message(request, form)
+        return _back(application)
+    opened = services.surveillance_scope_record(
+        actor=request.user,
+        certificate=certificate,
+        model_version=form.cleaned_data["model_version"].strip(),
+        digests=form.cleaned_data["digests"],
+    )
+    if opened:
+        messages.warning(request, _("Outside the certificate's scope: a case was opened."))
+    else:
+        messages.success(request, _("Within the certificate's scope."))
+    return _back(application)
+
+
+@login_required
+@require_POST
+def surveillance_decide(
+    request: AuthenticatedHttpRequest, application_id: int, case_id: int
+) -> HttpResponse:
+    application = _application(request, application_id)
+    if not selectors.decides_for(request.user, application.issuer):
+        raise PermissionDenied(services.ERR_NOT_DECISION_MAKER)
+    case = get_object_or_404(SurveillanceCase, pk=case_id, certificate__application=application)
+    form = SurveillanceForm(request.POST, prefix=f"case{case.pk}")
+    valid = form.is_valid()
+    try:
+        created = services.surveillance_decide(
+            actor=request.user,
+            case=case,
+            action=form.cleaned_data["action"] if valid else "",
+            reason=form.cleaned_data["reason"] if valid else "",
+        )
+    except ValidationError as exc:
+        error_message(request, exc)
+        return _back(application)
+    messages.success(request, _("The surveillance case was decided."))
+    return _back(created or application)
+
+
+@login_required
 @require_GET
 def certificate_download(request: HttpRequest, application_id: int) -> HttpResponse:
     application = _application(request, application_id)
@@ -211,29 +383,6 @@ def certificate_download(request: HttpRequest, application_id: int) -> HttpRespo
 
 
 # --- public -------------------------------------------------------------------------------------
-
-
-def verification_of(text: bytes) -> dict[str, Any]:
-    """The verdict on a certificate's JSON text, in the reader's language; refuses what is not
-    JSON (``ValidationError``)."""
-    try:
-        document = jsonsafe.loads(text)
-    except (ValueError, UnicodeDecodeError):
-        raise ValidationError(_("This is not a JSON document.")) from None
-    verdict = selectors.verify(document)
-    return {**verdict.to_json(), "text": verdict.message(get_language())}
-
-
-@require_http_methods(["GET", "POST"])
-def verify(request: HttpRequest) -> HttpResponse:
-    form = VerifyForm(request.POST or None)
-    result = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = verification_of(form.cleaned_data["text"])
-        except ValidationError as exc:
-            form.add_error("document", exc)
-    return render(request, "certification/verify.html", {"form": form, "result": result})
 
 
 @require_GET

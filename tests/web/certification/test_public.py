@@ -1,0 +1,174 @@
+"""The public verify page (paste, JSON upload, a photo of the QR code, ``?id=``) and the
+bilingual PDF certificate whose QR code opens it."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import zxingcpp
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from PIL import Image, ImageOps
+from pypdf import PdfReader
+
+from tests.interop.vc_verifier import npm_verify
+from tests.web.certification.factories import Bodies, build_bodies, give_basic_evidence, submit
+from tests.web.factories import Network
+from tianping.web.certification import public_views, selectors, services
+from tianping.web.certification.models import Certificate
+
+
+@pytest.fixture
+def certificate(network: Network) -> Certificate:
+    bodies: Bodies = build_bodies(network)
+    give_basic_evidence(network)
+    application = submit(network, bodies)
+    services.evaluators_assign(
+        actor=bodies.certifier,
+        application=application,
+        evaluators=[bodies.evaluator_ri, bodies.evaluator_ia],
+    )
+    evidence = selectors.platform_evidence(application.system)
+    met = {r.id: ("met", "") for r in selectors.requirements(application.scheme, evidence)}
+    for evaluator in (bodies.evaluator_ri, bodies.evaluator_ia):
+        services.findings_record(actor=evaluator, application=application, findings=met)
+    application.refresh_from_db()
+    issued = services.application_decide(
+        actor=bodies.certifier, application=application, grant=True, reason="Agreed."
+    )
+    assert issued is not None
+    return issued
+
+
+def _photo(png: bytes) -> bytes:
+    """The QR code as a phone might see it: on a grey page, turned a little, as a JPEG."""
+    code = Image.open(io.BytesIO(png)).convert("L")
+    page = Image.new("L", (code.width * 3, code.height * 2), 200)
+    page.paste(code, (code.width, code.height // 2))
+    turned = ImageOps.expand(page.rotate(7, fillcolor=200), border=20, fill=180)
+    out = io.BytesIO()
+    turned.save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
+def test_the_pdf_is_bilingual_and_its_qr_code_opens_the_verify_page(
+    certificate: Certificate,
+) -> None:
+    client = Client()
+    response = client.get(reverse("certification:certificate_pdf", args=[certificate.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "基础合规" in text and "Basic Compliance" in text
+    assert "证书" in text and "Certificate" in text
+    images = [image for page in reader.pages for image in page.images]
+    assert images, "the PDF holds the QR code as an image"
+    decoded = zxingcpp.read_barcodes(images[0].image.convert("L"))
+    url = public_views.verify_url(certificate.credential_id)
+    assert [code.text for code in decoded] == [url]
+    # The URL opens the verify page with the register's certificate, judged now.
+    path = url.split("://", 1)[1].split("/", 1)[1]
+    page = client.get("/" + path)
+    assert page.status_code == 200 and page.context["result"]["valid"]
+    assert page.context["certificate"] == certificate
+    # The end of validity reads in the platform's zone (Asia/Shanghai), not as ISO UTC.
+    shanghai = certificate.valid_until.astimezone(ZoneInfo("Asia/Shanghai"))
+    assert shanghai.strftime("%Y-%m-%d %H:%M") in page.content.decode()
+    assert page.context["result"]["valid_until"] not in page.content.decode()
+    # The trust page links the PDF.
+    trust = client.get(reverse("certification:register_system", args=[certificate.system_id]))
+    assert reverse("certification:certificate_pdf", args=[certificate.pk]) in trust.content.decode()
+
+
+def test_upload_a_json_file_or_a_photo_of_the_qr_code(certificate: Certificate) -> None:
+    client = Client()
+    url = reverse("certification:verify")
+    upload = SimpleUploadedFile("cert.json", json.dumps(certificate.credential).encode())
+    page = client.post(url, {"file": upload})
+    assert page.status_code == 200 and page.context["result"]["valid"]
+
+    tampered = json.loads(json.dumps(certificate.credential))
+    tampered["credentialSubject"]["name"] = "Someone else"
+    page = client.post(url, {"file": SimpleUploadedFile("t.json", json.dumps(tampered).encode())})
+    assert page.context["result"]["valid"] is False
+
+    photo = _photo(public_views.qr_png(public_views.verify_url(certificate.credential_id)))
+    page = client.post(url, {"file": SimpleUploadedFile("photo.jpg", photo, "image/jpeg")})
+    assert page.context["result"]["valid"], page.context["form"].errors
+    assert page.context["certificate"] == certificate
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "needle"),
+    [
+        ("blank.png", b"", "empty"),
+        ("not-json.txt", b"hello", "JSON"),
+        ("cut.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "image"),
+    ],
+)
+def test_bad_uploads_are_refused_with_a_reason(
+    certificate: Certificate, name: str, data: bytes, needle: str
+) -> None:
+    page = Client(HTTP_ACCEPT_LANGUAGE="en").post(
+        reverse("certification:verify"), {"file": SimpleUploadedFile(name, data)}
+    )
+    assert page.status_code == 200 and page.context["result"] is None
+    assert needle in " ".join(page.context["form"].errors["file"])
+
+
+def test_a_photo_without_a_qr_code_and_an_unknown_id(certificate: Certificate) -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    blank = io.BytesIO()
+    Image.new("L", (200, 200), 255).save(blank, "PNG")
+    page = client.post(
+        reverse("certification:verify"), {"file": SimpleUploadedFile("b.png", blank.getvalue())}
+    )
+    assert "No QR code" in " ".join(page.context["form"].errors["file"])
+    other = public_views.qr_png("https://example.org/verify/?id=urn:uuid:nothing")
+    page = client.post(
+        reverse("certification:verify"), {"file": SimpleUploadedFile("o.png", other)}
+    )
+    assert "register" in " ".join(page.context["form"].errors["file"])
+    missing = client.get(reverse("certification:verify"), {"id": "urn:uuid:nothing"})
+    assert missing.status_code == 404 and missing.context["result"] is None
+    assert "No certificate with this ID" in missing.content.decode()
+
+
+def test_a_platform_certificate_verifies_in_the_independent_verifier(
+    certificate: Certificate,
+) -> None:
+    body = certificate.issuer
+    tampered = json.loads(json.dumps(certificate.credential))
+    tampered["validUntil"] = "2099-01-01T00:00:00Z"
+    results, _seconds = npm_verify(
+        [certificate.credential, tampered],
+        status_lists=[selectors.status_list(body, p) for p in selectors.PURPOSES],
+        did_documents=[selectors.did_document(body)],
+        now=certificate.valid_from.isoformat(),
+    )
+    assert [r["verified"] for r in results] == [True, False], results
+
+
+def test_a_process_with_other_certificate_keys_refuses_to_start(
+    certificate: Certificate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tianping.web import launcher
+
+    launcher.check_keys()  # the keys that issued it: starts
+    other = base64.b64encode(b"\x07" * 32).decode()
+    monkeypatch.setenv("TIANPING_KEY_CERTIFICATES", other)
+    with pytest.raises(launcher.StartError) as refused:
+        launcher.check_keys()
+    assert str(certificate.issuer) in str(refused.value)
+    # A rotation lists the old key after the new one: the process starts again.
+    from django.conf import settings
+
+    issued_with = (Path(settings.HOME) / "keys" / "certificates.key").read_text().split()[0]
+    monkeypatch.setenv("TIANPING_KEY_CERTIFICATES", f"{other},{issued_with}")
+    launcher.check_keys()
