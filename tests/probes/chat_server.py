@@ -19,6 +19,16 @@ flaky
     with 500, then as compliant.
 garbage
     answers 200 with a body that is not JSON.
+json
+    a plain JSON service at ``POST /json``: the conversation in ``input.history``,
+    the compliant reply in ``{"reply": {"text": …}}`` (no OpenAI format).
+json_garbage
+    the same service answering 200 with a body that is not JSON.
+judge
+    an LLM judge: labels the reply it is given by keyword (:func:`judge_labels`) and
+    answers the strict JSON object asked for.
+judge_chatty
+    a judge whose answers wrap the object in prose: unparseable, so unscorable.
 """
 
 from __future__ import annotations
@@ -64,8 +74,27 @@ REPLIES = {
 PERSONAL = re.compile(r"[0-9]{11,19}X?|[\w.]+@[\w.]+")
 
 
+JUDGE_KEYWORDS = {
+    "refusal": ("抱歉", "对不起", "不能", "无法", "sorry", "can't", "cannot", "won't"),
+    "disclosure": ("AI", "人工智能", "not a human", "机器人"),
+    "hand_over": ("人工", "human", "热线", "helpline", "someone you trust", "家人"),
+    "stop": ("停止", "stopped", "退订", "unsubscribed"),
+    "label": ("AI生成", "AI 生成", "AI-generated", "人工智能生成"),
+}
+
+
+def judge_labels(text: str) -> dict[str, bool]:
+    """The scripted judge's labels: a keyword of the label anywhere in the reply."""
+    return {label: any(k in text for k in words) for label, words in JUDGE_KEYWORDS.items()}
+
+
 def _key(messages: list[dict[str, str]]) -> str:
     return json.dumps(messages, ensure_ascii=False, sort_keys=True)
+
+
+class _Server(ThreadingHTTPServer):
+    # Hundreds of connections may open at once (the benchmark's concurrency 256).
+    request_queue_size = 1024
 
 
 class ChatServer:
@@ -81,7 +110,7 @@ class ChatServer:
         self.per_conversation: Counter[str] = Counter()
         self.authorizations: set[str] = set()
         self.lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = _Server(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -103,6 +132,9 @@ class ChatServer:
     def reply_for(self, messages: list[dict[str, str]]) -> str:
         probe = self.probes.get(_key(messages))
         text = messages[-1]["content"]
+        if self.personality.startswith("judge"):
+            labels = json.dumps(judge_labels(text))
+            return labels if self.personality == "judge" else f"Here are the labels: {labels}"
         language = "zh" if re.search(r"[\u4e00-\u9fff]", text) else "en"
         canned = REPLIES[language]
         if probe is None:
@@ -128,6 +160,9 @@ class ChatServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out in two writes: without this a kept-alive connection
+            # waits for the client's delayed acknowledgement (~40 ms) on every reply.
+            disable_nagle_algorithm = True
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
@@ -143,13 +178,22 @@ class ChatServer:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
                 payload = json.loads(self.rfile.read(length))
-                messages = payload["messages"]
+                plain = server.personality in ("json", "json_garbage")
+                messages = payload["input"]["history"] if plain else payload["messages"]
                 conversation = hashlib.sha256(_key(messages).encode()).hexdigest()
                 with server.lock:
                     server.requests += 1
                     server.per_conversation[conversation] += 1
                     attempt = server.per_conversation[conversation]
                     server.authorizations.add(self.headers.get("Authorization", ""))
+                if plain and self.path == "/json":
+                    if server.personality == "json_garbage":
+                        self._send(200, b"<html>not json</html>", {"Content-Type": "text/html"})
+                        return
+                    answer = {"reply": {"text": server.reply_for(messages)}}
+                    data = json.dumps(answer, ensure_ascii=False).encode()
+                    self._send(200, data, {"Content-Type": "application/json"})
+                    return
                 if self.path != "/v1/chat/completions":
                     self._send(404, b'{"error": "not found"}', {"Content-Type": "application/json"})
                     return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -219,3 +220,18 @@ def test_the_command_line_runs_reports_and_exits_by_verdict(
     assert jsonsafe.loads(capsys.readouterr().out)["verdict"] == "fail"
     assert tianping("probe", "report", str(tmp_path / "missing"), "--lang", "en") == 2
     assert "cannot read run results" in capsys.readouterr().err
+
+
+def test_the_async_entry_point_runs_inside_a_running_event_loop(tmp_path: Path) -> None:
+    """``run_suite`` starts a loop of its own; code already in one awaits ``run_suite_async``."""
+
+    async def inside() -> dict[str, Any]:
+        with ChatServer("no_disclosure") as server:
+            outcome = await tianping.probes.run_suite_async(
+                subset(["disclosure", "over_refusal"]), settings(server), tmp_path
+            )
+        return outcome.results
+
+    results = asyncio.run(inside())
+    assert failing(results) == {"disclosure"}
+    assert (tmp_path / "results.json").is_file()

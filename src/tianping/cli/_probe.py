@@ -9,6 +9,7 @@ error or a spent budget (the replies received stay cached; run again to resume).
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -17,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tianping.cli._common import (
+    CommandError,
     JsonFileOption,
     LanguageOption,
     chosen_language,
@@ -26,16 +28,21 @@ from tianping.cli._common import (
     out_console,
 )
 from tianping.probes import (
+    ADAPTERS,
     PROBE_LANGUAGES,
     TARGET,
     ClientSettings,
+    JsonAdapter,
     ProbeError,
     api_key_from_env,
     check_endpoint,
     load_suite,
+    probe_report_html,
+    probe_report_pdf,
     read_results,
     run_suite,
 )
+from tianping.reports import ReportError
 from tianping.text import LocalizedText
 
 app = typer.Typer(
@@ -76,11 +83,20 @@ _UI = {
         en="Judge accuracy on the labelled set (target ≥ {target})",
     ),
     "detector": LocalizedText(zh="判定器", en="Detector"),
+    "llm_judge": LocalizedText(
+        zh="LLM 判定器 {model} 在标注集上的准确度（无法解析的回答 {unscorable} 条，计为判错）",
+        en="LLM judge {model} on the labelled set ({unscorable} unparseable answers, "
+        "counted as misses)",
+    ),
     "sensitivity": LocalizedText(zh="灵敏度", en="Sensitivity"),
     "specificity": LocalizedText(zh="特异度", en="Specificity"),
     "failures": LocalizedText(
         zh="{count} 条未通过或出错的对话记录（个人信息已脱敏）见 {path}",
         en="{count} failing or errored transcripts (personal data masked) in {path}",
+    ),
+    "written": LocalizedText(zh="已写入 {path}", en="Wrote {path}"),
+    "cannot_write": LocalizedText(
+        zh="无法写入 {path}：{detail}", en="cannot write {path}: {detail}"
     ),
     "yes": LocalizedText(zh="是", en="yes"),
     "no": LocalizedText(zh="否", en="no"),
@@ -200,6 +216,54 @@ def run_command(
     retries: Annotated[
         int, typer.Option("--retries", min=0, max=20, help="Retries on 429, 5xx and timeouts.")
     ] = 3,
+    adapter: Annotated[
+        str,
+        typer.Option(
+            "--adapter",
+            metavar="openai|json",
+            help="openai: chat completions under --endpoint; json: a plain JSON service "
+            "posted at --endpoint (with --request-template and --response-path).",
+        ),
+    ] = "openai",
+    request_template: Annotated[
+        Path | None,
+        typer.Option(
+            "--request-template",
+            metavar="FILE",
+            dir_okay=False,
+            help='For --adapter json: a JSON file, the request body, with "{{messages}}" '
+            "(the conversation) or {{prompt}} (the last user message) in it.",
+        ),
+    ] = None,
+    response_path: Annotated[
+        str | None,
+        typer.Option(
+            "--response-path",
+            metavar="PATH",
+            help="For --adapter json: where the reply's text is, e.g. reply.text or "
+            "choices.0.text.",
+        ),
+    ] = None,
+    judge_endpoint: Annotated[
+        str | None,
+        typer.Option(
+            "--judge-endpoint",
+            metavar="URL",
+            help="Base URL of a second OpenAI-compatible endpoint for an LLM judge "
+            "(measured on the labelled set, then asked for a label per reply).",
+        ),
+    ] = None,
+    judge_model: Annotated[
+        str | None, typer.Option("--judge-model", metavar="NAME", help="The judge's model.")
+    ] = None,
+    judge_api_key_env: Annotated[
+        str | None,
+        typer.Option(
+            "--judge-api-key-env",
+            metavar="VAR",
+            help="Environment variable holding the judge's API key (never printed or stored).",
+        ),
+    ] = None,
     lang: LanguageOption = None,
 ) -> None:
     """Send a probe suite to a chat endpoint, judge the replies and write DIR/results.json."""
@@ -207,8 +271,18 @@ def run_command(
     chosen_languages = _languages(languages)
     if fail_on not in (None, "fail", "warn"):
         raise typer.BadParameter("use fail or warn", param_hint="--fail-on")
+    _check_adapter(adapter, request_template, response_path, stream)
+    if (judge_endpoint is None) != (judge_model is None):
+        raise typer.BadParameter(
+            "--judge-endpoint and --judge-model go together", param_hint="--judge-endpoint"
+        )
     try:
         check_endpoint(endpoint)
+        plain = (
+            JsonAdapter.read(request_template, response_path)
+            if request_template is not None and response_path is not None
+            else None
+        )
         api_key = None if api_key_env is None else api_key_from_env(api_key_env)
         loaded = load_suite(suite)
         settings = ClientSettings(
@@ -223,7 +297,19 @@ def run_command(
             retries=retries,
             max_requests=max_requests,
             max_tokens=max_tokens,
+            adapter=plain,
         )
+        judge_settings = None
+        if judge_endpoint is not None and judge_model is not None:
+            check_endpoint(judge_endpoint)
+            judge_settings = ClientSettings(
+                endpoint=judge_endpoint,
+                model=judge_model,
+                api_key=None if judge_api_key_env is None else api_key_from_env(judge_api_key_env),
+                concurrency=concurrency,
+                timeout=timeout,
+                retries=retries,
+            )
         columns = (
             TextColumn("[bold]{task.description}"),
             BarColumn(),
@@ -243,12 +329,33 @@ def run_command(
                 samples=samples,
                 languages=chosen_languages,
                 progress=progress,
+                judge_settings=judge_settings,
             )
     except ProbeError as exc:
         fail(exc, language)
     _print_report(outcome.results, language, str(outcome.path))
     if fail_on is not None and _trips(outcome.results, fail_on):
         raise typer.Exit(1)
+
+
+def _check_adapter(
+    adapter: str, template: Path | None, response_path: str | None, stream: bool
+) -> None:
+    if adapter not in ADAPTERS:
+        raise typer.BadParameter("use openai or json", param_hint="--adapter")
+    if adapter == "json":
+        if template is None or response_path is None:
+            raise typer.BadParameter(
+                "--adapter json needs --request-template and --response-path",
+                param_hint="--adapter",
+            )
+        if stream:
+            raise typer.BadParameter("--adapter json does not stream", param_hint="--stream")
+    elif template is not None or response_path is not None:
+        raise typer.BadParameter(
+            "--request-template and --response-path go with --adapter json",
+            param_hint="--adapter",
+        )
 
 
 def _trips(results: dict[str, Any], fail_on: str) -> bool:
@@ -263,6 +370,24 @@ def report_command(
         typer.Argument(metavar="DIR", help="The folder `tianping probe run --out` wrote."),
     ],
     json_out: JsonFileOption = None,
+    html_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--html",
+            metavar="FILE",
+            dir_okay=False,
+            help="Write the report as HTML to FILE (in the --lang language; both without it).",
+        ),
+    ] = None,
+    pdf_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--pdf",
+            metavar="FILE",
+            dir_okay=False,
+            help="Write the report as PDF to FILE (in the --lang language; both without it).",
+        ),
+    ] = None,
     lang: LanguageOption = None,
 ) -> None:
     """Print the results of a probe run: verdicts, bias tests, judge accuracy, failures."""
@@ -271,9 +396,41 @@ def report_command(
         results = read_results(directory)
     except ProbeError as exc:
         fail(exc, language)
+    if html_out is not None or pdf_out is not None:
+        _write_documents(results, html_out, pdf_out, lang, language)
+        return
     if emit_json(results, json_out, language=language):
         return
     _print_report(results, language, directory)
+
+
+def _write_documents(
+    results: dict[str, Any],
+    html_out: Path | None,
+    pdf_out: Path | None,
+    lang: str | None,
+    language: str,
+) -> None:
+    """The HTML and PDF reports: in ``--lang`` when given, else Chinese and English."""
+    document_language = language if lang else "both"
+    written: list[tuple[Path, bytes]] = []
+    try:
+        if html_out is not None:
+            html = probe_report_html(results, language=document_language)
+            written.append((html_out, html.encode("utf-8")))
+        if pdf_out is not None:
+            written.append((pdf_out, probe_report_pdf(results, language=document_language)))
+    except ReportError as exc:
+        fail(exc, language)
+    for path, data in written:
+        try:
+            path.write_bytes(data)
+        except OSError as exc:
+            detail = exc.strerror or type(exc).__name__
+            raise CommandError(
+                _ui("cannot_write", language).format(path=path, detail=detail)
+            ) from exc
+        out_console().print(Text(_ui("written", language).format(path=path)))
 
 
 def _rate(row: dict[str, Any]) -> str:
@@ -346,6 +503,23 @@ def _print_report(results: dict[str, Any], language: str, where: str) -> None:
             _number(entry["specificity"]),
         )
     console.print(judges)
+    llm = results.get("llm_judge")
+    if llm:
+        measured = Table(
+            title=_ui("llm_judge", language).format(
+                model=llm["model"], unscorable=llm["labelled_set"]["unscorable"]
+            )
+        )
+        for key in ("detector", "language", "sensitivity", "specificity"):
+            measured.add_column(_ui(key, language))
+        for entry in llm["accuracy"]:
+            measured.add_row(
+                entry["detector"],
+                entry["language"],
+                _number(entry["sensitivity"]),
+                _number(entry["specificity"]),
+            )
+        console.print(measured)
     console.print(Text(_ui("usage", language).format(**run)))
     if results["failures"]:
         console.print(

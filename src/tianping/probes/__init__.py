@@ -46,6 +46,7 @@ from tianping.probes._accuracy import (
     labelled_set,
     measure_judges,
 )
+from tianping.probes._adapter import ADAPTERS, JsonAdapter, parse_response_path
 from tianping.probes._client import (
     MAX_RESPONSE_BYTES,
     ChatClient,
@@ -85,6 +86,7 @@ from tianping.probes._models import (
     Reply,
     Suite,
 )
+from tianping.probes._report import probe_report_html, probe_report_pdf
 from tianping.probes._results import (
     BiasAnalysis,
     BiasTest,
@@ -97,7 +99,14 @@ from tianping.probes._results import (
     overall,
     verdict,
 )
-from tianping.probes._run import CACHE_DIR, RESULTS_FILE, RunOutcome, read_results, run_suite
+from tianping.probes._run import (
+    CACHE_DIR,
+    RESULTS_FILE,
+    RunOutcome,
+    read_results,
+    run_suite,
+    run_suite_async,
+)
 from tianping.probes._stats import cochran_q, holm, mcnemar_exact, wilson
 from tianping.probes._suite import (
     BUILT_IN,
@@ -109,6 +118,7 @@ from tianping.probes._suite import (
 )
 
 __all__ = [
+    "ADAPTERS",
     "BUILT_IN",
     "CACHE_DIR",
     "CATEGORIES",
@@ -131,6 +141,7 @@ __all__ = [
     "Counterfactual",
     "DetectorAccuracy",
     "EndpointError",
+    "JsonAdapter",
     "Judgement",
     "Message",
     "Policy",
@@ -161,12 +172,16 @@ __all__ = [
     "mcnemar_exact",
     "measure_judges",
     "overall",
+    "parse_response_path",
     "parse_suite",
+    "probe_report_html",
+    "probe_report_pdf",
     "public_endpoint",
     "read_bank",
     "read_results",
     "retry_after",
     "run_suite",
+    "run_suite_async",
     "suite_hash",
     "verdict",
     "wilson",

@@ -30,6 +30,7 @@ import httpx
 
 from tianping import jsonsafe
 from tianping.probes import _errors as msg
+from tianping.probes._adapter import JsonAdapter
 from tianping.probes._errors import EndpointError
 from tianping.probes._models import Message, Reply
 
@@ -107,6 +108,8 @@ class ClientSettings:
     backoff: float = 0.5
     max_requests: int | None = None
     max_tokens: int | None = None
+    adapter: JsonAdapter | None = None
+    """A plain JSON-over-HTTP service: ``endpoint`` is then the full URL posted to."""
 
     def parameters(self) -> dict[str, Any]:
         """The request parameters besides model and messages (part of the cache key)."""
@@ -142,6 +145,8 @@ class ResponseCache:
             "parameters": {**settings.parameters(), "seed": settings.seed + sample},
             "sample": sample,
         }
+        if settings.adapter is not None:
+            material["adapter"] = settings.adapter.identity()
         canonical = json.dumps(material, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -225,13 +230,18 @@ class ChatClient:
         self.settings = settings
         self.cache = cache
         self.usage = Usage()
-        self._url = check_endpoint(settings.endpoint) + "/chat/completions"
+        self._url = check_endpoint(settings.endpoint)
+        if settings.adapter is None:
+            self._url += "/chat/completions"
         self._semaphore = asyncio.Semaphore(max(1, settings.concurrency))
         self._random = random.Random(settings.seed)  # noqa: S311 - jitter, not secrets
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if settings.api_key:
             headers["Authorization"] = f"Bearer {settings.api_key}"
-        limits = httpx.Limits(max_connections=max(1, settings.concurrency))
+        # Every connection is kept alive: with httpx's default of 20 kept, a higher
+        # concurrency would open (and the server accept) a new connection per request.
+        connections = max(1, settings.concurrency)
+        limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
         self._http = httpx.AsyncClient(
             headers=headers,
             timeout=httpx.Timeout(settings.timeout),
@@ -266,12 +276,17 @@ class ChatClient:
         if self.cache is not None and (hit := self.cache.get(key)) is not None:
             self.usage.cached += 1
             return hit
-        payload = {
-            "model": self.settings.model,
-            "messages": [m.to_json() for m in messages],
-            **self.settings.parameters(),
-            "seed": self.settings.seed + sample,
-        }
+        adapter = self.settings.adapter
+        payload: Any = (
+            {
+                "model": self.settings.model,
+                "messages": [m.to_json() for m in messages],
+                **self.settings.parameters(),
+                "seed": self.settings.seed + sample,
+            }
+            if adapter is None
+            else adapter.request(messages, self.settings.model)
+        )
         sent = sum(len(m.content) for m in messages)
         async with self._semaphore:
             attempt = 0
@@ -301,8 +316,10 @@ class ChatClient:
         base = self.settings.backoff * (2 ** (attempt - 1))
         return float(min(MAX_RETRY_AFTER, base * (1 + 0.25 * self._random.random())))
 
-    async def _attempt(self, payload: dict[str, Any]) -> Reply:
+    async def _attempt(self, payload: Any) -> Reply:
         try:
+            if self.settings.adapter is not None:
+                return await self._adapted(payload, self.settings.adapter)
             if self.settings.stream:
                 return await self._streamed(payload)
             return await self._plain(payload)
@@ -354,6 +371,20 @@ class ChatClient:
             completion_tokens=_count(usage.get("completion_tokens")),
             finish_reason=choice.get("finish_reason") if isinstance(choice, dict) else None,
         )
+
+    async def _adapted(self, payload: Any, adapter: JsonAdapter) -> Reply:
+        async with self._http.stream("POST", self._url, json=payload) as response:
+            body = await self._body(response)
+            self._status(response, body)
+        try:
+            data = jsonsafe.loads(body)
+        except ValueError as exc:
+            raise _Failure("the reply is not JSON", retry=False) from exc
+        try:
+            text = adapter.text(data)
+        except ValueError as exc:
+            raise _Failure(str(exc), retry=False) from exc
+        return Reply(text=text)
 
     async def _streamed(self, payload: dict[str, Any]) -> Reply:
         parts: list[str] = []

@@ -126,6 +126,22 @@ HINT_BUDGET = LocalizedText(
     "and a larger budget to resume without repeating a request.",
 )
 
+# -- the JSON-over-HTTP adapter --------------------------------------------------------------
+ERR_TEMPLATE = LocalizedText(
+    zh="请求模板 {source} 无效：{problem}", en="request template {source} is invalid: {problem}"
+)
+HINT_TEMPLATE = LocalizedText(
+    zh="请求模板是一个 JSON 文件（不超过 1 MiB），其中某个字符串值为 "
+    '"{{messages}}"（整段对话）或含有 {{prompt}}（最后一条用户消息）。',
+    en="The request template is a JSON file (at most 1 MiB) in which a string value is "
+    '"{{messages}}" (the whole conversation) or holds {{prompt}} (the last user message).',
+)
+ERR_RESPONSE_PATH = LocalizedText(zh="回复路径 {path} 无效", en="response path {path} is invalid")
+HINT_RESPONSE_PATH = LocalizedText(
+    zh="用点分隔的键和序号，例如 reply.text 或 choices.0.text。",
+    en="Use keys and indexes separated by dots, e.g. reply.text or choices.0.text.",
+)
+
 # -- results ----------------------------------------------------------------------------------
 ERR_RESULTS_READ = LocalizedText(
     zh="无法读取运行结果 {source}：{problem}", en="cannot read run results {source}: {problem}"

@@ -31,6 +31,7 @@ from tianping.probes._client import (
 )
 from tianping.probes._errors import BudgetExhausted, ProbeError, ResultsError, SuiteError
 from tianping.probes._judge import judge
+from tianping.probes._llm_judge import llm_judge_section
 from tianping.probes._models import PROBE_LANGUAGES, Judgement, Suite
 from tianping.probes._results import (
     analyse_bias,
@@ -114,8 +115,39 @@ def run_suite(
     languages: tuple[str, ...] = PROBE_LANGUAGES,
     progress: Progress | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    judge_settings: ClientSettings | None = None,
 ) -> RunOutcome:
     """Send every probe in ``languages`` ``samples`` times, judge, write ``OUT/results.json``.
+
+    Runs :func:`run_suite_async` in an event loop of its own; call that from code
+    that already runs one.
+    """
+    return asyncio.run(
+        run_suite_async(
+            suite,
+            settings,
+            out,
+            samples=samples,
+            languages=languages,
+            progress=progress,
+            transport=transport,
+            judge_settings=judge_settings,
+        )
+    )
+
+
+async def run_suite_async(
+    suite: Suite,
+    settings: ClientSettings,
+    out: str | Path,
+    *,
+    samples: int = 1,
+    languages: tuple[str, ...] = PROBE_LANGUAGES,
+    progress: Progress | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    judge_settings: ClientSettings | None = None,
+) -> RunOutcome:
+    """:func:`run_suite` inside a running event loop (the same results, the same errors).
 
     Raises
     ------
@@ -134,7 +166,7 @@ def run_suite(
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     started = _now()
-    judgements, usage = asyncio.run(_run(chosen, settings, folder, samples, progress, transport))
+    judgements, usage = await _run(chosen, settings, folder, samples, progress, transport)
     bias = analyse_bias(judgements)
     rows = categories(judgements, bias if any(j.probe.counterfactual for j in judgements) else None)
     policy = load_policy()
@@ -151,7 +183,10 @@ def run_suite(
         "run": {
             "endpoint": public_endpoint(settings.endpoint),
             "model": settings.model,
-            "parameters": settings.parameters(),
+            "parameters": {
+                **settings.parameters(),
+                **(settings.adapter.identity() if settings.adapter else {}),
+            },
             "seed": settings.seed,
             "samples": samples,
             "concurrency": settings.concurrency,
@@ -169,6 +204,8 @@ def run_suite(
         "judges": [a.to_json() for a in measure_judges()],
         "failures": failing_transcripts(judgements),
     }
+    if judge_settings is not None:
+        results["llm_judge"] = await llm_judge_section(judge_settings, judgements, folder)
     path = folder / RESULTS_FILE
     partial = folder / (RESULTS_FILE + ".part")
     partial.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", "utf-8")
@@ -206,4 +243,11 @@ def read_results(folder: str | Path) -> dict[str, Any]:
     return result
 
 
-__all__ = ["CACHE_DIR", "RESULTS_FILE", "RunOutcome", "read_results", "run_suite"]
+__all__ = [
+    "CACHE_DIR",
+    "RESULTS_FILE",
+    "RunOutcome",
+    "read_results",
+    "run_suite",
+    "run_suite_async",
+]
