@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
 from tests.web.factories import Network, make_user
 from tianping.web.accounts.models import Role
-from tianping.web.network.models import EarlyWarning, RiskReport
+from tianping.web.network.models import EarlyWarning, ListProposal, RiskReport, WarningDraft
 from tianping.web.network.services import report_create, warning_issue
 
 RESIDENT_ID = "11010519491231002X"
@@ -64,4 +66,27 @@ def network_values(n: Network) -> dict[str, int]:
     """Path parameters of the network's URLs: a report of A (jurisdiction) and a warning."""
     report = file_report(n, visibility="jurisdiction")
     warning = warn_province_a(n)
-    return {"report_id": report.pk, "warning_id": warning.pk}
+    draft = WarningDraft.objects.create(
+        issuer=n.province_a,
+        rule="reports_same_category",
+        key=f"matrix:{n.province_a.pk}",
+        title="Drafted",
+        body="Drafted by a trigger.",
+        category="other",
+        severity="low",
+        created_at=timezone.now(),
+    )
+    proposal = ListProposal.objects.create(
+        proposer=n.province_a,
+        change="remove",
+        activity_code="public_opinion_mobilisation",
+        source="case_pattern",
+        reason="Matrix",
+        created_at=timezone.now(),
+    )
+    return {
+        "report_id": report.pk,
+        "warning_id": warning.pk,
+        "draft_id": draft.pk,
+        "proposal_id": proposal.pk,
+    }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -119,3 +120,22 @@ def test_an_unacknowledged_warning_is_sent_again_and_escalated_once(network: Net
     # The city's regulator may open it: the warning reached its jurisdiction.
     assert _client(city).get(f"/api/network/warnings/{warning.pk}").status_code == 200
     assert services.warnings_resend_overdue(now=late + timedelta(days=2)) == 0
+
+
+def test_warning_emails_go_from_the_worker_after_commit(
+    network: Network, django_capture_on_commit_callbacks: Any, mailoutbox: list[Any]
+) -> None:
+    n = network
+    with django_capture_on_commit_callbacks() as callbacks:
+        warning = warn_province_a(n)
+    assert mailoutbox == []  # nothing mailed in the request
+    assert Notification.objects.filter(user=n.applicant_a).count() == 1  # in-app at once
+    for callback in callbacks:
+        callback()  # the tests' task backend runs the queued task at once
+    addresses = sorted(m.to[0] for m in mailoutbox)
+    assert addresses == sorted(
+        u.email
+        for u in (n.applicant_a, n.admin_a, n.chair_a)  # type: ignore[attr-defined]
+    )
+    assert "Early warning" in mailoutbox[0].body or "预警" in mailoutbox[0].body
+    assert str(warning.pk) in mailoutbox[0].body

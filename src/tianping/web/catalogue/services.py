@@ -98,3 +98,60 @@ def catalogue_sync(*, catalogue: norms.Catalogue | None = None) -> CatalogueRele
         )
     ListedActivity.objects.exclude(code__in=codes).update(active=False)
     return release
+
+
+def listed_version_current() -> str:
+    """The version of the expert re-review list in force (that of its active activities)."""
+    versions = ListedActivity.objects.filter(active=True).values_list("list_version", flat=True)
+    return max(versions, key=_version_key, default="")
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(part) for part in version.split("."))
+    except ValueError:
+        return (0,)
+
+
+@transaction.atomic
+def listed_activities_amend(
+    *,
+    change: str,
+    code: str,
+    texts: dict[str, str] | None = None,
+    year: int,
+) -> str:
+    """Add (``add``), change (``change``) or remove (``remove``) one listed activity and
+    give the whole list a new version, ``<year>.<n>``; return that version.
+
+    ``texts`` holds ``name_zh``, ``name_en``, ``description_zh``, ``description_en`` for
+    an addition or a change (empty values keep a change's old text). A removed activity
+    is marked inactive, never deleted. Raises ``ValueError`` for an impossible change.
+    """
+    current = listed_version_current()
+    major, *rest = _version_key(current) if current else (0,)
+    version = f"{year}.{(rest[0] if rest else 0) + 1 if major == year else 1}"
+    row = ListedActivity.objects.select_for_update().filter(code=code).first()
+    values = {k: v for k, v in (texts or {}).items() if v}
+    if change == "add":
+        if row is not None and row.active:
+            raise ValueError("the activity is already on the list")
+        if not values.get("name_zh") or not values.get("name_en"):
+            raise ValueError("a new activity needs a name in both languages")
+        ListedActivity.objects.update_or_create(
+            code=code, defaults={**values, "active": True, "list_version": version}
+        )
+    elif change in ("change", "remove"):
+        if row is None or not row.active:
+            raise ValueError("the activity is not on the list")
+        if change == "change":
+            for field, value in values.items():
+                setattr(row, field, value)
+        else:
+            row.active = False
+        row.list_version = version
+        row.save()
+    else:
+        raise ValueError("unknown change")
+    ListedActivity.objects.filter(active=True).update(list_version=version)
+    return version

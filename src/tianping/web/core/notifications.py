@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext as gettext_stored  # for texts marked gettext_noop
 
+from tianping.web.core.bulk import insert_select
 from tianping.web.core.models import Notification
 
 log = logging.getLogger(__name__)
@@ -114,6 +115,36 @@ def notify(
     if recipients and _MAIL.get():
         transaction.on_commit(lambda: _send_mail(recipients))
     return len(created)
+
+
+def notify_query(
+    *,
+    users: models.QuerySet[User],
+    message: str,
+    params: Mapping[str, Any] | None = None,
+    url: str = "",
+    target: models.Model | None = None,
+) -> int:
+    """:func:`notify` for a fan-out: one in-app notice per distinct user of ``users``,
+    written by one ``INSERT … SELECT`` (no user is loaded); return how many.
+
+    Nothing is e-mailed here: the caller sends the e-mails afterwards (from the worker).
+    """
+    return insert_select(
+        Notification,
+        key="user",
+        source=users,
+        values={
+            "target_type": (
+                ContentType.objects.get_for_model(target) if target is not None else None
+            ),
+            "target_id": str(target.pk) if target is not None else None,
+            "message": message[:300],
+            "params": dict(params or {}),
+            "url": url[:300],
+            "created_at": timezone.now(),
+        },
+    )
 
 
 def _send_mail(recipients: Sequence[tuple[str, Notification]]) -> None:

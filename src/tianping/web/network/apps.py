@@ -30,3 +30,13 @@ class NetworkConfig(AppConfig):
             every_s=HOUR_S,
             name="network_warning_deadlines",
         )
+        periodic.register(
+            "tianping.web.network.filings.filings_remind",
+            every_s=24 * HOUR_S,
+            name="network_filing_reminders",
+        )
+        periodic.register(
+            "tianping.web.network.triggers.triggers_run",
+            every_s=HOUR_S,
+            name="network_warning_triggers",
+        )

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tianping.web.accounts.models import Organisation, OrganisationKind
-from tianping.web.network.models import ReportKind, RiskCategory, Severity, Visibility
+from tianping.web.network.models import FilingKind, ReportKind, RiskCategory, Severity, Visibility
 from tianping.web.network.services import TRIAGE_ACTIONS
 from tianping.web.systems.models import AISystem, Sector
 
@@ -97,3 +97,50 @@ class WarningForm(forms.Form):
         field = self.fields["issuer"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in issuers])
+
+
+class FilingForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Committee or review centre"), queryset=Organisation.objects.none()
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=FilingKind.choices)
+    year = forms.IntegerField(
+        label=_("Year covered"),
+        required=False,
+        min_value=1990,
+        max_value=9999,
+        help_text=_("For an annual report: the year it covers."),
+    )
+    application = forms.IntegerField(
+        label=_("Approved application (number)"),
+        required=False,
+        min_value=1,
+        help_text=_("For a listed activity: the approved application."),
+    )
+    summary = forms.CharField(
+        label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in organisations])
+
+
+class DraftSendForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    body = forms.CharField(label=_("Warning"), required=False, widget=forms.Textarea)
+
+
+class MonthlyForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2999, required=False)
+    regulator = forms.ModelChoiceField(
+        label=_("Regulator"), queryset=Organisation.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, regulators: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["regulator"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in regulators])

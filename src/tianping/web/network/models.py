@@ -284,3 +284,212 @@ class WarningRecipient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.warning_id} · {self.organisation_id}"
+
+
+class FilingKind(models.TextChoices):
+    COMMITTEE_REGISTRATION = "committee_registration", _("Committee registration")
+    LISTED_ACTIVITY = "listed_activity", _("Listed activity filing")
+    ANNUAL_REPORT = "annual_report", _("Annual report")
+
+
+class Filing(models.Model):
+    """A filing a committee or review centre makes to its competent regulator: its
+    registration, a listed activity after approval, or the previous year's annual report."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("filed by"),
+        on_delete=models.PROTECT,
+        related_name="network_filings",
+    )
+    regulator = models.ForeignKey(
+        Organisation,
+        verbose_name=_("competent regulator"),
+        on_delete=models.PROTECT,
+        related_name="filings_received",
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=FilingKind.choices)
+    year = models.PositiveSmallIntegerField(_("year covered"), null=True, blank=True)
+    application = models.ForeignKey(
+        "reviews.Application",
+        verbose_name=_("approved application"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    due_on = models.DateField(_("due by"))
+    filed_on = models.DateField(_("filed on"))
+    summary = models.TextField(_("summary"), blank=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filed by user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    filed_at = models.DateTimeField(_("filed at"))
+    ledger_index = models.PositiveBigIntegerField(_("ledger entry"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("filing")
+        verbose_name_plural = _("filings")
+        ordering = ["-filed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(kind="committee_registration"),
+                name="one_registration_filing_per_body",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "year"],
+                condition=models.Q(kind="annual_report"),
+                name="one_annual_report_per_body_and_year",
+            ),
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=models.Q(kind="listed_activity"),
+                name="one_listed_activity_filing_per_application",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} · {self.kind}"
+
+
+class DraftStatus(models.TextChoices):
+    OPEN = "open", _("Awaiting review")
+    SENT = "sent", _("Sent as a warning")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class WarningDraft(models.Model):
+    """A warning an automatic trigger drafted for a regulator to review and send."""
+
+    issuer = models.ForeignKey(
+        Organisation,
+        verbose_name=_("regulator"),
+        on_delete=models.PROTECT,
+        related_name="warning_drafts",
+    )
+    rule = models.CharField(_("trigger rule"), max_length=64)
+    key = models.CharField(
+        _("occurrence"),
+        max_length=200,
+        unique=True,
+        help_text=_("The rule, the regulator and what matched: one draft per occurrence."),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("warning"))
+    category = models.CharField(_("risk category"), max_length=32, choices=RiskCategory.choices)
+    severity = models.CharField(_("severity"), max_length=16, choices=Severity.choices)
+    evidence = models.JSONField(_("evidence"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=16, choices=DraftStatus.choices, default=DraftStatus.OPEN
+    )
+    warning = models.ForeignKey(
+        EarlyWarning,
+        verbose_name=_("early warning"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("warning draft")
+        verbose_name_plural = _("warning drafts")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ListChange(models.TextChoices):
+    ADD = "add", _("Add an activity to the list")
+    CHANGE = "change", _("Change an activity on the list")
+    REMOVE = "remove", _("Remove an activity from the list")
+
+
+class ProposalSource(models.TextChoices):
+    EXPERT_REVIEW = "expert_review", _("Expert re-review outcome")
+    CASE_PATTERN = "case_pattern", _("Pattern of cases")
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting the central decision")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class ListProposal(models.Model):
+    """A regulator's proposal to add, change or remove an activity of the high-risk
+    (expert re-review) list; a central regulator's approval makes a new list version."""
+
+    proposer = models.ForeignKey(
+        Organisation,
+        verbose_name=_("proposing regulator"),
+        on_delete=models.PROTECT,
+        related_name="list_proposals",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    change = models.CharField(_("change"), max_length=16, choices=ListChange.choices)
+    activity_code = models.SlugField(_("activity id"), max_length=60)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    description_zh = models.TextField(_("description (Chinese)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    source = models.CharField(_("source"), max_length=16, choices=ProposalSource.choices)
+    application = models.ForeignKey(
+        "reviews.Application",
+        verbose_name=_("expert re-reviewed application"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ProposalStatus.choices,
+        default=ProposalStatus.PENDING,
+    )
+    created_at = models.DateTimeField(_("proposed at"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    list_version = models.CharField(
+        _("list version made"),
+        max_length=32,
+        blank=True,
+        help_text=_("The version of the list the approval produced."),
+    )
+    ledger_index = models.PositiveBigIntegerField(_("ledger entry"), null=True, blank=True)
+    decision_ledger_index = models.PositiveBigIntegerField(
+        _("ledger entry of the decision"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("list proposal")
+        verbose_name_plural = _("list proposals")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.change} · {self.activity_code}"

@@ -152,3 +152,17 @@ def pending_rows(user: User | AnonymousUser, warning: EarlyWarning) -> QuerySet[
     """The rows of ``warning`` that ``user``'s organisations have yet to acknowledge."""
     ids = [o.pk for o in member_organisations(user)]
     return warning.recipients.filter(organisation__in=ids, acknowledged_at__isnull=True)
+
+
+def reports_for_regulator(regulator: Organisation) -> QuerySet[RiskReport]:
+    """The filed reports a regulator organisation reads: those routed to it, and those at
+    ``jurisdiction`` or ``public`` visibility from within its jurisdiction, or ``public``."""
+    filed = ~Q(status=ReportStatus.DRAFT)
+    wide = Q(visibility__in=[Visibility.JURISDICTION, Visibility.PUBLIC]) & Q(
+        organisation__path__startswith=regulator.path
+    )
+    query = filed & (Q(route=regulator) | wide | Q(visibility=Visibility.PUBLIC))
+    ids = RiskReport.objects.filter(query).values("pk")
+    return RiskReport.objects.filter(pk__in=ids).select_related(
+        "organisation", "system", "assigned_to"
+    )

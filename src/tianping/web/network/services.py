@@ -17,6 +17,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,9 +25,11 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from tianping import yamlsafe
 from tianping.web.accounts.models import REGULATOR_KINDS, Organisation, OrganisationKind
-from tianping.web.core.notifications import notify
+from tianping.web.core.bulk import insert_select
+from tianping.web.core.notifications import notify, notify_query
 from tianping.web.core.validation import reject_nul
 from tianping.web.ledger.services import ledger_record_action
+from tianping.web.network import tasks
 from tianping.web.network.deidentify import Cleaned, deidentify
 from tianping.web.network.models import (
     VISIBILITY_RANK,
@@ -535,9 +538,9 @@ def report_draft_from_alert(alert: MonitorAlert) -> RiskReport | None:
 # --- early warnings -------------------------------------------------------------------------
 
 
-def warning_recipients(
+def warning_recipient_query(
     issuer: Organisation, *, sector: str, kinds: list[str]
-) -> list[Organisation]:
+) -> QuerySet[Organisation]:
     """The organisations of ``issuer``'s subtree a warning with these filters reaches."""
     query = Organisation.objects.filter(path__startswith=issuer.path).exclude(pk=issuer.pk)
     # No kinds chosen: every organisation but regulators.
@@ -546,7 +549,7 @@ def warning_recipients(
         query = query.filter(
             pk__in=AISystem.objects.filter(sector=sector).values("organisation_id")
         )
-    return list(query)
+    return query
 
 
 @transaction.atomic
@@ -579,9 +582,35 @@ def warning_issue(
         errors["kinds"] = [str(ERR_CHOICE)]
     if errors:
         raise ValidationError(errors)
-    organisations = warning_recipients(issuer, sector=sector, kinds=chosen)
-    if not organisations:
+    # A query, not rows: a warning may reach ten thousand organisations.
+    organisations = warning_recipient_query(issuer, sector=sector, kinds=chosen)
+    if not organisations.exists():
         raise ValidationError(_("No organisation in your jurisdiction matches these filters."))
+    return _warning_send(
+        issuer=issuer,
+        actor=actor,
+        values=values,
+        sector=sector,
+        kinds=chosen,
+        recipients=organisations,
+        ledger_kind="network.warning_issued",
+        ledger_extra={"sector": sector, "kinds": chosen},
+    )
+
+
+def _warning_send(
+    *,
+    issuer: Organisation,
+    actor: User | None,
+    values: dict[str, str],
+    sector: str,
+    kinds: list[str],
+    recipients: list[int] | QuerySet[Organisation],
+    ledger_kind: str,
+    ledger_extra: dict[str, Any],
+) -> EarlyWarning:
+    """Write a warning, its recipient rows in bulk and one ledger entry; notices in bulk now,
+    e-mails from the worker after the commit."""
     now = timezone.now()
     warning = EarlyWarning.objects.create(
         issuer=issuer,
@@ -591,34 +620,50 @@ def warning_issue(
         category=values["category"],
         severity=values["severity"],
         sector=sector,
-        kinds=chosen,
+        kinds=kinds,
         acknowledge_by=acknowledge_due(values["severity"], now),
         issued_at=now,
     )
-    WarningRecipient.objects.bulk_create(
-        [WarningRecipient(warning=warning, organisation=o, last_sent_at=now) for o in organisations]
+    # One INSERT … SELECT each for the recipient rows and the in-app notices: no
+    # instance per row (a warning may reach ten thousand organisations).
+    organisations = (
+        recipients
+        if isinstance(recipients, QuerySet)
+        else Organisation.objects.filter(pk__in=recipients)
+    )
+    count = insert_select(
+        WarningRecipient,
+        key="organisation",
+        source=organisations,
+        values={"warning": warning, "last_sent_at": now},
     )
     warning.ledger_index = ledger_record_action(
         actor=actor,
-        kind="network.warning_issued",
+        kind=ledger_kind,
         subject=warning,
         payload={
             "warning": warning.pk,
             "issuer": issuer.pk,
             "category": warning.category,
             "severity": warning.severity,
-            "sector": sector,
-            "kinds": chosen,
-            "recipients": len(organisations),
+            "recipients": count,
+            **ledger_extra,
         },
     )
     warning.save(update_fields=["ledger_index"])
-    notify(
-        users=_users(organisations),
-        message=gettext_noop("Early warning from {issuer}: “{title}”. Please acknowledge it."),
+    if not count:
+        return warning
+    message = gettext_noop("Early warning from {issuer}: “{title}”. Please acknowledge it.")
+    # In-app notices now, in bulk; the e-mails from the worker.
+    notify_query(
+        users=User.objects.filter(memberships__organisation__in=organisations),
+        message=message,
         params={"issuer": issuer.name, "title": warning.title},
         url=reverse("network:warning_detail", args=[warning.pk]),
         target=warning,
+    )
+    transaction.on_commit(
+        functools.partial(tasks.warning_mail.enqueue, warning.pk, message), robust=True
     )
     return warning
 
@@ -683,3 +728,122 @@ def warnings_resend_overdue(*, now: datetime | None = None) -> int:
             )
             count += 1
     return count
+
+
+# --- messages from federated instances (tianping.web.federation) ------------------------------
+
+
+def _received_values(
+    values: dict[str, Any], fields: list[tuple[str, Callable[[], str]]]
+) -> dict[str, str]:
+    checked, errors = _collect(fields)
+    if errors:
+        raise ValidationError(errors)
+    return checked
+
+
+@transaction.atomic
+def report_receive_federated(
+    *, via: Organisation, origin: str, values: dict[str, Any], peer: str
+) -> RiskReport:
+    """A risk report a peer instance sent up, filed for ``via`` (the peer's stand-in).
+
+    The values are checked as a local report's are and de-identified again on arrival:
+    a peer is trusted to sign what it sends, not to have masked it.
+    """
+    checked = _received_values(
+        values,
+        [
+            ("kind", lambda: _choice(values.get("kind"), ReportKind.values, "kind")),
+            ("category", lambda: _choice(values.get("category"), RiskCategory.values, "category")),
+            ("severity", lambda: _choice(values.get("severity"), Severity.values, "severity")),
+            (
+                "visibility",
+                lambda: _choice(values.get("visibility"), Visibility.values, "visibility"),
+            ),
+            (
+                "title",
+                lambda: _text(values.get("title"), "title", limit=TITLE_LIMIT, required=True),
+            ),
+            (
+                "description",
+                lambda: _text(
+                    values.get("description"), "description", limit=TEXT_LIMIT, required=True
+                ),
+            ),
+            (
+                "actions_taken",
+                lambda: _text(
+                    values.get("actions_taken", ""),
+                    "actions_taken",
+                    limit=TEXT_LIMIT,
+                    required=False,
+                ),
+            ),
+            ("origin", lambda: _text(origin, "origin", limit=TITLE_LIMIT, required=True)),
+        ],
+    )
+    people = values.get("affected_people", 0)
+    if isinstance(people, bool) or not isinstance(people, int) or not 0 <= people <= 2_000_000_000:
+        raise ValidationError(
+            {"affected_people": [_("Enter a whole number of people, 0 or more.")]}
+        )
+    cleaned = Cleaned()
+    report = RiskReport.objects.create(
+        organisation=via,
+        kind=checked["kind"],
+        category=checked["category"],
+        severity=checked["severity"],
+        visibility=checked["visibility"],
+        affected_people=people,
+        title=cleaned.text(checked["title"])[:TITLE_LIMIT],
+        description=cleaned.text(checked["description"]),
+        actions_taken=cleaned.text(checked["actions_taken"]),
+        masked=dict(cleaned.masked),
+    )
+    _route(report, actor=None)
+    # Who reported it, and through which instance: names, the same in every language.
+    step = report.steps.filter(kind=StepKind.FILED).last()
+    if step is not None:
+        step.note = f"{deidentify(checked['origin'])} · {peer}"
+        step.save(update_fields=["note"])
+    return report
+
+
+@transaction.atomic
+def warning_receive_federated(
+    *, issuer: Organisation, values: dict[str, Any], peer: str
+) -> EarlyWarning:
+    """An early warning a peer instance sent down, issued here by ``issuer`` (its stand-in)
+    to the stand-in's subtree with the warning's filters."""
+    checked = _received_values(
+        values,
+        [
+            (
+                "title",
+                lambda: _text(values.get("title"), "title", limit=TITLE_LIMIT, required=True),
+            ),
+            ("body", lambda: _text(values.get("body"), "body", limit=TEXT_LIMIT, required=True)),
+            ("category", lambda: _choice(values.get("category"), RiskCategory.values, "category")),
+            ("severity", lambda: _choice(values.get("severity"), Severity.values, "severity")),
+        ],
+    )
+    sector = values.get("sector", "")
+    kinds = values.get("kinds", [])
+    if not isinstance(sector, str) or (sector and sector not in Sector.values):
+        raise ValidationError({"sector": [str(ERR_CHOICE)]})
+    if not isinstance(kinds, list) or any(k not in OrganisationKind.values for k in kinds):
+        raise ValidationError({"kinds": [str(ERR_CHOICE)]})
+    recipients = list(
+        warning_recipient_query(issuer, sector=sector, kinds=kinds).values_list("pk", flat=True)
+    )
+    return _warning_send(
+        issuer=issuer,
+        actor=None,
+        values=checked,
+        sector=sector,
+        kinds=kinds,
+        recipients=recipients,
+        ledger_kind="network.warning_received",
+        ledger_extra={"peer": peer, "sector": sector, "kinds": kinds},
+    )

@@ -20,4 +20,11 @@ urlpatterns = [
         views.warning_acknowledge,
         name="warning_acknowledge",
     ),
+    path("filings/", views.filings_page, name="filings"),
+    path("monthly/", views.monthly_page, name="monthly"),
+    path("monthly.csv", views.monthly_csv, name="monthly_csv"),
+    path("monthly.json", views.monthly_json, name="monthly_json"),
+    path("warning-drafts/", views.draft_list, name="drafts"),
+    path("warning-drafts/<int:draft_id>/send/", views.draft_send, name="draft_send"),
+    path("warning-drafts/<int:draft_id>/dismiss/", views.draft_dismiss, name="draft_dismiss"),
 ]

@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tianping.web.accounts.models import Organisation
 from tianping.web.core import actions
 from tianping.web.core.http import AuthenticatedHttpRequest
-from tianping.web.network import selectors, services
-from tianping.web.network.forms import NoteForm, ReportForm, TriageForm, VisibilityForm, WarningForm
+from tianping.web.network import filings, monitoring, selectors, services, triggers
+from tianping.web.network.forms import (
+    DraftSendForm,
+    FilingForm,
+    MonthlyForm,
+    NoteForm,
+    ReportForm,
+    TriageForm,
+    VisibilityForm,
+    WarningForm,
+)
+from tianping.web.network.models import Filing, WarningDraft
+from tianping.web.reviews.models import Application, ReviewBody
 
 
 @login_required
@@ -26,6 +42,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "reports": selectors.reports_visible(user)[:200],
             "can_file": bool(selectors.reporter_organisations(user)),
             "can_warn": bool(selectors.regulator_organisations(user)),
+            "can_file_filings": bool(filings.filer_organisations(user)),
         },
     )
 
@@ -193,4 +210,198 @@ def warning_acknowledge(request: AuthenticatedHttpRequest, warning_id: int) -> H
         lambda data: services.warning_acknowledge(actor=request.user, warning=warning),
         back=reverse("network:warning_detail", args=[warning.pk]),
         success=_("Warning acknowledged."),
+    )
+
+
+# --- filings ----------------------------------------------------------------------------------
+
+
+def _file(user: User, data: dict[str, Any]) -> Filing:
+    application = None
+    if data.get("application"):
+        application = Application.objects.filter(
+            pk=data["application"], body__organisation=data["organisation"]
+        ).first()
+        if application is None:
+            raise ValidationError(
+                {"application": [_("Choose an approved listed activity not yet filed.")]}
+            )
+    return filings.filing_file(
+        actor=user,
+        organisation=data["organisation"],
+        kind=data["kind"],
+        year=data.get("year"),
+        application=application,
+        summary=data.get("summary") or "",
+    )
+
+
+@login_required
+def filings_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
+    bodies = filings.filer_organisations(user)
+    regulators = selectors.regulator_organisations(user)
+    if not bodies and not regulators:
+        raise PermissionDenied
+    form = FilingForm(request.POST or None, organisations=bodies)
+    if request.method == "POST":
+        if not bodies:
+            raise PermissionDenied
+        done = actions.form_submit(
+            request,
+            form,
+            lambda data: _file(user, data),
+            success=_("Filed with the competent regulator."),
+            then=reverse("network:filings"),
+        )
+        if done is not None:
+            return done
+    overdue: dict[tuple[object, ...], filings.Obligation] = {}
+    for regulator in regulators:
+        for item in filings.overdue_within(regulator):
+            app_id = item.application.pk if item.application else None
+            overdue[(item.body.pk, item.kind, item.year, app_id)] = item
+    own = filings.obligations(ReviewBody.objects.filter(organisation__in=[o.pk for o in bodies]))
+    return render(
+        request,
+        "network/filings.html",
+        {
+            "form": form if bodies else None,
+            "own": own,
+            "overdue": list(overdue.values()),
+            "filings": filings.filings_visible(user)[:200],
+            "is_regulator": bool(regulators),
+        },
+    )
+
+
+# --- monthly monitoring -----------------------------------------------------------------------
+
+
+def _monthly(request: AuthenticatedHttpRequest) -> tuple[Organisation, int, list[dict[str, Any]]]:
+    regulators = selectors.regulator_organisations(request.user)
+    if not regulators:
+        raise Http404
+    form = MonthlyForm(request.GET or None, regulators=regulators)
+    year, regulator = timezone.localdate().year, regulators[0]
+    if form.is_bound and form.is_valid():
+        year = form.cleaned_data["year"] or year
+        regulator = form.cleaned_data["regulator"] or regulator
+    return regulator, year, monitoring.monthly(monitoring.regions_under(regulator), year)
+
+
+@login_required
+def monthly_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    regulator, year, rows = _monthly(request)
+    regulators = selectors.regulator_organisations(request.user)
+    peak = max([r["reviews"] + r["risk_reports"] for r in rows] + [1])
+    months: dict[str, dict[str, int]] = {}
+    for row in rows:
+        month = months.setdefault(row["month"], {"reviews": 0, "risk_reports": 0})
+        month["reviews"] += row["reviews"]
+        month["risk_reports"] += row["risk_reports"]
+    top = max([m["reviews"] + m["risk_reports"] for m in months.values()] + [1])
+    chart: list[dict[str, Any]] = []
+    for i, (label, m) in enumerate(sorted(months.items())):
+        reviews_h = round(100 * m["reviews"] / top)
+        reports_h = round(100 * m["risk_reports"] / top)
+        chart.append(
+            {
+                "month": label,
+                "x": 10 + i * 40,
+                "reviews_h": reviews_h,
+                "reports_h": reports_h,
+                "reviews_y": 110 - reviews_h,
+                "reports_y": 110 - reviews_h - reports_h,
+                **m,
+            }
+        )
+    targets = monitoring.expert_target(rows)
+    regions = {r.pk: r for r in monitoring.regions_under(regulator)}
+    return render(
+        request,
+        "network/monthly.html",
+        {
+            "form": MonthlyForm(
+                initial={"year": year, "regulator": regulator}, regulators=regulators
+            ),
+            "regulator": regulator,
+            "year": year,
+            "rows": [
+                r
+                for r in rows
+                if r["reviews"]
+                or r["risk_reports"]
+                or r["warnings_received"]
+                or r["expert_reviews"]
+                or r["certificates"]
+                or r["late_filings"]
+            ],
+            "chart": chart,
+            "peak": peak,
+            "targets": [(regions[pk], t) for pk, t in targets.items() if pk in regions],
+            "query": f"year={year}&regulator={regulator.pk}",
+        },
+    )
+
+
+@login_required
+def monthly_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
+    regulator, year, rows = _monthly(request)
+    response = HttpResponse(monitoring.as_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="monthly-{regulator.pk}-{year}.csv"'
+    return response
+
+
+@login_required
+def monthly_json(request: AuthenticatedHttpRequest) -> HttpResponse:
+    regulator, year, rows = _monthly(request)
+    response = JsonResponse(rows, safe=False, json_dumps_params={"ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="monthly-{regulator.pk}-{year}.json"'
+    return response
+
+
+# --- warning drafts ---------------------------------------------------------------------------
+
+
+@login_required
+def draft_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not selectors.regulator_organisations(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "network/drafts.html",
+        {"drafts": triggers.drafts_for(request.user), "form": DraftSendForm()},
+    )
+
+
+def _draft(request: AuthenticatedHttpRequest, draft_id: int) -> WarningDraft:
+    found = [d for d in triggers.drafts_for(request.user) if d.pk == draft_id]
+    if not found:
+        raise Http404
+    return found[0]
+
+
+@login_required
+@require_POST
+def draft_send(request: AuthenticatedHttpRequest, draft_id: int) -> HttpResponse:
+    draft = _draft(request, draft_id)
+    return actions.post_and_redirect(
+        request,
+        lambda data: triggers.draft_send(actor=request.user, draft=draft, **data),
+        back=reverse("network:drafts"),
+        success=_("Early warning issued."),
+        form=DraftSendForm(request.POST),
+    )
+
+
+@login_required
+@require_POST
+def draft_dismiss(request: AuthenticatedHttpRequest, draft_id: int) -> HttpResponse:
+    draft = _draft(request, draft_id)
+    return actions.post_and_redirect(
+        request,
+        lambda data: triggers.draft_dismiss(actor=request.user, draft=draft),
+        back=reverse("network:drafts"),
+        success=_("Draft dismissed."),
     )
