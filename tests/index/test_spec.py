@@ -24,8 +24,9 @@ from tianping.index._spec import DATA_DIR
 SHIPPED = DATA_DIR / "spec-2026.1.yaml"
 
 
-def test_the_shipped_specification_loads_with_every_domain_and_rule(spec) -> None:
-    assert spec_versions()[-1] == spec.version == "2026.1"
+def test_the_newest_specification_loads_with_every_domain_and_rule() -> None:
+    spec = load_spec()
+    assert spec_versions()[-1] == spec.version == "2026.2"
     assert {d.id for d in spec.domains} == {
         "transparency",
         "fairness",
@@ -35,12 +36,25 @@ def test_the_shipped_specification_loads_with_every_domain_and_rule(spec) -> Non
         "safety",
         "energy",
     }
-    assert len(spec.indicators) >= 30
+    assert 95 <= len(spec.indicators) <= 110
     assert {i.rule.kind for i in spec.indicators} == set(RULE_KINDS)
     for indicator in spec.indicators:
         assert indicator.definition.zh.strip() and indicator.definition.en.strip()
+        assert indicator.name.zh.strip() and indicator.name.en.strip()
     assert sum(spec.effective_weights()) == 1
     assert spec.concentration > 0 and spec.reply_period_days == 30
+
+
+def test_the_new_version_keeps_the_old_one_loadable_and_states_its_changes(spec) -> None:
+    newest = load_spec()
+    assert spec.version == "2026.1" and len(spec.indicators) == 37
+    assert newest.previous == spec.version
+    assert newest.changes is not None and newest.changes.zh.strip() and newest.changes.en.strip()
+    # Every indicator of the previous version is carried over unchanged.
+    assert all(newest.indicator(i.id) == i for i in spec.indicators)
+    assert newest.domains == spec.domains and newest.concentration == spec.concentration
+    added = [i for i in newest.indicators if spec.indicator(i.id) is None]
+    assert added and all(i.basis and i.confidence in {"high", "medium", "low"} for i in added)
 
 
 def test_a_duplicated_key_is_refused_with_the_file_and_line(tmp_path: Path) -> None:

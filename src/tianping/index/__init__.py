@@ -72,6 +72,7 @@ from tianping.index._fmti import (
     round_half_up,
 )
 from tianping.index._models import (
+    EVIDENCE_KIND,
     RULE_KINDS,
     Agreement,
     BoundRange,
@@ -107,6 +108,7 @@ __all__ = [
     "DEFAULT_DRAWS",
     "DEFAULT_SEED",
     "EDITIONS",
+    "EVIDENCE_KIND",
     "FMTI_DIR",
     "MAX_EVIDENCE_BYTES",
     "RULE_KINDS",

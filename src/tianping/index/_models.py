@@ -20,6 +20,8 @@ RuleKind = Literal[
     "monitor_coverage",
     "switch_tested",
     "energy_reported",
+    "status_level",
+    "count_ratio",
     "raters",
 ]
 RULE_KINDS: tuple[RuleKind, ...] = (
@@ -31,6 +33,8 @@ RULE_KINDS: tuple[RuleKind, ...] = (
     "monitor_coverage",
     "switch_tested",
     "energy_reported",
+    "status_level",
+    "count_ratio",
     "raters",
 )
 """Every evidence rule an indicator may name."""
@@ -45,6 +49,8 @@ EVIDENCE_KIND: Mapping[str, str] = MappingProxyType(
         "monitor_coverage": "monitor_coverage",
         "switch_tested": "switch_test",
         "energy_reported": "energy_report",
+        "status_level": "status",
+        "count_ratio": "count",
     }
 )
 """The kind of evidence item each automatic rule reads."""
@@ -99,6 +105,10 @@ class Indicator:
     rule: Rule
     levels: int = 1
     subdomain: str = ""
+    basis: LocalizedText | None = None
+    """Where the indicator comes from (an article of the Norms, a regulation)."""
+    confidence: str = ""
+    """How firmly the basis supports the indicator: ``high``, ``medium`` or ``low``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +122,10 @@ class Specification:
     concentration: float
     reply_period_days: int
     source: str = ""
+    previous: str = ""
+    """The version this one replaces (empty for the first)."""
+    changes: LocalizedText | None = None
+    """What changed against ``previous``."""
 
     def indicator(self, indicator_id: str) -> Indicator | None:
         """The indicator with this id, or ``None``."""

@@ -32,6 +32,8 @@ _SELECTOR: Mapping[str, str] = {
     "probe_pass_rate": "suite",
     "switch_tested": "switch",
     "energy_reported": "phase",
+    "status_level": "topic",
+    "count_ratio": "measure",
 }
 
 Outcome = tuple[Fraction | None, tuple[EvidenceItem, ...], str]
@@ -115,6 +117,26 @@ def _energy(indicator: Indicator, item: EvidenceItem) -> Outcome:
     return _number(levels[method]), (item,), f"{method}: {item.fields['kwh']} kWh"
 
 
+def _status(indicator: Indicator, item: EvidenceItem) -> Outcome:
+    status = item.fields["status"]
+    levels = indicator.rule.params["levels"]
+    if status not in levels:
+        return None, (item,), f"status {status} has no value in the rule"
+    return _number(levels[status]), (item,), f"{indicator.rule.params['topic']}: {status}"
+
+
+def _ratio(indicator: Indicator, item: EvidenceItem) -> Outcome:
+    numerator, denominator = item.fields["numerator"], item.fields["denominator"]
+    if numerator > denominator:
+        return None, (item,), f"{numerator} of {denominator}: more than the whole"
+    rate = Fraction(numerator, denominator)
+    threshold = indicator.rule.params.get("threshold")
+    if threshold is None:
+        return rate, (item,), f"{numerator} of {denominator}"
+    value = Fraction(1) if rate >= _number(threshold) else Fraction(0)
+    return value, (item,), f"{numerator} of {denominator} (threshold {threshold})"
+
+
 _SINGLE: Mapping[str, Callable[[Indicator, EvidenceItem], Outcome]] = {
     "document": _document,
     "fairness_verdict": _verdict,
@@ -123,6 +145,8 @@ _SINGLE: Mapping[str, Callable[[Indicator, EvidenceItem], Outcome]] = {
     "monitor_coverage": _coverage,
     "switch_tested": _switch,
     "energy_reported": _energy,
+    "status_level": _status,
+    "count_ratio": _ratio,
 }
 
 

@@ -28,6 +28,8 @@ from tianping.index._scoring import value_matrix
 DEFAULT_DRAWS = 1000
 DEFAULT_SEED = 0
 PERCENTILES = (5.0, 95.0)
+DECIMALS = 9
+"""Scores are rounded to this many decimals of a point before they are ranked."""
 
 Array = npt.NDArray[np.float64]
 
@@ -87,9 +89,12 @@ def _percentile_rows(data: npt.NDArray[np.generic], percentiles: tuple[float, fl
 def _bound(
     values: Array, shares: Array, weights: Array, percentiles: tuple[float, float]
 ) -> list[BoundRange]:
-    points = 100.0 * values @ shares
+    # Rounded to 1e-9 points: a matrix product may differ in the last bit with a row's
+    # position, and equal systems must tie wherever they stand in the population.
+    points = np.round(100.0 * values @ shares, DECIMALS)
     point_ranks = _row_ranks(points[np.newaxis, :])[0]
     totals = 100.0 * weights @ values.T  # draws × systems
+    np.round(totals, DECIMALS, out=totals)
     score_pct = _percentile_rows(totals, percentiles)
     rank_pct = _percentile_rows(_row_ranks(totals), percentiles)
     del totals

@@ -123,6 +123,8 @@ def parse_spec(data: Mapping[str, Any], *, source: str = "<data>") -> Specificat
             weight=_fraction(entry["weight"]),
             rule=rule,
             levels=int(entry.get("levels", 1)),
+            basis=LocalizedText.from_json(entry["basis"]) if "basis" in entry else None,
+            confidence=str(entry.get("confidence", "")),
         )
         if any(i.id == indicator.id for i in indicators):
             problems.append(localized(msg.PROBLEM_DUPLICATE_INDICATOR, id=indicator.id))
@@ -154,6 +156,8 @@ def parse_spec(data: Mapping[str, Any], *, source: str = "<data>") -> Specificat
         concentration=float(data["concentration"]),
         reply_period_days=int(data["reply_period_days"]),
         source=source,
+        previous=str(data.get("previous", "")),
+        changes=LocalizedText.from_json(data["changes"]) if "changes" in data else None,
     )
 
 

@@ -14,12 +14,15 @@ import hmac
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, cast
 
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -38,8 +41,9 @@ from tianping.web.ledger.models import LedgerSalt
 from tianping.web.ledger.services import checkpoint_sign_if_due, decision_log_of
 from tianping.web.ledger.store import DatabaseStore, insert_rows
 from tianping.web.operations.conf import option
-from tianping.web.operations.models import IngestBatch, SystemApiKey
+from tianping.web.operations.models import DecisionDayCount, IngestBatch, SystemApiKey
 from tianping.web.operations.monitors import monitors_record_batch
+from tianping.web.systems.models import AISystem
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:\-]{1,100}$")
 FIELD_NAME_LIMIT = 100
@@ -183,6 +187,19 @@ def _prepare(
     return leaves, salts, digest.hexdigest()
 
 
+def decision_day_count_add(*, system: AISystem, count: int, day: date | None = None) -> None:
+    """Add ``count`` decisions to ``system``'s count of ``day`` (today in the platform's zone):
+    one row per system and day, one upsert per batch (under the log's row lock)."""
+    if count <= 0:
+        return
+    when = day or timezone.localdate()
+    updated = DecisionDayCount.objects.filter(system=system, day=when).update(
+        count=F("count") + count
+    )
+    if not updated:
+        DecisionDayCount.objects.create(system=system, day=when, count=count)
+
+
 def decision_records_ingest(
     *, api_key: SystemApiKey, key: str, records: Sequence[DecisionRecord]
 ) -> IngestResult:
@@ -242,6 +259,7 @@ def decision_records_ingest(
         checkpoint_sign_if_due(log, ledger, force=False)
         # Monitors (tianping.monitoring): count the batch and judge, under the same lock.
         monitors_record_batch(system=api_key.system, records=[r.record for r in records])
+        decision_day_count_add(system=api_key.system, count=len(indices))
     return IngestResult(
         key=key,
         origin=log.origin,

@@ -354,3 +354,31 @@ class Incident(models.Model):
 
     def __str__(self) -> str:
         return f"{self.system} · {self.status}"
+
+
+class DecisionDayCount(models.Model):
+    """How many decision records a system's log received on one day (the platform's zone).
+
+    Ingestion adds each batch's count in its transaction (one upsert per batch), so reports
+    of decision volumes read a row per day, never the log's entries.
+    """
+
+    system = models.ForeignKey(
+        AISystem,
+        verbose_name=_("AI system"),
+        on_delete=models.CASCADE,
+        related_name="decision_day_counts",
+    )
+    day = models.DateField(_("day"))
+    count = models.PositiveBigIntegerField(_("decisions"), default=0)
+
+    class Meta:
+        verbose_name = _("decisions per day")
+        verbose_name_plural = _("decisions per day")
+        ordering = ["system", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["system", "day"], name="one_decision_count_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.system} · {self.day} · {self.count}"

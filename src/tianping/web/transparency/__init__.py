@@ -1,0 +1,1 @@
+"""Transparency documents on the platform: generated, owner-edited, versioned, published."""
