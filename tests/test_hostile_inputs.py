@@ -26,6 +26,7 @@ from __future__ import annotations
 import gzip
 import inspect
 import io
+import json
 import re
 import shutil
 import struct
@@ -219,9 +220,12 @@ class Endpoint:
     """How to post a file to an upload endpoint and how it answers.
 
     ``style``: ``api`` (JSON, 4xx with the field in ``detail``), ``form`` (the page again
-    with an error on the file field; a redirect on success) or ``message`` (a redirect
-    with an error or a success message). ``kind``: ``data`` (predictions, datasets) or
-    ``document`` (review documents).
+    with an error on the file field; a redirect on success), ``message`` (a redirect
+    with an error or a success message) or ``verdict`` (a public page that judges the
+    file: the page again with a verdict, or with an error on the file field). ``kind``:
+    ``data`` (predictions, datasets), ``document`` (review documents), ``credential``
+    (a certificate's JSON or a photo of its QR code) or ``bom`` (a system's AI-BOM,
+    CycloneDX JSON: every file of the corpus is refused).
     """
 
     style: str
@@ -359,6 +363,30 @@ def _entrustment_api(n: Any) -> Target:
     )
 
 
+def _verify_page(n: Any) -> Target:
+    """The public verify page: no login, no other field."""
+    from django.test import Client
+    from django.urls import reverse
+
+    return Target(reverse("certification:verify"), Client(), lambda i: {})
+
+
+def _bom_page(n: Any) -> Target:
+    from django.urls import reverse
+
+    from tests.web.factories import logged_in_client
+
+    url = reverse("vendors:bom_upload", args=[n.system_a.pk])
+    return Target(url, logged_in_client(n.applicant_a), lambda i: {})
+
+
+def _bom_api(n: Any) -> Target:
+    from tests.web.factories import bearer_client
+
+    url = f"/api/vendors/systems/{n.system_a.pk}/bom"
+    return Target(url, bearer_client(n.applicant_a), lambda i: {})
+
+
 ENDPOINTS: dict[str, Endpoint] = {
     "assessments:new": Endpoint(
         "form", "data", "file", _bias_page, "tianping.web.assessments.bias.forms.BiasAssessmentForm"
@@ -384,10 +412,21 @@ ENDPOINTS: dict[str, Endpoint] = {
         _entrustment_page,
         "tianping.web.reviews.bodies.forms.EntrustmentForm",
     ),
+    "certification:verify": Endpoint(
+        "verdict",
+        "credential",
+        "file",
+        _verify_page,
+        "tianping.web.certification.public_forms.VerifyUploadForm",
+    ),
     "api:start_bias_assessment": Endpoint("api", "data", "file", _bias_api),
     "api:start_privacy_scan": Endpoint("api", "data", "file", _privacy_api),
     "api:upload_attachment": Endpoint("api", "document", "file", _attachment_api),
     "api:create_entrustment": Endpoint("api", "document", "document", _entrustment_api),
+    "vendors:bom_upload": Endpoint(
+        "form", "bom", "file", _bom_page, "tianping.web.vendors.forms.BomUploadForm"
+    ),
+    "api:upload_system_bom": Endpoint("api", "bom", "file", _bom_api),
 }
 """Every upload endpoint by URL name (HTML pages have the form class that takes the file)."""
 
@@ -408,6 +447,14 @@ ACCEPTED_DATA = {
 VALID = {
     "data": ("decisions.csv", DECISIONS.encode()),
     "document": ("agreement.txt", "Signed agreement 已签署的协议\n".encode()),
+    "bom": (
+        "ai-bom.json",
+        (Path(__file__).parent.parent / "examples/bom/ai-bom.json").read_bytes(),
+    ),
+    "credential": (
+        "certificate.json",
+        (Path(__file__).parent.parent / "examples/certificates/certificate.json").read_bytes(),
+    ),
 }
 """A file each kind of endpoint accepts: the requests are right, refusals are the file's."""
 
@@ -551,6 +598,7 @@ def _saved(folder: Path) -> tuple[Any, ...]:
     """The rows an upload may create (count, last id) and the files kept for uploads."""
     from tianping.web.assessments.models import BiasAssessment, PredictionsFile, PrivacyScan
     from tianping.web.reviews.models import Attachment, Entrustment
+    from tianping.web.vendors.models import BomComponent, SystemBom
 
     rows = tuple(
         (
@@ -558,7 +606,15 @@ def _saved(folder: Path) -> tuple[Any, ...]:
             model.objects.count(),
             str(model.objects.order_by("-pk").values_list("pk", flat=True).first()),
         )
-        for model in (PredictionsFile, BiasAssessment, PrivacyScan, Attachment, Entrustment)
+        for model in (
+            PredictionsFile,
+            BiasAssessment,
+            PrivacyScan,
+            Attachment,
+            Entrustment,
+            SystemBom,
+            BomComponent,
+        )
     )
     files = (
         tuple(sorted(str(p) for p in folder.rglob("*") if p.is_file())) if folder.exists() else ()
@@ -592,6 +648,15 @@ def _outcome(endpoint: Endpoint, response: Any) -> tuple[str, str]:
         if status == 422 and not (isinstance(detail, dict) and endpoint.field in detail):
             return "wrong", f"422 without an error on {endpoint.field}: {detail}"
         return "refused", str(detail)
+    if endpoint.style == "verdict":
+        if status != 200 or response.context is None:
+            return "wrong", f"status {status}"
+        errors = response.context["form"].errors
+        if response.context["result"] is not None and not errors:
+            return "accepted", ""
+        if endpoint.field not in errors:
+            return "wrong", f"a page without an error on {endpoint.field}: {dict(errors)}"
+        return "refused", " ".join(errors[endpoint.field])
     if endpoint.style == "form":
         if status == 302:
             return "accepted", ""
@@ -660,7 +725,7 @@ def test_every_hostile_file_is_refused_cleanly_by_every_upload_endpoint(
     for number, (file_name, data) in enumerate(_cases(endpoint, corpus), start=1):
         before = _saved(upload_settings)
         outcome, why = _post(endpoint, target, number, file_name, data)
-        accepted = file_name in (
+        accepted = endpoint.kind not in ("bom", "credential") and file_name in (
             ACCEPTED_DOCUMENTS if endpoint.kind == "document" else ACCEPTED_DATA
         )
         expected = "accepted" if accepted else "refused"
@@ -680,6 +745,13 @@ def _larger_than_the_default_limit(kind: str) -> tuple[str, bytes]:
     from tianping.web import uploads
 
     size = uploads.default_limit() + 512 * 1024
+    if kind == "credential":  # a certificate with a long note: judged, not refused
+        note = "x" * size
+        return "large.json", json.dumps({"type": ["VerifiableCredential"], "note": note}).encode()
+    if kind == "bom":  # a valid AI-BOM with a long description
+        document = json.loads(VALID["bom"][1])
+        document["metadata"]["component"]["description"] = "x" * size
+        return "large.json", json.dumps(document).encode()
     if kind == "data":  # long rows: fewer than the 100,000 rows allowed
         row = "F,1,0," + "x" * 64 + "\n"
         return "large.csv", ("sex,y,yhat,note\n" + row * (size // len(row) + 1)).encode()
@@ -815,6 +887,33 @@ CLI_PARAMETERS: dict[str, Reader | NotReader] = {
         lambda ws: CERTIFICATES / "issuer-did.json",
     ),
     "cert verify --json": OUTPUT,
+    "cert issue subject_file": Reader(
+        lambda p, ws, t: ["cert", "issue", str(p), "--issuer-key",
+                          str(CERTIFICATES / "TEST-ONLY-issuer-key.json"),
+                          "--level", "basic_compliance", "--out", str(t / "issued.json"), *EN],
+        lambda ws: CERTIFICATES / "subject.yaml",
+    ),
+    "cert issue --issuer-key": Reader(
+        lambda p, ws, t: ["cert", "issue", str(CERTIFICATES / "subject.yaml"), "--issuer-key",
+                          str(p), "--level", "basic_compliance", "--out",
+                          str(t / "issued.json"), *EN],
+        lambda ws: CERTIFICATES / "TEST-ONLY-issuer-key.json",
+    ),
+    "cert issue --out": OUTPUT,
+    "cert status certificate": Reader(
+        lambda p, ws, t: ["cert", "status", str(p), *CERT_OPTIONS], lambda ws: CERTIFICATE
+    ),
+    "cert status --status-list": Reader(
+        lambda p, ws, t: ["cert", "status", str(CERTIFICATE), "--status-list", str(p),
+                          "--status-list", str(CERTIFICATES / "status-suspension.json"), "--at",
+                          "2027-01-01T00:00:00Z", *EN],
+        lambda ws: CERTIFICATES / "status-revocation.json",
+    ),
+    "cert status --key": Reader(
+        lambda p, ws, t: ["cert", "status", str(CERTIFICATE), *CERT_OPTIONS, "--key", str(p)],
+        lambda ws: CERTIFICATES / "issuer-did.json",
+    ),
+    "cert status --json": OUTPUT,
     # cases
     "cases import file": Reader(
         lambda p, ws, t: ["cases", "import", str(p), *EN], lambda ws: CASES_SNAPSHOT
@@ -823,6 +922,11 @@ CLI_PARAMETERS: dict[str, Reader | NotReader] = {
     "cases search --json": OUTPUT,
     "cases similar --json": OUTPUT,
     "cases export --json": OUTPUT,
+    "network report --json": OUTPUT,
+    "network warnings --json": OUTPUT,
+    "network monthly --json": OUTPUT,
+    "federation key --json": OUTPUT,
+    "federation outbox --json": OUTPUT,
     "cases export --csv": OUTPUT,
     # bom
     "bom verify bom_file": Reader(
@@ -1033,11 +1137,21 @@ CLI_PARAMETERS: dict[str, Reader | NotReader] = {
         lambda ws: PROBES / "bank.jsonl",
     ),
     "probe run --out": OUTPUT,
+    "probe run --response-path": NotReader("a dotted path into the JSON reply, not a file"),
+    "probe run --request-template": Reader(
+        lambda p, ws, t: ["probe", "run", "--endpoint", "http://127.0.0.1:9/json", "--model", "m",
+                          "--suite", str(PROBES / "bank.jsonl"), "--adapter", "json",
+                          "--request-template", str(p), "--response-path", "reply.text",
+                          "--out", str(t / "out"), "--retries", "0", *EN],
+        lambda ws: PROBES / "json-request.json",
+    ),
     "probe report directory": Reader(
         lambda p, ws, t: ["probe", "report", str(_as(p, t, "results.json").parent), *EN],
         lambda ws: PROBES / "results.json",
     ),
     "probe report --json": OUTPUT,
+    "probe report --html": OUTPUT,
+    "probe report --pdf": OUTPUT,
     # report
     "report intake intake_file": Reader(
         lambda p, ws, t: ["report", "intake", str(p), "--system", str(ws.system),

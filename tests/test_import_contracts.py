@@ -19,6 +19,7 @@ Bottom to top (an app may import its own layer's shared modules and anything low
     network     risk reports upward, early warnings downward (beside certification)
     cases       the ethics risk case database (reads accepted risk reports)
     index       the Machine Responsibility Index (reads certificates and documents)
+    federation  reports and warnings crossing between instances as signed messages
     project     api.py, urls.py, demo.py, launcher.py, settings.py, wsgi.py
 
 Imports count wherever they are (module level or inside a function: a function-local
@@ -48,7 +49,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("reviews",),
     ("vendors", "probes", "transparency"),
     ("certification", "network"),
-    ("cases", "index"),
+    ("cases", "index", "federation"),
     ("api", "urls", "demo", "launcher", "settings", "wsgi"),
 ]
 RANK = {name: level for level, names in enumerate(LAYERS) for name in names}

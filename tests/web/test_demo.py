@@ -16,6 +16,7 @@ from tianping.web.accounts.models import Membership, Organisation, OrganisationK
 from tianping.web.demo import demo_seed
 from tianping.web.systems.models import AISystem, Intake, SystemEvent
 from tianping.web.systems.selectors import systems_visible_to
+from tianping.web.transparency.models import DocumentVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +36,7 @@ def _counts() -> dict[str, int]:
         "systems": AISystem.objects.count(),
         "intakes": Intake.objects.count(),
         "events": SystemEvent.objects.count(),
+        "transparency_documents": DocumentVersion.objects.count(),
     }
 
 
@@ -85,6 +87,11 @@ def test_demo_provincial_regulator_sees_only_its_province(demo: dict[str, Any]) 
 
 def test_demo_seed_twice_creates_nothing_new(demo: dict[str, Any]) -> None:
     before = _counts()
+    # One system's published user notice and a draft model card.
+    assert set(DocumentVersion.objects.values_list("kind", "state")) == {
+        ("user-notice", "published"),
+        ("model-card", "draft"),
+    }
     again = demo_seed()
     assert _counts() == before
     assert again["password"] == demo["password"]
@@ -131,3 +138,14 @@ def test_demo_reviews_use_a_procedure_the_systems_tier_allows(demo: dict[str, An
     assert inspection.status == Application.Status.UNDER_REVIEW
     assert inspection.agenda_items.filter(closed_at__isnull=True).exists()
     assert "最低风险" not in inspection.summary
+
+
+def test_demo_vendors_have_a_high_risk_supplier_and_an_uncertified_component(
+    demo: dict[str, Any],
+) -> None:
+    from tianping.web.vendors.selectors import components_for, supplier_risk_for
+
+    exported = AISystem.objects.get(name="多语种智能客服 YunChat")
+    assert sorted(level for _name, level in supplier_risk_for(exported)) == ["high", "low"]
+    components = list(components_for(exported))
+    assert [c for c in components if c.component_type != "service" and not c.certificate_id]

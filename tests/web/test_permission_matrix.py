@@ -22,6 +22,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,6 +34,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from tests.web.assessments.factories import SETTINGS as ASSESSMENT_SETTINGS
 from tests.web.assessments.factories import upload
+from tests.web.cases.factories import cases_values
 from tests.web.factories import (
     JUSTIFICATION,
     LOW_RISK_ANSWERS,
@@ -42,17 +44,21 @@ from tests.web.factories import (
 )
 from tests.web.network.factories import network_values, report_fields
 from tests.web.reviews.factories import build_review_objects
+from tianping.probes import read_results
 from tianping.web.accounts.models import ApiToken
 from tianping.web.accounts.services import api_token_create
 from tianping.web.assessments.bias.services import bias_assessment_run, bias_assessment_start
 from tianping.web.assessments.privacy.services import privacy_scan_run, privacy_scan_start
+from tianping.web.index.services import scorecard_compute
 from tianping.web.operations.services import (
     DecisionRecord,
     decision_records_ingest,
     system_api_key_create,
 )
+from tianping.web.probes.services import probe_run_load
 from tianping.web.systems.models import AISystem, ReportJob
 from tianping.web.systems.services import report_job_start
+from tianping.web.transparency.services import document_save
 
 LOGIN = "login"
 """A redirect to the login page."""
@@ -164,6 +170,15 @@ EXPECTED: dict[str, Expect] = {
     "assessments:privacy_detail": Expect(get=about_a(owner=200, jurisdiction=200)),
     "assessments:privacy_impact_report": Expect(get=about_a(owner=200, jurisdiction=200)),
     "assessments:privacy_cancel": Expect(post=about_a(owner=302, jurisdiction=403)),
+    # Generative-AI probes: the endpoint and runs of a system; a finished run of system A.
+    "probes:system": Expect(
+        get=about_a(owner=200, jurisdiction=200), post=about_a(owner=200, jurisdiction=403)
+    ),
+    "probes:endpoint": Expect(
+        get=about_a(owner=200, jurisdiction=403), post=about_a(owner=200, jurisdiction=403)
+    ),
+    "probes:run_detail": Expect(get=about_a(owner=200, jurisdiction=200)),
+    "probes:run_cancel": Expect(post=about_a(owner=302, jurisdiction=403)),
     # Operations of system A (a system API key and a batch of decision records exist)
     "operations:page": Expect(get=about_a(owner=200, jurisdiction=200)),
     "operations:counters": Expect(get=about_a(owner=200, jurisdiction=200)),
@@ -322,13 +337,64 @@ EXPECTED: dict[str, Expect] = {
         get=signed_in(405), post=about_a(owner=403, jurisdiction=404)
     ),
     "certification:certificate_download": Expect(get=about_a(owner=404, jurisdiction=404)),
+    # The applicant appeals a refusal (this one is not refused: the form comes back) and renews a
+    # certificate (there is none yet); the issuing body's officers decide the rest.
+    "certification:appeal": Expect(get=signed_in(405), post=about_a(owner=302, jurisdiction=404)),
+    "certification:appeal_decide": Expect(
+        get=signed_in(405), post=about_a(owner=403, jurisdiction=404)
+    ),
+    "certification:renew": Expect(get=signed_in(405), post=about_a(owner=404, jurisdiction=404)),
+    "certification:scope_record": Expect(
+        get=signed_in(405), post=about_a(owner=403, jurisdiction=404)
+    ),
+    "certification:surveillance_decide": Expect(
+        get=signed_in(405), post=about_a(owner=403, jurisdiction=404)
+    ),
     "certification:verify": Expect(get=everyone(200), post=everyone(200)),
     "certification:register": Expect(get=everyone(200)),
     # System A holds no certificate: its trust page does not exist.
     "certification:register_system": Expect(get=everyone(404)),
+    # Public: the PDF of a certificate in the register (system A holds none).
+    "certification:certificate_pdf": Expect(get=everyone(404)),
     "certification:did": Expect(get=everyone(200)),
     "certification:status_list": Expect(get=everyone(200)),
     "api:certification_verify": Expect(post=everyone(200), json=True),
+    # Federation: the public keys are public; the inbox hears only messages a configured
+    # peer signed, whoever posts them (an unsigned body is malformed: 400).
+    "api:federation_key": Expect(get=everyone(200), json=True),
+    "api:federation_inbox": Expect(post=everyone(400), json=True),
+    # The vendor register and system A's AI-BOM (a supplier of A, a BOM with components)
+    "vendors:home": Expect(
+        get=signed_in(),
+        post={**signed_in(200), "outside_regulator": 403, "jurisdiction_regulator": 403},
+    ),
+    "vendors:supplier": Expect(
+        get=about_a(owner=200, jurisdiction=200), post=about_a(owner=200, jurisdiction=403)
+    ),
+    "vendors:bom": Expect(get=about_a(owner=200, jurisdiction=200)),
+    "vendors:bom_upload": Expect(get=signed_in(405), post=about_a(owner=200, jurisdiction=403)),
+    "vendors:component": Expect(get=signed_in(405), post=about_a(owner=302, jurisdiction=403)),
+    "vendors:bom_export": Expect(get=about_a(owner=200, jurisdiction=200)),
+    "api:list_suppliers": Expect(get=signed_in(200, anonymous=401)),
+    "api:create_supplier": Expect(
+        post={**about_a(owner=201, jurisdiction=403), **API},
+        body=lambda n: {"organisation_id": n.enterprise_a.pk, "name": "Matrix", "kind": "data"},
+        json=True,
+    ),
+    "api:get_supplier": Expect(get={**about_a(owner=200, jurisdiction=200), **API}),
+    "api:answer_questionnaire": Expect(
+        put={**about_a(owner=200, jurisdiction=403), **API},
+        body=lambda n: {"answers": {"remediation": {"answer": "yes"}}},
+        json=True,
+    ),
+    "api:get_system_bom": Expect(get={**about_a(owner=200, jurisdiction=200), **API}),
+    "api:upload_system_bom": Expect(post={**about_a(owner=422, jurisdiction=403), **API}),
+    "api:update_component": Expect(
+        patch={**about_a(owner=200, jurisdiction=403), **API},
+        body=lambda n: {"certificate_id": "urn:uuid:matrix"},
+        json=True,
+    ),
+    "api:export_system_bom": Expect(get={**about_a(owner=200, jurisdiction=200), **API}),
     # The admin's own login and logout; every other admin URL sends non-staff users there.
     "admin:login": Expect(get=everyone(200)),
     "admin:logout": Expect(get=everyone(302)),
@@ -782,6 +848,7 @@ REVIEWS: dict[str, Expect] = {
 EXPECTED.update(REVIEWS)
 
 REGULATORS_ONLY = {**signed_in(403), "outside_regulator": 200, "jurisdiction_regulator": 200}
+REGULATORS_READ = {**signed_in(404), "outside_regulator": 200, "jurisdiction_regulator": 200}
 NETWORK: dict[str, Expect] = {
     # The risk network: a report of enterprise A (visibility "jurisdiction", held by city A,
     # which has no user here) and a warning of province A to its subtree.
@@ -844,8 +911,172 @@ NETWORK: dict[str, Expect] = {
     ),
     "api:get_warning": Expect(get=api_a(owner=200, jurisdiction=200)),
     "api:acknowledge_warning": Expect(post=api_a(owner=200, jurisdiction=422)),
+    # Filings (no actor here chairs a committee), monthly monitoring (regulators only) and
+    # a warning drafted by a trigger for province A.
+    "network:filings": Expect(get=REGULATORS_ONLY, post=signed_in(403)),
+    "network:monthly": Expect(get=REGULATORS_READ),
+    "network:monthly_csv": Expect(get=REGULATORS_READ),
+    "network:monthly_json": Expect(get=REGULATORS_READ),
+    "network:drafts": Expect(get=REGULATORS_ONLY),
+    "network:draft_send": Expect(get=signed_in(405), post=about_a(owner=404, jurisdiction=302)),
+    "network:draft_dismiss": Expect(get=signed_in(405), post=about_a(owner=404, jurisdiction=302)),
+    "api:list_filings": Expect(get=signed_in(200, anonymous=401)),
+    "api:make_filing": Expect(
+        post=signed_in(404, anonymous=401),
+        body=lambda n: {"organisation_id": n.committee_a.pk, "kind": "committee_registration"},
+        json=True,
+    ),
+    "api:overdue_filings": Expect(get=signed_in(200, anonymous=401)),
+    "api:monthly_statistics": Expect(
+        get={
+            **signed_in(404, anonymous=401),
+            "outside_regulator": 200,
+            "jurisdiction_regulator": 200,
+        }
+    ),
+    "api:list_warning_drafts": Expect(get=signed_in(200, anonymous=401)),
+    "api:send_warning_draft": Expect(post=api_a(owner=404, jurisdiction=201), json=True),
+    "api:dismiss_warning_draft": Expect(post=api_a(owner=404, jurisdiction=200)),
+    # A high-risk list proposal of province A: read by its regulators and the centre,
+    # decided by the centre only.
+    "api:list_list_proposals": Expect(get=signed_in(200, anonymous=401)),
+    "api:file_list_proposal": Expect(
+        post={**signed_in(404, anonymous=401), "jurisdiction_regulator": 201},
+        body=lambda n: {
+            "proposer_id": n.province_a.pk,
+            "change": "add",
+            "activity_code": "matrix_activity",
+            "name_zh": "矩阵",
+            "name_en": "Matrix",
+            "source": "case_pattern",
+            "reason": "matrix",
+        },
+        json=True,
+    ),
+    "api:get_list_proposal": Expect(
+        get={**signed_in(404, anonymous=401), "jurisdiction_regulator": 200}
+    ),
+    "api:decide_list_proposal": Expect(
+        post={**signed_in(404, anonymous=401), "jurisdiction_regulator": 403},
+        body=lambda n: {"approve": False, "reason": "matrix"},
+        json=True,
+    ),
 }
 EXPECTED.update(NETWORK)
+
+CASES: dict[str, Expect] = {
+    # The case database: the shipped (public) cases and an "organisation" case of enterprise A.
+    "cases:list": Expect(get=signed_in()),
+    "cases:export_csv": Expect(get=signed_in()),
+    "cases:export_json": Expect(get=signed_in()),
+    "cases:detail": Expect(get=about_a(owner=200, jurisdiction=200)),
+    "api:search_cases": Expect(get=signed_in(200, anonymous=401)),
+    "api:get_case": Expect(get=api_a(owner=200, jurisdiction=200)),
+    # A filed (not yet accepted) report of A: only its reporter may publish it, once accepted.
+    "cases:publishable": Expect(get=signed_in()),
+    "cases:report_publish": Expect(
+        get=about_a(owner=200, jurisdiction=403),
+        post=about_a(owner=200, jurisdiction=403),
+        body=lambda n: {"visibility": "organisation", "consent": "on"},
+    ),
+    # Correction and takedown requests: filed by anyone for a public case (the case named
+    # here is A's own, so 404), decided by administrators only.
+    "cases:request": Expect(get=everyone(404), post=everyone(404)),
+    "cases:requests": Expect(get=signed_in(403)),
+    "cases:request_decide": Expect(
+        get=signed_in(405),
+        post=signed_in(403),
+        body=lambda n: {"accept": "0", "decision": "matrix"},
+    ),
+    # Public complaints: the form only for a system on the public register (A is not).
+    "cases:complaint_file": Expect(get=everyone(404), post=everyone(404)),
+    "cases:complaints": Expect(get=signed_in()),
+    "cases:complaint_answer": Expect(
+        get=signed_in(405),
+        post=about_a(owner=302, jurisdiction=404),
+        body=lambda n: {"answer": "matrix"},
+    ),
+}
+EXPECTED.update(CASES)
+
+_REGULATORS_ONLY = {
+    "anonymous": LOGIN,
+    "other_organisation": 404,
+    "outside_regulator": 200,
+    "jurisdiction_regulator": 200,
+    "owner": 404,
+}
+INDEX: dict[str, Expect] = {
+    # The responsibility index: a draft scorecard of system A; rankings for regulators only.
+    "index:home": Expect(get=signed_in()),
+    "index:organisation": Expect(get=about_a(owner=200, jurisdiction=200)),
+    "index:system": Expect(get=about_a(owner=200, jurisdiction=200)),
+    "index:compute": Expect(get=signed_in(405), post=about_a(owner=302, jurisdiction=302)),
+    "index:energy": Expect(
+        get=signed_in(405),
+        post=about_a(owner=302, jurisdiction=403),
+        body=lambda n: {
+            "phase": "training",
+            "method": "measured",
+            "kwh": "1",
+            "period_end": "2026-01-01",
+        },
+    ),
+    "index:rate": Expect(
+        get=signed_in(405),
+        post=about_a(owner=403, jurisdiction=302),
+        body=lambda n: {"indicator": "co.opt_out", "score": "1"},
+    ),
+    # No disagreement to resolve: the regulator is refused with a message.
+    "index:resolve": Expect(
+        get=signed_in(405),
+        post=about_a(owner=403, jurisdiction=302),
+        body=lambda n: {
+            "resolve-indicator": "co.opt_out",
+            "resolve-score": "1",
+            "resolve-note": "matrix",
+        },
+    ),
+    "index:reply": Expect(
+        get=signed_in(405),
+        post=about_a(owner=302, jurisdiction=403),
+        body=lambda n: {"reply": "matrix"},
+    ),
+    # The regulator is refused with a message while the owner may still reply.
+    "index:publish": Expect(get=signed_in(405), post=about_a(owner=302, jurisdiction=302)),
+    "index:scorecard_json": Expect(get=about_a(owner=200, jurisdiction=200)),
+    "index:rankings": Expect(get=_REGULATORS_ONLY),
+    "index:rankings_export": Expect(get=_REGULATORS_ONLY),
+    "index:methodology": Expect(get=everyone(200)),
+    "index:public_list": Expect(get=everyone(200)),
+    # A draft is not public.
+    "index:public_scorecard": Expect(get=everyone(404)),
+    "index:public_json": Expect(get=everyone(404)),
+    "api:index_methodology": Expect(get=everyone(200)),
+    "api:index_system_scorecard": Expect(get={**about_a(owner=200, jurisdiction=200), **API}),
+}
+EXPECTED.update(INDEX)
+
+TRANSPARENCY: dict[str, Expect] = {
+    # Transparency documents: a draft user notice of system A; the owner's organisation
+    # writes, regulators over it read; the public sees a published notice only.
+    "transparency:home": Expect(get=signed_in()),
+    "transparency:system": Expect(get=about_a(owner=200, jurisdiction=200)),
+    "transparency:edit": Expect(
+        get=about_a(owner=200, jurisdiction=403),
+        post=about_a(owner=302, jurisdiction=403),
+        body=lambda n: {"owner_fields": ""},
+    ),
+    "transparency:version": Expect(get=about_a(owner=200, jurisdiction=200)),
+    "transparency:publish": Expect(get=signed_in(405), post=about_a(owner=302, jurisdiction=403)),
+    "transparency:version_html": Expect(get=about_a(owner=200, jurisdiction=200)),
+    "transparency:version_pdf": Expect(get=about_a(owner=200, jurisdiction=200)),
+    "transparency:version_json": Expect(get=about_a(owner=200, jurisdiction=200)),
+    # A draft notice is not public.
+    "transparency:notice_html": Expect(get=everyone(404)),
+    "transparency:notice_text": Expect(get=everyone(404)),
+}
+EXPECTED.update(TRANSPARENCY)
 
 
 # Enumerating the URL patterns ----------------------------------------------------------------
@@ -901,6 +1132,7 @@ def _parameters(n: Network, job: ReportJob, token_id: int) -> dict[str, Any]:
         "job_id": job.pk,
         "assessment_id": None,  # a finished assessment, made for the URLs that name one
         "scan_id": None,  # a finished privacy scan, made for the URLs that name one
+        "run_id": None,  # a finished probe run, made for the URLs that name one
         "token_id": token_id,
         "key_id": None,  # a system API key of system A, made for the operations URLs
         "log": "decisions",
@@ -1047,7 +1279,33 @@ def _certification_values(n: Network) -> dict[str, Any]:
         "body_id": bodies.issuer.pk,
         "purpose": "revocation",
         "action": "suspend",
+        "certificate_id": 999_999,
+        "case_id": 1,
     }
+
+
+def _vendors_values(n: Network) -> dict[str, Any]:
+    """A supplier of enterprise A and an AI-BOM of system A."""
+    from tests.web.vendors.factories import bom_bytes, example_bom
+    from tianping.web.vendors.services import bom_upload, supplier_create
+
+    supplier = supplier_create(
+        actor=n.applicant_a, organisation=n.enterprise_a, name="Matrix supplier", kind="model"
+    )
+    bom = bom_upload(actor=n.applicant_a, system=n.system_a, data=bom_bytes(example_bom()))
+    return {"supplier_id": supplier.pk, "component_id": bom.components.first().pk}
+
+
+def _index_values(n: Network) -> dict[str, Any]:
+    """Path parameters of the index URLs: a draft scorecard of system A."""
+    card = scorecard_compute(actor=n.applicant_a, system=n.system_a)
+    return {"scorecard_id": card.pk, "organisation_id": n.enterprise_a.pk, "fmt": "csv"}
+
+
+def _transparency_values(n: Network) -> dict[str, Any]:
+    """Path parameters of the transparency URLs: a draft user notice of system A."""
+    row = document_save(actor=n.applicant_a, system=n.system_a, kind="user-notice", owner_fields={})
+    return {"version_id": row.pk, "kind": "user-notice"}
 
 
 def _url(route: Route, values: dict[str, Any]) -> str:
@@ -1097,6 +1355,15 @@ def _finished_assessment(n: Network) -> Any:
     )
     bias_assessment_run(assessment_id=assessment.pk)  # as the worker would leave it
     return assessment.pk
+
+
+def _finished_probe_run(n: Network) -> Any:
+    """A finished probe run of system A (the example results), for the URLs that name one."""
+    results = read_results(Path(__file__).parents[2] / "examples" / "probes" / "results.json")
+    run = probe_run_load(
+        actor=n.applicant_a, system=n.system_a, results=results, title="Matrix probe run"
+    )
+    return run.pk
 
 
 def _finished_privacy_scan(n: Network) -> Any:
@@ -1197,6 +1464,8 @@ def test_url_answers_each_visitor_as_the_table_says(
         values = {**values, "assessment_id": _finished_assessment(n)}
     if "scan_id" in route.params:
         values = {**values, "scan_id": _finished_privacy_scan(n)}
+    if "run_id" in route.params:
+        values = {**values, "run_id": _finished_probe_run(n)}
     if route.key.startswith(("operations:", "api:ledger", "api:operations")):
         values = {**values, "key_id": _decisions_of_a(n)}
     if "alert_id" in route.params or "incident_id" in route.params:
@@ -1205,8 +1474,16 @@ def test_url_answers_each_visitor_as_the_table_says(
         values = {**values, **_review_values(route, n)}
     if route.route.startswith(("network/", "api/network/")):
         values = {**values, **network_values(n)}
+    if route.route.startswith(("cases/", "api/cases")):
+        values = {**values, **cases_values(n)}
     if route.key.startswith(("certification:", "api:certification")):
         values = {**values, **_certification_values(n)}
+    if route.route.startswith(("vendors/", "api/vendors/")):
+        values = {**values, **_vendors_values(n)}
+    if route.route.startswith(("index/", "api/index/")):
+        values = {**values, **_index_values(n)}
+    if route.route.startswith("transparency/"):
+        values = {**values, **_transparency_values(n)}
     url = _url(route, values)
     before = _system_a_row()
     problems = []

@@ -20,10 +20,12 @@ from tianping.cli import (
     _common,
     _docs,
     _fairness,
+    _federation,
     _index,
     _intake,
     _label,
     _ledger,
+    _network,
     _norms,
     _privacy,
     _probe,
@@ -55,6 +57,8 @@ app.add_typer(_docs.app, name="docs")
 app.add_typer(_label.app, name="label")
 app.add_typer(_cases.app, name="cases")
 app.add_typer(_bom.app, name="bom")
+app.add_typer(_network.app, name="network")
+app.add_typer(_federation.app, name="federation")
 app.command("demo")(_web.demo)
 app.command("serve")(_web.serve)
 app.command("worker")(_web.worker)

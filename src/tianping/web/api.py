@@ -25,15 +25,19 @@ from tianping.web.assessments.bias.api import router as assessments_router
 from tianping.web.assessments.bias.api import system_router as system_assessments_router
 from tianping.web.assessments.privacy.api import router as privacy_router
 from tianping.web.assessments.privacy.api import system_router as system_privacy_router
+from tianping.web.cases.api import router as cases_router
 from tianping.web.catalogue.api import router as catalogue_router
 from tianping.web.certification.api import router as certification_router
 from tianping.web.core.api import ERR_NOT_FOUND, BoundedParser, install_error_handlers
+from tianping.web.federation.api import router as federation_router
+from tianping.web.index.api import router as index_router
 from tianping.web.network.api import router as network_router
 from tianping.web.operations.api import ingest_router
 from tianping.web.operations.api import router as operations_router
 from tianping.web.reviews.api import router as reviews_router
 from tianping.web.systems.api import router as systems_router
 from tianping.web.systems.api import tiering_router
+from tianping.web.vendors.api import router as vendors_router
 
 ERR_TOO_MANY = _("Too many invalid API tokens from this address.")
 
@@ -75,8 +79,12 @@ api.add_router("/systems", operations_router)
 api.add_router("/ingest", ingest_router)
 
 api.add_router("/reviews", reviews_router)
+api.add_router("/vendors", vendors_router)
 api.add_router("/certification", certification_router)
 api.add_router("/network", network_router)
+api.add_router("/federation", federation_router)
+api.add_router("/cases", cases_router)
+api.add_router("/index", index_router)
 
 
 @api.get("/me", tags=["accounts"], summary="The authenticated user and their memberships")

@@ -18,9 +18,14 @@ from django.db import transaction
 
 from tianping.web.accounts.models import Organisation, OrganisationKind, Role
 from tianping.web.accounts.services import membership_grant, organisation_create
+from tianping.web.cases.demo import seed_cases
 from tianping.web.certification.demo import seed_certification
+from tianping.web.index.demo import seed_index
+from tianping.web.probes.demo import seed_probes
 from tianping.web.systems.models import AISystem
 from tianping.web.systems.services import intake_submit, system_register
+from tianping.web.transparency.demo import seed_transparency
+from tianping.web.vendors.demo import seed_vendors
 
 K = OrganisationKind
 ORGANISATIONS: list[dict[str, Any]] = [
@@ -601,6 +606,11 @@ def demo_seed() -> dict[str, Any]:
         with mail_suppressed():
             seed_reviews(orgs, users, systems)
             seed_certification(orgs, users, systems)
+            seed_cases(orgs, users, systems)
+            seed_vendors(orgs, users, systems)
+            seed_probes(users, systems)
+            seed_index(systems)
+            seed_transparency(systems)
     path = _write_credentials(password)
     by_key = {spec["key"]: spec["name"] for spec in ORGANISATIONS}
     accounts = [

@@ -131,8 +131,14 @@ INSTALLED_APPS = [
     "tianping.web.operations",
     "tianping.web.assessments",
     "tianping.web.reviews",
+    "tianping.web.vendors",
+    "tianping.web.probes",
+    "tianping.web.transparency",
     "tianping.web.certification",
     "tianping.web.network",
+    "tianping.web.cases",
+    "tianping.web.index",
+    "tianping.web.federation",
 ]
 
 MIDDLEWARE = [
@@ -361,6 +367,11 @@ TIANPING["DATA_DIRS"] = [
     Path(d).expanduser()
     for d in os.environ.get("TIANPING_DATA_DIRS", "").split(os.pathsep)
     if d.strip()
+]
+# Probe runs (tianping.web.probes): hosts, addresses or networks ("10.0.0.0/8") a chat
+# endpoint may resolve to although they are private, loopback or link-local (comma-separated).
+TIANPING["PROBE_ALLOW_HOSTS"] = [
+    h.strip() for h in os.environ.get("TIANPING_PROBE_ALLOW_HOSTS", "").split(",") if h.strip()
 ]
 
 # Background jobs: each runs in a child process of a worker under these budgets; a job

@@ -35,6 +35,8 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from tianping.bom import MAX_BOM_BYTES
+
 logger = logging.getLogger(__name__)
 
 MiB = 1024 * 1024
@@ -50,9 +52,19 @@ def attachment_limit() -> int:
     return int(getattr(settings, "TIANPING_MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024))
 
 
+def bom_limit() -> int:
+    """An AI-BOM (CycloneDX JSON) of a system: the supply-chain check's own limit."""
+    return MAX_BOM_BYTES
+
+
 def default_limit() -> int:
     """Any other endpoint: no file is expected there."""
     return int(settings.TIANPING["MAX_UPLOAD_BYTES"])
+
+
+def certificate_photo_limit() -> int:
+    """A certificate's JSON file or a photo of its QR code on the public verify page."""
+    return 8 * MiB
 
 
 ENDPOINT_LIMITS: dict[str, Callable[[], int]] = {
@@ -64,6 +76,9 @@ ENDPOINT_LIMITS: dict[str, Callable[[], int]] = {
     "reviews:entrustment_create": attachment_limit,
     "api:upload_attachment": attachment_limit,
     "api:create_entrustment": attachment_limit,
+    "vendors:bom_upload": bom_limit,
+    "api:upload_system_bom": bom_limit,
+    "certification:verify": certificate_photo_limit,
 }
 """The endpoints that take a file (by URL name), and the limit of each."""
 

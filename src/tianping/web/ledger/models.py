@@ -156,6 +156,9 @@ ACTION_LABELS = {
     "alert_acknowledged": _("Monitor alert acknowledged"),
     "alert_resolved": _("Monitor alert resolved"),
     "incident_closed": _("Incident closed"),
+    "probe_endpoint_saved": _("Chat endpoint saved"),
+    "probe_run_started": _("Probe run started"),
+    "probe_run_finished": _("Probe run finished"),
 }
 """How the platform log's action kinds read; later issues add theirs (kinds are not choices,
 so a new kind needs no migration)."""
