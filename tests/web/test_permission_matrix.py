@@ -357,6 +357,8 @@ EXPECTED: dict[str, Expect] = {
     # Public: the PDF of a certificate in the register (system A holds none).
     "certification:certificate_pdf": Expect(get=everyone(404)),
     "certification:did": Expect(get=everyone(200)),
+    # Only the issuing body's officers mark its keys compromised; no actor here is one.
+    "certification:key_compromised": Expect(get=signed_in(405), post=signed_in(404)),
     "certification:status_list": Expect(get=everyone(200)),
     "api:certification_verify": Expect(post=everyone(200), json=True),
     # Federation: the public keys are public; the inbox hears only messages a configured

@@ -172,3 +172,59 @@ def test_a_process_with_other_certificate_keys_refuses_to_start(
     issued_with = (Path(settings.HOME) / "keys" / "certificates.key").read_text().split()[0]
     monkeypatch.setenv("TIANPING_KEY_CERTIFICATES", f"{other},{issued_with}")
     launcher.check_keys()
+
+
+def test_a_compromised_key_fails_what_it_signed_afterwards_only(
+    certificate: Certificate, network: Network
+) -> None:
+    from datetime import timedelta
+
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.utils import timezone
+
+    from tianping.web.certification.models import RevokedKey
+
+    body = certificate.issuer
+    officer = next(
+        m.user for m in body.organisation.memberships.all() if m.role == "certification_officer"
+    )
+    (key, state), *_older = selectors.key_states(body)
+    assert state is None
+    with pytest.raises(PermissionDenied):  # not an officer of the body
+        services.key_mark_compromised(
+            actor=network.applicant_a,  # type: ignore[arg-type]
+            body=body,
+            public_multibase=key,
+            revoked_at=timezone.now(),
+            reason="Leaked.",
+        )
+    with pytest.raises(ValidationError) as refused:
+        services.key_mark_compromised(
+            actor=officer,
+            body=body,
+            public_multibase="z6MkNotOurs",
+            revoked_at=timezone.now() + timedelta(days=1),
+            reason="",
+        )
+    assert set(refused.value.message_dict) == {"public_multibase", "revoked_at", "reason"}
+    assert not RevokedKey.objects.exists()
+    # Compromised from the moment the certificate was signed: it no longer verifies.
+    from datetime import datetime
+
+    signed_at = datetime.fromisoformat(certificate.credential["proof"]["created"])
+    services.key_mark_compromised(
+        actor=officer, body=body, public_multibase=key, revoked_at=signed_at, reason="Leaked."
+    )
+    (method,) = [m for m in selectors.did_document(body)["verificationMethod"] if key in m["id"]]
+    assert "revoked" in method
+    verdict = selectors.verify(certificate.credential)
+    assert not verdict.valid and verdict.reason == "key_revoked"
+    # The body signs nothing more with it until its keys are rotated.
+    with pytest.raises(ValidationError, match="TIANPING_KEY_CERTIFICATES"):
+        selectors.sign(body, {"@context": []}, at=timezone.now())
+    # An officer of another organisation does not see the body: 404.
+    client = Client()
+    client.force_login(network.applicant_a)
+    url = reverse("certification:key_compromised", args=[body.pk])
+    answer = client.post(url, {"public_multibase": key, "revoked_at": "2026-01-01 00:00"})
+    assert answer.status_code == 404

@@ -181,3 +181,14 @@ class VerifyForm(forms.Form):
         if data.get("document"):
             data["text"] = data["document"].encode("utf-8")
         return data
+
+
+class CompromisedKeyForm(forms.Form):
+    """Mark one of a body's certificate keys compromised."""
+
+    public_multibase = forms.CharField(label=_("Public key"), max_length=100)
+    revoked_at = forms.DateTimeField(
+        label=_("Compromised from"),
+        help_text=_("Proofs this key made from this time on fail (platform time zone)."),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea)

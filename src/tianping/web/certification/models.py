@@ -403,3 +403,43 @@ class SurveillanceCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.certificate} · {self.trigger} · {self.reference}"
+
+
+class RevokedKey(models.Model):
+    """A body's signing key marked compromised: proofs it made from ``revoked_at`` on fail.
+
+    The body's DID document lists the key with ``revoked`` (a verification method's
+    revocation time), so every verifier, offline too, refuses what it signed afterwards;
+    certificates it signed before keep verifying.
+    """
+
+    body = models.ForeignKey(
+        CertificationBody,
+        verbose_name=_("certification body"),
+        on_delete=models.CASCADE,
+        related_name="revoked_keys",
+    )
+    public_multibase = models.CharField(_("public key"), max_length=100)
+    revoked_at = models.DateTimeField(_("compromised from"))
+    reason = models.TextField(_("reason"), max_length=2000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("compromised key")
+        verbose_name_plural = _("compromised keys")
+        ordering = ["body", "revoked_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["body", "public_multibase"], name="certification_key_revoked_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body} · {self.public_multibase}"

@@ -13,8 +13,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Max, Q, QuerySet
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from tianping.bom import Application as BomApplication
 from tianping.bom import Bom, BomReport, verify_bom
@@ -42,6 +44,7 @@ from tianping.certification import (
     overlays_for,
     status_list_credential,
     verify_credential,
+    xsd_datetime,
 )
 from tianping.web.accounts.models import Membership, Role
 from tianping.web.accounts.selectors import has_role
@@ -53,6 +56,7 @@ from tianping.web.certification.models import (
     CertificationApplication,
     CertificationBody,
     Finding,
+    RevokedKey,
     StatusListVersion,
     SurveillanceCase,
 )
@@ -113,6 +117,14 @@ def _keys_of(seeds: tuple[bytes, ...]) -> tuple[SigningKey, ...]:
     return tuple(SigningKey(seed) for seed in seeds)
 
 
+def key_states(body: CertificationBody) -> list[tuple[str, datetime | None]]:
+    """Each of the body's certificate keys (newest first) and when it was marked compromised."""
+    revoked = dict(
+        RevokedKey.objects.filter(body=body).values_list("public_multibase", "revoked_at")
+    )
+    return [(key.public_multibase, revoked.get(key.public_multibase)) for key in signing_keys(body)]
+
+
 def method_of(body: CertificationBody, key: SigningKey) -> str:
     return f"{did_of(body)}#{key.public_multibase}"
 
@@ -120,12 +132,21 @@ def method_of(body: CertificationBody, key: SigningKey) -> str:
 def did_document(body: CertificationBody) -> dict[str, Any]:
     """The body's DID document: every key it has signed with, newest first."""
     did = did_of(body)
+    revoked = dict(
+        RevokedKey.objects.filter(body=body).values_list("public_multibase", "revoked_at")
+    )
     methods = [
         {
             "id": method_of(body, key),
             "type": "Multikey",
             "controller": did,
             "publicKeyMultibase": key.public_multibase,
+            # A compromised key: proofs it made from then on are refused everywhere.
+            **(
+                {"revoked": xsd_datetime(revoked[key.public_multibase])}
+                if key.public_multibase in revoked
+                else {}
+            ),
         }
         for key in signing_keys(body)
     ]
@@ -145,6 +166,20 @@ def status_list_url(body: CertificationBody, purpose: str) -> str:
 
 def sign(body: CertificationBody, document: dict[str, Any], *, at: datetime) -> dict[str, Any]:
     key = signing_keys(body)[0]
+    if RevokedKey.objects.filter(
+        body=body, public_multibase=key.public_multibase, revoked_at__lte=at
+    ).exists():
+        raise ValidationError(
+            _(
+                "The body's newest certificate key is marked compromised: rotate the "
+                "certificate keys (a new key first in TIANPING_KEY_CERTIFICATES) before signing."
+            )
+        )
+    return _signed(body, document, at=at)
+
+
+def _signed(body: CertificationBody, document: dict[str, Any], *, at: datetime) -> dict[str, Any]:
+    key = signing_keys(body)[0]
     return issue_credential(document, key, method_of(body, key), created=at)
 
 
@@ -163,7 +198,9 @@ def status_list(body: CertificationBody, purpose: str) -> dict[str, Any]:
             StatusList.empty(),
             valid_from=body.created_at,
         )
-        _EMPTY_LISTS[key] = sign(body, unsigned, at=body.created_at)
+        # Not refused under a compromised key: an empty list revokes nothing, and its proof
+        # fails by itself where the key is no longer trusted.
+        _EMPTY_LISTS[key] = _signed(body, unsigned, at=body.created_at)
     return dict(_EMPTY_LISTS[key])
 
 

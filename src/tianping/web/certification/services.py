@@ -44,6 +44,7 @@ from tianping.web.certification.models import (
     CertificationBody,
     Evaluator,
     Finding,
+    RevokedKey,
     StatusListVersion,
     SurveillanceCase,
 )
@@ -895,3 +896,56 @@ def surveillance_scope_check() -> int:
                 )
             )
     return opened
+
+
+# --- compromised keys ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def key_mark_compromised(
+    *,
+    actor: User,
+    body: CertificationBody,
+    public_multibase: str,
+    revoked_at: datetime,
+    reason: str,
+) -> RevokedKey:
+    """Mark one of ``body``'s certificate keys compromised from ``revoked_at`` on.
+
+    Its DID document then lists the key as revoked, so proofs it made from that time on
+    fail everywhere (certificates signed before still verify); the body signs nothing more
+    with it. Only the body's certification officers may; once per key.
+    """
+    if not selectors.decides_for(actor, body):
+        raise PermissionDenied(_("Only the body's certification officers mark its keys."))
+    errors: dict[str, list[str]] = {}
+    keys = {key.public_multibase for key in selectors.signing_keys(body)}
+    if public_multibase not in keys:
+        errors["public_multibase"] = [_("This is not one of the body's certificate keys.")]
+    elif RevokedKey.objects.filter(body=body, public_multibase=public_multibase).exists():
+        errors["public_multibase"] = [_("This key is already marked compromised.")]
+    if timezone.is_naive(revoked_at) or revoked_at > timezone.now():
+        errors["revoked_at"] = [_("Give the time the key was compromised; not a future time.")]
+    reason = reason.strip() if isinstance(reason, str) else ""
+    if not reason or len(reason) > 2000 or "\x00" in reason:
+        errors["reason"] = [_("Give the reason, in at most 2,000 characters.")]
+    if errors:
+        raise ValidationError(errors)
+    row = RevokedKey.objects.create(
+        body=body,
+        public_multibase=public_multibase,
+        revoked_at=revoked_at,
+        reason=reason,
+        recorded_by=actor,
+    )
+    ledger_record_action(
+        actor=actor,
+        kind="certification.key_compromised",
+        subject=row,
+        payload={
+            "body": body.pk,
+            "key": public_multibase,
+            "revoked_at": revoked_at.isoformat(),
+        },
+    )
+    return row

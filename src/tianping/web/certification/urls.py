@@ -44,5 +44,10 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("register/<int:system_id>/", views.register_system, name="register_system"),
     path("bodies/<int:body_id>/did.json", views.did_json, name="did"),
+    path(
+        "certification/bodies/<int:body_id>/keys/compromised/",
+        views.key_compromised,
+        name="key_compromised",
+    ),
     path("bodies/<int:body_id>/status/<str:purpose>", views.status_json, name="status_list"),
 ]

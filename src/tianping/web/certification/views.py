@@ -26,6 +26,7 @@ from tianping.web.certification.forms import (
     AppealForm,
     ApplyForm,
     AssignForm,
+    CompromisedKeyForm,
     DecideForm,
     FindingsForm,
     ReasonForm,
@@ -41,6 +42,7 @@ from tianping.web.certification.models import (
 )
 from tianping.web.core.actions import error_message, form_errors_message, form_submit
 from tianping.web.core.http import AuthenticatedHttpRequest
+from tianping.web.core.validation import check_pk
 from tianping.web.systems.models import AISystem
 
 Status = CertificationApplication.Status
@@ -59,7 +61,38 @@ def home(request: HttpRequest) -> HttpResponse:
         for application in applications
     ]
     cases = selectors.surveillance_cases(request.user)[:200]
-    return render(request, "certification/home.html", {"rows": rows, "cases": cases})
+    keys = [
+        (body, selectors.key_states(body), CompromisedKeyForm())
+        for body in selectors.officer_bodies(request.user).filter(issues=True)
+    ]
+    return render(request, "certification/home.html", {"rows": rows, "cases": cases, "keys": keys})
+
+
+@login_required
+@require_POST
+def key_compromised(request: AuthenticatedHttpRequest, body_id: int) -> HttpResponse:
+    """An officer marks one of the body's certificate keys compromised (404 for others)."""
+    body = get_object_or_404(selectors.officer_bodies(request.user), pk=check_pk(body_id))
+    form = CompromisedKeyForm(request.POST)
+    back = redirect(reverse("certification:home"))
+    if not form.is_valid():
+        form_errors_message(request, form)
+        return back
+    try:
+        services.key_mark_compromised(
+            actor=request.user,
+            body=body,
+            public_multibase=form.cleaned_data["public_multibase"],
+            revoked_at=form.cleaned_data["revoked_at"],
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as exc:
+        error_message(request, exc)
+        return back
+    messages.success(
+        request, _("The key is marked compromised: what it signed from then on no longer verifies.")
+    )
+    return back
 
 
 @login_required
