@@ -117,11 +117,14 @@ def _keys_of(seeds: tuple[bytes, ...]) -> tuple[SigningKey, ...]:
     return tuple(SigningKey(seed) for seed in seeds)
 
 
+def _revoked(body: CertificationBody) -> dict[str, datetime]:
+    """When each of the body's compromised keys (by public multibase) stopped being trusted."""
+    return dict(RevokedKey.objects.filter(body=body).values_list("public_multibase", "revoked_at"))
+
+
 def key_states(body: CertificationBody) -> list[tuple[str, datetime | None]]:
     """Each of the body's certificate keys (newest first) and when it was marked compromised."""
-    revoked = dict(
-        RevokedKey.objects.filter(body=body).values_list("public_multibase", "revoked_at")
-    )
+    revoked = _revoked(body)
     return [(key.public_multibase, revoked.get(key.public_multibase)) for key in signing_keys(body)]
 
 
@@ -132,9 +135,7 @@ def method_of(body: CertificationBody, key: SigningKey) -> str:
 def did_document(body: CertificationBody) -> dict[str, Any]:
     """The body's DID document: every key it has signed with, newest first."""
     did = did_of(body)
-    revoked = dict(
-        RevokedKey.objects.filter(body=body).values_list("public_multibase", "revoked_at")
-    )
+    revoked = _revoked(body)
     methods = [
         {
             "id": method_of(body, key),

@@ -40,7 +40,12 @@ from tianping.web.certification.models import (
     CertificationBody,
     SurveillanceCase,
 )
-from tianping.web.core.actions import error_message, form_errors_message, form_submit
+from tianping.web.core.actions import (
+    error_message,
+    form_errors_message,
+    form_submit,
+    post_and_redirect,
+)
 from tianping.web.core.http import AuthenticatedHttpRequest
 from tianping.web.core.validation import check_pk
 from tianping.web.systems.models import AISystem
@@ -73,26 +78,13 @@ def home(request: HttpRequest) -> HttpResponse:
 def key_compromised(request: AuthenticatedHttpRequest, body_id: int) -> HttpResponse:
     """An officer marks one of the body's certificate keys compromised (404 for others)."""
     body = get_object_or_404(selectors.officer_bodies(request.user), pk=check_pk(body_id))
-    form = CompromisedKeyForm(request.POST)
-    back = redirect(reverse("certification:home"))
-    if not form.is_valid():
-        form_errors_message(request, form)
-        return back
-    try:
-        services.key_mark_compromised(
-            actor=request.user,
-            body=body,
-            public_multibase=form.cleaned_data["public_multibase"],
-            revoked_at=form.cleaned_data["revoked_at"],
-            reason=form.cleaned_data["reason"],
-        )
-    except ValidationError as exc:
-        error_message(request, exc)
-        return back
-    messages.success(
-        request, _("The key is marked compromised: what it signed from then on no longer verifies.")
+    return post_and_redirect(
+        request,
+        lambda data: services.key_mark_compromised(actor=request.user, body=body, **data),
+        form=CompromisedKeyForm(request.POST),
+        back=reverse("certification:home"),
+        success=_("The key is marked compromised: what it signed from then on no longer verifies."),
     )
-    return back
 
 
 @login_required

@@ -9,7 +9,7 @@ however many organisations it reaches. Deadlines come from ``deadlines.yaml``.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -249,6 +249,42 @@ def report_create(
     return report
 
 
+def _report_fields(given: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """A report's checked texts and choices, and the errors of those that failed (a local
+    report's and one a peer sent are checked alike)."""
+    values, errors = _collect(
+        [
+            ("kind", lambda: _choice(given.get("kind"), ReportKind.values, "kind")),
+            ("category", lambda: _choice(given.get("category"), RiskCategory.values, "category")),
+            ("severity", lambda: _choice(given.get("severity"), Severity.values, "severity")),
+            (
+                "visibility",
+                lambda: _choice(given.get("visibility"), Visibility.values, "visibility"),
+            ),
+            ("title", lambda: _text(given.get("title"), "title", limit=TITLE_LIMIT, required=True)),
+            (
+                "description",
+                lambda: _text(
+                    given.get("description"), "description", limit=TEXT_LIMIT, required=True
+                ),
+            ),
+            (
+                "actions_taken",
+                lambda: _text(
+                    given.get("actions_taken", ""),
+                    "actions_taken",
+                    limit=TEXT_LIMIT,
+                    required=False,
+                ),
+            ),
+        ]
+    )
+    people = given.get("affected_people", 0)
+    if isinstance(people, bool) or not isinstance(people, int) or not 0 <= people <= 2_000_000_000:
+        errors["affected_people"] = [_("Enter a whole number of people, 0 or more.")]
+    return values, errors
+
+
 def _report_build(
     *,
     organisation: Organisation,
@@ -266,29 +302,18 @@ def _report_build(
         raise ValidationError(
             {"organisation": [_("Only enterprises, committees and centres file risk reports.")]}
         )
-    values, errors = _collect(
-        [
-            ("kind", lambda: _choice(kind, ReportKind.values, "kind")),
-            ("category", lambda: _choice(category, RiskCategory.values, "category")),
-            ("severity", lambda: _choice(severity, Severity.values, "severity")),
-            ("visibility", lambda: _choice(visibility, Visibility.values, "visibility")),
-            ("title", lambda: _text(title, "title", limit=TITLE_LIMIT, required=True)),
-            (
-                "description",
-                lambda: _text(description, "description", limit=TEXT_LIMIT, required=True),
-            ),
-            (
-                "actions_taken",
-                lambda: _text(actions_taken, "actions_taken", limit=TEXT_LIMIT, required=False),
-            ),
-        ]
+    values, errors = _report_fields(
+        {
+            "kind": kind,
+            "category": category,
+            "severity": severity,
+            "visibility": visibility,
+            "title": title,
+            "description": description,
+            "actions_taken": actions_taken,
+            "affected_people": affected_people,
+        }
     )
-    if (
-        isinstance(affected_people, bool)
-        or not isinstance(affected_people, int)
-        or not (0 <= affected_people <= 2_000_000_000)
-    ):
-        errors["affected_people"] = [_("Enter a whole number of people, 0 or more.")]
     if system is not None:
         owners = {organisation.pk}
         if organisation.kind == OrganisationKind.ETHICS_COMMITTEE and organisation.parent_id:
@@ -552,6 +577,28 @@ def warning_recipient_query(
     return query
 
 
+def _warning_fields(given: Mapping[str, Any]) -> tuple[dict[str, str], list[str]]:
+    """A warning's checked texts and choices and its organisation kinds (a local warning's
+    and one a peer sent are checked alike); ``ValidationError`` names what failed."""
+    values, errors = _collect(
+        [
+            ("title", lambda: _text(given.get("title"), "title", limit=TITLE_LIMIT, required=True)),
+            ("body", lambda: _text(given.get("body"), "body", limit=TEXT_LIMIT, required=True)),
+            ("category", lambda: _choice(given.get("category"), RiskCategory.values, "category")),
+            ("severity", lambda: _choice(given.get("severity"), Severity.values, "severity")),
+        ]
+    )
+    sector = given.get("sector", "")
+    if not isinstance(sector, str) or (sector and sector not in Sector.values):
+        errors["sector"] = [str(ERR_CHOICE)]
+    kinds = given.get("kinds", [])
+    if not isinstance(kinds, list) or any(k not in OrganisationKind.values for k in kinds):
+        errors["kinds"] = [str(ERR_CHOICE)]
+    if errors:
+        raise ValidationError(errors)
+    return values, list(kinds)
+
+
 @transaction.atomic
 def warning_issue(
     *,
@@ -567,21 +614,16 @@ def warning_issue(
     """Warn the organisations of ``issuer``'s subtree that match the filters."""
     if issuer.pk not in {o.pk for o in regulator_organisations(actor)}:
         raise PermissionDenied(_("Only a regulator issues early warnings."))
-    values, errors = _collect(
-        [
-            ("title", lambda: _text(title, "title", limit=TITLE_LIMIT, required=True)),
-            ("body", lambda: _text(body, "body", limit=TEXT_LIMIT, required=True)),
-            ("category", lambda: _choice(category, RiskCategory.values, "category")),
-            ("severity", lambda: _choice(severity, Severity.values, "severity")),
-        ]
+    values, chosen = _warning_fields(
+        {
+            "title": title,
+            "body": body,
+            "category": category,
+            "severity": severity,
+            "sector": sector,
+            "kinds": list(kinds or []),
+        }
     )
-    if sector and sector not in Sector.values:
-        errors["sector"] = [str(ERR_CHOICE)]
-    chosen = list(kinds or [])
-    if any(k not in OrganisationKind.values for k in chosen):
-        errors["kinds"] = [str(ERR_CHOICE)]
-    if errors:
-        raise ValidationError(errors)
     # A query, not rows: a warning may reach ten thousand organisations.
     organisations = warning_recipient_query(issuer, sector=sector, kinds=chosen)
     if not organisations.exists():
@@ -605,7 +647,7 @@ def _warning_send(
     values: dict[str, str],
     sector: str,
     kinds: list[str],
-    recipients: list[int] | QuerySet[Organisation],
+    recipients: QuerySet[Organisation],
     ledger_kind: str,
     ledger_extra: dict[str, Any],
 ) -> EarlyWarning:
@@ -626,15 +668,10 @@ def _warning_send(
     )
     # One INSERT … SELECT each for the recipient rows and the in-app notices: no
     # instance per row (a warning may reach ten thousand organisations).
-    organisations = (
-        recipients
-        if isinstance(recipients, QuerySet)
-        else Organisation.objects.filter(pk__in=recipients)
-    )
     count = insert_select(
         WarningRecipient,
         key="organisation",
-        source=organisations,
+        source=recipients,
         values={"warning": warning, "last_sent_at": now},
     )
     warning.ledger_index = ledger_record_action(
@@ -656,7 +693,7 @@ def _warning_send(
     message = gettext_noop("Early warning from {issuer}: “{title}”. Please acknowledge it.")
     # In-app notices now, in bulk; the e-mails from the worker.
     notify_query(
-        users=User.objects.filter(memberships__organisation__in=organisations),
+        users=User.objects.filter(memberships__organisation__in=recipients),
         message=message,
         params={"issuer": issuer.name, "title": warning.title},
         url=reverse("network:warning_detail", args=[warning.pk]),
@@ -733,15 +770,6 @@ def warnings_resend_overdue(*, now: datetime | None = None) -> int:
 # --- messages from federated instances (tianping.web.federation) ------------------------------
 
 
-def _received_values(
-    values: dict[str, Any], fields: list[tuple[str, Callable[[], str]]]
-) -> dict[str, str]:
-    checked, errors = _collect(fields)
-    if errors:
-        raise ValidationError(errors)
-    return checked
-
-
 @transaction.atomic
 def report_receive_federated(
     *, via: Organisation, origin: str, values: dict[str, Any], peer: str
@@ -751,43 +779,13 @@ def report_receive_federated(
     The values are checked as a local report's are and de-identified again on arrival:
     a peer is trusted to sign what it sends, not to have masked it.
     """
-    checked = _received_values(
-        values,
-        [
-            ("kind", lambda: _choice(values.get("kind"), ReportKind.values, "kind")),
-            ("category", lambda: _choice(values.get("category"), RiskCategory.values, "category")),
-            ("severity", lambda: _choice(values.get("severity"), Severity.values, "severity")),
-            (
-                "visibility",
-                lambda: _choice(values.get("visibility"), Visibility.values, "visibility"),
-            ),
-            (
-                "title",
-                lambda: _text(values.get("title"), "title", limit=TITLE_LIMIT, required=True),
-            ),
-            (
-                "description",
-                lambda: _text(
-                    values.get("description"), "description", limit=TEXT_LIMIT, required=True
-                ),
-            ),
-            (
-                "actions_taken",
-                lambda: _text(
-                    values.get("actions_taken", ""),
-                    "actions_taken",
-                    limit=TEXT_LIMIT,
-                    required=False,
-                ),
-            ),
-            ("origin", lambda: _text(origin, "origin", limit=TITLE_LIMIT, required=True)),
-        ],
+    checked, errors = _report_fields(values)
+    more, origin_errors = _collect(
+        [("origin", lambda: _text(origin, "origin", limit=TITLE_LIMIT, required=True))]
     )
+    if errors or origin_errors:
+        raise ValidationError({**errors, **origin_errors})
     people = values.get("affected_people", 0)
-    if isinstance(people, bool) or not isinstance(people, int) or not 0 <= people <= 2_000_000_000:
-        raise ValidationError(
-            {"affected_people": [_("Enter a whole number of people, 0 or more.")]}
-        )
     cleaned = Cleaned()
     report = RiskReport.objects.create(
         organisation=via,
@@ -805,7 +803,7 @@ def report_receive_federated(
     # Who reported it, and through which instance: names, the same in every language.
     step = report.steps.filter(kind=StepKind.FILED).last()
     if step is not None:
-        step.note = f"{deidentify(checked['origin'])} · {peer}"
+        step.note = f"{deidentify(more['origin'])} · {peer}"
         step.save(update_fields=["note"])
     return report
 
@@ -816,27 +814,9 @@ def warning_receive_federated(
 ) -> EarlyWarning:
     """An early warning a peer instance sent down, issued here by ``issuer`` (its stand-in)
     to the stand-in's subtree with the warning's filters."""
-    checked = _received_values(
-        values,
-        [
-            (
-                "title",
-                lambda: _text(values.get("title"), "title", limit=TITLE_LIMIT, required=True),
-            ),
-            ("body", lambda: _text(values.get("body"), "body", limit=TEXT_LIMIT, required=True)),
-            ("category", lambda: _choice(values.get("category"), RiskCategory.values, "category")),
-            ("severity", lambda: _choice(values.get("severity"), Severity.values, "severity")),
-        ],
-    )
-    sector = values.get("sector", "")
-    kinds = values.get("kinds", [])
-    if not isinstance(sector, str) or (sector and sector not in Sector.values):
-        raise ValidationError({"sector": [str(ERR_CHOICE)]})
-    if not isinstance(kinds, list) or any(k not in OrganisationKind.values for k in kinds):
-        raise ValidationError({"kinds": [str(ERR_CHOICE)]})
-    recipients = list(
-        warning_recipient_query(issuer, sector=sector, kinds=kinds).values_list("pk", flat=True)
-    )
+    checked, kinds = _warning_fields(values)
+    sector = str(values.get("sector", ""))
+    recipients = warning_recipient_query(issuer, sector=sector, kinds=kinds)
     return _warning_send(
         issuer=issuer,
         actor=None,
