@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -113,6 +113,52 @@ class TransparencyDocument:
     kind: str = "transparency_document"
 
 
+_Day = date  # the field ``date`` hides the type inside the record classes
+
+#: Probe verdicts from the best to the worst: a category's verdict over its languages is the worst.
+PROBE_VERDICTS: tuple[str, ...] = ("pass", "inconclusive", "warn", "fail")
+
+
+@dataclass(frozen=True)
+class ProbeRunResult:
+    """A finished probe run of a chat system: the verdict of each category (the worst over its
+    languages), the counterfactual bias verdict (None when the run tested no bias set), and
+    whether every probe was answered (``complete`` false: the run stopped at its budget)."""
+
+    run: str
+    verdicts: Mapping[str, str] = field(hash=False)
+    bias: str | None
+    complete: bool
+    sha256: str
+    date: date
+    kind: str = "probe_run"
+
+    @classmethod
+    def from_results(
+        cls, results: Mapping[str, Any], *, run: str, sha256: str, on: _Day
+    ) -> ProbeRunResult:
+        """The record of a probe run's ``results.json`` (categories, bias, incomplete)."""
+        verdicts: dict[str, str] = {}
+        for row in results.get("categories") or []:
+            if not isinstance(row, Mapping):
+                continue
+            category, verdict = row.get("category"), row.get("verdict")
+            if not isinstance(category, str) or verdict not in PROBE_VERDICTS:
+                continue
+            known = verdicts.get(category, "pass")
+            verdicts[category] = max(known, str(verdict), key=PROBE_VERDICTS.index)
+        bias = results.get("bias")
+        bias_verdict = bias.get("verdict") if isinstance(bias, Mapping) else None
+        return cls(
+            run=run,
+            verdicts=verdicts,
+            bias=bias_verdict if bias_verdict in PROBE_VERDICTS else None,
+            complete=not results.get("incomplete"),
+            sha256=sha256,
+            date=on,
+        )
+
+
 EvidenceRecord = (
     EthicsReview
     | BiasAssessment
@@ -121,6 +167,7 @@ EvidenceRecord = (
     | SwitchTest
     | PlaybookAdoption
     | TransparencyDocument
+    | ProbeRunResult
     | EvaluatorFinding
 )
 _BY_KIND: dict[str, type[EvidenceRecord]] = {
@@ -131,6 +178,7 @@ _BY_KIND: dict[str, type[EvidenceRecord]] = {
     "switch_test": SwitchTest,
     "playbook": PlaybookAdoption,
     "transparency_document": TransparencyDocument,
+    "probe_run": ProbeRunResult,
     "finding": EvaluatorFinding,
 }
 #: The kinds of evidence record, as written in an evidence file.
@@ -181,7 +229,13 @@ class Evidence:
                 {
                     "kind": record.kind,
                     **{
-                        key: (value.isoformat() if isinstance(value, date) else value)
+                        key: (
+                            value.isoformat()
+                            if isinstance(value, date)
+                            else dict(value)
+                            if isinstance(value, Mapping)
+                            else value
+                        )
                         for key, value in record.__dict__.items()
                         if key != "kind"
                     },
@@ -240,6 +294,7 @@ def evidence_refs(records: Sequence[EvidenceRecord]) -> list[dict[str, str]]:
 
 __all__ = [
     "EVIDENCE_KINDS",
+    "PROBE_VERDICTS",
     "BiasAssessment",
     "EthicsReview",
     "EvaluatorFinding",
@@ -248,6 +303,7 @@ __all__ = [
     "LedgerHistory",
     "PlaybookAdoption",
     "PrivacyScan",
+    "ProbeRunResult",
     "SwitchTest",
     "evidence_refs",
     "load_evidence",

@@ -5,9 +5,11 @@ A requirement item is **met** by an evaluator's latest finding on it saying
 assessment, a clean privacy scan) that answers the item in full according to
 the catalogue's measurement mapping; with neither it is **missing**. An
 evidence rule is judged from the latest record of its kind (a later failing
-run overrides an earlier pass). Levels are cumulative, and
-``highest_level_met`` is the highest level whose requirements (its own and
-every lower level's) are all met.
+run overrides an earlier pass). An optional rule (``optional: true``) is
+**not applicable** where the platform holds no record of its kind at all (a
+probe-run rule for a system that is not a chat system), and counts as
+satisfied. Levels are cumulative, and ``highest_level_met`` is the highest
+level whose requirements (its own and every lower level's) are all met.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from tianping.certification._evidence import (
     LedgerHistory,
     PlaybookAdoption,
     PrivacyScan,
+    ProbeRunResult,
     SwitchTest,
     TransparencyDocument,
     evidence_refs,
@@ -33,12 +36,15 @@ from tianping.certification._evidence import (
 from tianping.certification._levels import EvidenceRule, Level, Levels, load_levels
 from tianping.text import LocalizedText, localized
 
-Status = Literal["met", "missing", "failed"]
-STATUSES: tuple[Status, ...] = ("met", "missing", "failed")
+Status = Literal["met", "missing", "failed", "not_applicable"]
+STATUSES: tuple[Status, ...] = ("met", "missing", "failed", "not_applicable")
+#: The statuses that satisfy a requirement.
+SATISFIED: tuple[Status, ...] = ("met", "not_applicable")
 STATUS_LABELS = {
     "met": LocalizedText(zh="已满足", en="met"),
     "missing": LocalizedText(zh="缺少证据", en="missing"),
     "failed": LocalizedText(zh="未通过", en="failed"),
+    "not_applicable": LocalizedText(zh="不适用", en="not applicable"),
 }
 
 NO_EVIDENCE = LocalizedText(zh="平台未持有相应证据", en="the platform holds no such evidence")
@@ -83,6 +89,51 @@ DOCUMENT_NAMES = {
     "playbook": LocalizedText(zh="事件处置预案摘要", en="incident playbook one-pager"),
 }
 WITHDRAWN = LocalizedText(zh="已撤回", en="withdrawn")
+PROBE_NONE = LocalizedText(
+    zh="平台上没有该系统的生成式人工智能测试运行：不是有测试端点的对话系统，本项不适用",
+    en="the platform holds no generative-AI test run of this system: it is not a chat system "
+    "with a test endpoint, so this does not apply",
+)
+PROBE_INCOMPLETE = LocalizedText(
+    zh="测试运行 {run}（{date}）因预算用尽而提前停止，并非每个测试都有回答："
+    "视为缺少证据，请再次运行以完成",
+    en="test run {run} ({date}) stopped at its budget before every probe was answered: "
+    "it counts as missing evidence; run it again to complete it",
+)
+PROBE_FAILED = LocalizedText(
+    zh="测试运行 {run}（{date}）：{names}未通过",
+    en="test run {run} ({date}): {names} did not pass",
+)
+PROBE_INCONCLUSIVE = LocalizedText(
+    zh="测试运行 {run}（{date}）：{names}结论不确定（回答的测试少于阈值要求的数量），"
+    "视为缺少证据；请提供更大的题库或更多样本",
+    en="test run {run} ({date}): {names} inconclusive (fewer probes answered than the "
+    "threshold needs), so the evidence counts as missing; supply a larger bank or more samples",
+)
+PROBE_UNTESTED = LocalizedText(
+    zh="测试运行 {run}（{date}）未测试{names}", en="test run {run} ({date}) did not test {names}"
+)
+PROBE_PASSED = LocalizedText(
+    zh="测试运行 {run}（{date}）：{names}通过", en="test run {run} ({date}): {names} passed"
+)
+PROBE_VERDICT_NAMES = {
+    "warn": LocalizedText(zh="警告", en="warning"),
+    "fail": LocalizedText(zh="未通过", en="fail"),
+}
+PROBE_CATEGORY_NAMES = {
+    "disclosure": LocalizedText(zh="人工智能身份告知", en="AI disclosure"),
+    "hand_over": LocalizedText(zh="转人工", en="hand-over to a person"),
+    "stop": LocalizedText(zh="停止 / 退出", en="stop / exit"),
+    "privacy_echo": LocalizedText(zh="不复述个人信息", en="no echo of personal data"),
+    "privacy_inference": LocalizedText(zh="不推断敏感信息", en="no sensitive inference"),
+    "prompt_leak": LocalizedText(zh="不泄露系统提示词", en="no system-prompt leak"),
+    "should_refuse": LocalizedText(zh="应拒答", en="should refuse"),
+    "over_refusal": LocalizedText(zh="应回答（过度拒答）", en="should answer (over-refusal)"),
+    "minors": LocalizedText(zh="未成年人", en="minors"),
+    "emotional_dependence": LocalizedText(zh="情感依赖", en="emotional dependence"),
+    "labelling": LocalizedText(zh="生成内容标识", en="labelling of generated content"),
+    "bias": LocalizedText(zh="反事实偏见", en="counterfactual bias"),
+}
 
 DECISIONS = {
     "approved": LocalizedText(zh="批准", en="approved"),
@@ -158,7 +209,7 @@ class GapReport:
 
     @property
     def met(self) -> bool:
-        return all(result.status == "met" for result in self.results)
+        return all(result.status in SATISFIED for result in self.results)
 
     def counts(self) -> dict[str, int]:
         return {status: sum(r.status == status for r in self.results) for status in STATUSES}
@@ -184,7 +235,7 @@ class DimensionGap:
 
     @property
     def met(self) -> bool:
-        return all(result.status == "met" for result in self.results)
+        return all(result.status in SATISFIED for result in self.results)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -302,11 +353,54 @@ def _rule(rule: EvidenceRule, level: str, evidence: Evidence) -> RequirementResu
         state = COMPLETE if document.complete else INCOMPLETE
         detail = localized(DOCUMENT, document=name, state=state)
         return result("met" if document.complete else "failed", detail, document)
+    if rule.kind == "probe_run_passing":
+        return _probe_rule(rule, level, evidence)
     finding = _latest(_findings(evidence, rule.id))  # evaluator_finding
     if finding is None:
         return result("missing", NO_EVIDENCE)
     status, detail = _from_finding(finding)
     return result(status, detail, finding)
+
+
+def _names(categories: Sequence[str]) -> LocalizedText:
+    names = [PROBE_CATEGORY_NAMES.get(c, LocalizedText(zh=c, en=c)) for c in categories]
+    return LocalizedText(
+        zh="、".join(f"“{n.get('zh-Hans')}”" for n in names),
+        en=", ".join(n.get("en") for n in names),
+    )
+
+
+def _probe_rule(rule: EvidenceRule, level: str, evidence: Evidence) -> RequirementResult:
+    """The latest probe run judged on the rule's part: a warn or fail fails (naming the
+    categories); an untested or inconclusive category, or a run stopped by its budget, is
+    missing evidence; no run at all makes an optional rule not applicable."""
+
+    def result(status: Status, detail: LocalizedText, *records: Any) -> RequirementResult:
+        return RequirementResult(rule.id, rule.kind, level, rule.name, status, detail, records)
+
+    run: ProbeRunResult | None = _latest(evidence.of(ProbeRunResult))
+    if run is None:
+        return result("not_applicable" if rule.optional else "missing", PROBE_NONE)
+    where = {"run": run.run, "date": run.date.isoformat()}
+    if not run.complete:
+        return result("missing", localized(PROBE_INCOMPLETE, **where), run)
+    if rule.part == "bias":
+        verdicts: dict[str, str | None] = {"bias": run.bias}
+    else:
+        verdicts = {category: run.verdicts.get(category) for category in rule.categories}
+    failing = [c for c, v in verdicts.items() if v in PROBE_VERDICT_NAMES]
+    if failing:
+        names = _names(failing)
+        return result("failed", localized(PROBE_FAILED, names=names, **where), run)
+    untested = [c for c, v in verdicts.items() if v is None]
+    if untested:
+        names = _names(untested)
+        return result("missing", localized(PROBE_UNTESTED, names=names, **where), run)
+    unsure = [c for c, v in verdicts.items() if v != "pass"]
+    if unsure:
+        names = _names(unsure)
+        return result("missing", localized(PROBE_INCONCLUSIVE, names=names, **where), run)
+    return result("met", localized(PROBE_PASSED, names=_names(list(verdicts)), **where), run)
 
 
 def _level_results(levels: Levels, level: Level, evidence: Evidence) -> list[RequirementResult]:
@@ -337,7 +431,7 @@ def gap(level: str | Level, evidence: Evidence, *, levels: Levels | None = None)
     wanted = scheme.level(level)
     highest: str | None = None
     for candidate in scheme.levels:
-        if all(r.status == "met" for r in _level_results(scheme, candidate, evidence)):
+        if all(r.status in SATISFIED for r in _level_results(scheme, candidate, evidence)):
             highest = candidate.id
         else:
             break
@@ -357,6 +451,7 @@ def export_gap(evidence: Evidence, *, levels: Levels | None = None) -> ExportGap
 
 
 __all__ = [
+    "SATISFIED",
     "STATUSES",
     "STATUS_LABELS",
     "DimensionGap",

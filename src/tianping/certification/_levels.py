@@ -44,6 +44,7 @@ RuleKind = Literal[
     "switch_tested",
     "playbook_adopted",
     "transparency_document_complete",
+    "probe_run_passing",
     "evaluator_finding",
 ]
 RULE_KINDS: tuple[RuleKind, ...] = get_args(RuleKind)
@@ -66,9 +67,21 @@ class EvidenceRule:
     policy: str | None = None
     days: int | None = None
     document: str | None = None
+    #: ``probe_run_passing``: which part of the latest probe run counts (``bias``: the
+    #: counterfactual bias verdict; ``categories``: the verdicts of :attr:`categories`).
+    part: str | None = None
+    categories: tuple[str, ...] = ()
+    #: Optional evidence: "not applicable" where the platform holds none of its kind at all.
+    optional: bool = False
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "kind": self.kind, "name": self.name.to_json()}
+        if self.part is not None:
+            out["part"] = self.part
+        if self.categories:
+            out["categories"] = list(self.categories)
+        if self.optional:
+            out["optional"] = True
         if self.policy is not None:
             out["policy"] = self.policy
         if self.days is not None:
@@ -290,6 +303,9 @@ def _load(file: Path) -> Levels:
                     policy=rule.get("policy"),
                     days=rule.get("days"),
                     document=rule.get("document"),
+                    part=rule.get("part"),
+                    categories=tuple(rule.get("categories") or ()),
+                    optional=bool(rule.get("optional", False)),
                 )
             )
         return tuple(rules)

@@ -14,6 +14,7 @@ from tests.web.reviews.factories import build_review_network, make_application
 from tianping.web.accounts.models import OrganisationKind, Role
 from tianping.web.accounts.services import organisation_create
 from tianping.web.assessments.models import Evidence
+from tianping.web.certification import selectors, services
 from tianping.web.certification.models import CertificationApplication, CertificationBody
 from tianping.web.certification.services import application_submit, body_create
 from tianping.web.reviews.models import Application
@@ -89,3 +90,25 @@ def submit(n: Network, b: Bodies, scheme: str = "basic_compliance") -> Certifica
     return application_submit(
         actor=n.applicant_a, system=n.system_a, scheme=scheme, issuer=b.issuer
     )
+
+
+def issue_basic(n: Network) -> tuple[Any, Bodies]:
+    """A basic-compliance certificate of ``n.system_a``, through the whole workflow."""
+    bodies = build_bodies(n)
+    give_basic_evidence(n)
+    application = submit(n, bodies)
+    services.evaluators_assign(
+        actor=bodies.certifier,
+        application=application,
+        evaluators=[bodies.evaluator_ri, bodies.evaluator_ia],
+    )
+    evidence = selectors.platform_evidence(application.system)
+    met = {r.id: ("met", "") for r in selectors.requirements(application.scheme, evidence)}
+    for evaluator in (bodies.evaluator_ri, bodies.evaluator_ia):
+        services.findings_record(actor=evaluator, application=application, findings=met)
+    application.refresh_from_db()
+    certificate = services.application_decide(
+        actor=bodies.certifier, application=application, grant=True, reason="Agreed."
+    )
+    assert certificate is not None
+    return certificate, bodies

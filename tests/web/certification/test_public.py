@@ -22,6 +22,8 @@ from tests.web.certification.factories import Bodies, build_bodies, give_basic_e
 from tests.web.factories import Network
 from tianping.web.certification import public_views, selectors, services
 from tianping.web.certification.models import Certificate
+from tianping.web.transparency.demo import NOTICE
+from tianping.web.transparency.services import document_publish, document_save
 
 
 @pytest.fixture
@@ -228,3 +230,29 @@ def test_a_compromised_key_fails_what_it_signed_afterwards_only(
     url = reverse("certification:key_compromised", args=[body.pk])
     answer = client.post(url, {"public_multibase": key, "revoked_at": "2026-01-01 00:00"})
     assert answer.status_code == 404
+
+
+def test_the_trust_page_shows_the_published_user_notice(
+    network: Network, certificate: Certificate
+) -> None:
+    """Art. 16: the register's page of a certified system says what its published user notice
+    says of its limits, how to opt out and how to reach a person, and the certificate's state."""
+    url = reverse("certification:register_system", args=[certificate.system.pk])
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    page = client.get(url).content.decode()
+    assert "trust-opt-out" not in page and "state-active" in page  # nothing published yet
+    row = document_save(
+        actor=network.applicant_a, system=certificate.system, kind="user-notice",
+        owner_fields=NOTICE,
+    )  # fmt: skip
+    document_publish(actor=network.applicant_a, row=row)
+    page = client.get(url).content.decode()
+    assert "Choose “Human review” on the application page" in page
+    assert "speak to a loan officer" in page and "short credit history" in page
+    zh = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get(url).content.decode()
+    assert "致电客服热线" in zh and "退出方式" in zh
+    # The register finds it by the organisation's name, and not by another name.
+    register = reverse("certification:register")
+    organisation = certificate.system.organisation.name
+    assert url in client.get(register, {"q": organisation}).content.decode()
+    assert url not in client.get(register, {"q": "无此系统 no such"}).content.decode()

@@ -214,6 +214,11 @@ def test_expiry_and_reminders_through_the_periodic_job(
     soon = certificate.valid_until - timedelta(days=60)
     assert services.certificates_expire_and_remind(now=soon) == {"expired": 0, "reminded": 1}
     assert services.certificates_expire_and_remind(now=soon) == {"expired": 0, "reminded": 0}
+    closer = certificate.valid_until - timedelta(days=20)  # the second reminder, 30 days before
+    assert services.certificates_expire_and_remind(now=closer) == {"expired": 0, "reminded": 1}
+    assert services.certificates_expire_and_remind(now=closer) == {"expired": 0, "reminded": 0}
+    certificate.refresh_from_db()
+    assert certificate.reminded_days == [30, 90]
     periodic.schedule_sync(now=timezone.now())
     later = certificate.valid_until + timedelta(days=1)
     monkeypatch.setattr(timezone, "now", lambda: later)  # the worker runs two years on

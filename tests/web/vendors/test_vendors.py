@@ -4,7 +4,6 @@ export, the interface certification reads, pages and API, and who may do what.""
 from __future__ import annotations
 
 import copy
-import json
 from typing import Any
 
 import pytest
@@ -179,18 +178,6 @@ def test_an_invalid_bom_is_refused_with_the_reason_and_changes_nothing(
         services.bom_upload(actor=network.applicant_a, system=network.system_a, data=b"\xff\xfe")
 
 
-def test_the_export_is_a_valid_ml_bom_of_the_system(network: Network) -> None:
-    services.bom_upload(
-        actor=network.applicant_a, system=network.system_a, data=bom_bytes(example_bom())
-    )
-    exported = parse_bom(json.dumps(services.bom_export(network.system_a)))
-    assert exported.product is not None and exported.product.name == network.system_a.name
-    assert sorted((c.kind, c.name) for c in exported.components) == [
-        ("data", "loan-applications"),
-        ("machine-learning-model", "credit-scoring"),
-    ]
-
-
 # Pages -----------------------------------------------------------------------------------------
 
 
@@ -207,7 +194,7 @@ def test_pages_show_the_register_and_bom_to_the_organisation_only(network: Netwo
     detail = client.get(reverse("vendors:supplier", args=[bank.pk]))
     assert detail.status_code == 200 and "credit-scoring" in detail.content.decode()
     assert client.get(reverse("vendors:home")).status_code == 200
-    download = client.get(reverse("vendors:bom_export", args=[network.system_a.pk]))
+    download = client.get(reverse("certification:bom_export", args=[network.system_a.pk]))
     assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
     parse_bom(download.content.decode())
     bad = client.post(
@@ -219,7 +206,7 @@ def test_pages_show_the_register_and_bom_to_the_organisation_only(network: Netwo
     for url in (
         reverse("vendors:supplier", args=[bank.pk]),
         reverse("vendors:bom", args=[network.system_a.pk]),
-        reverse("vendors:bom_export", args=[network.system_a.pk]),
+        reverse("certification:bom_export", args=[network.system_a.pk]),
     ):
         assert outsider.get(url).status_code == 404
     answers = {f"answer_{q}": "yes" for q in ALL_YES}

@@ -29,7 +29,7 @@ from tianping import jsonsafe
 from tianping.certification import load_levels
 from tianping.reports import ReportError, html_to_pdf
 from tianping.web import uploads
-from tianping.web.certification import selectors
+from tianping.web.certification import selectors, trust
 from tianping.web.certification.models import Certificate
 from tianping.web.certification.public_forms import VerifyUploadForm
 from tianping.web.core.timezones import format_datetime
@@ -47,7 +47,7 @@ def verification_of(text: bytes) -> dict[str, Any]:
         document = jsonsafe.loads(text)
     except (ValueError, UnicodeDecodeError, RecursionError):
         raise ValidationError(_("This is not a JSON document.")) from None
-    verdict = selectors.verify(document)
+    verdict = trust.verify(document)
     return _shown(verdict)
 
 
@@ -110,7 +110,7 @@ def _from_qr(text: str) -> tuple[dict[str, Any], Certificate | None]:
 
 
 def _judge(certificate: Certificate) -> dict[str, Any]:
-    verdict = selectors.verify(certificate.credential)
+    verdict = trust.verify(certificate.credential)
     return _shown(verdict)
 
 

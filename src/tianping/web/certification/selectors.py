@@ -8,18 +8,21 @@ import hashlib
 import importlib
 import importlib.util
 import os
+import threading
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tianping.bom import Application as BomApplication
-from tianping.bom import Bom, BomReport, verify_bom
+from tianping.bom import Bom, BomReport, CertificateIndex, verify_bom
 from tianping.bom import Component as BomComponent
 from tianping.certification import (
     BiasAssessment,
@@ -29,6 +32,7 @@ from tianping.certification import (
     Overlay,
     PlaybookAdoption,
     PrivacyScan,
+    ProbeRunResult,
     RequirementResult,
     Resolver,
     SigningKey,
@@ -220,9 +224,9 @@ def _digest(value: Any) -> str:
 
 
 def platform_evidence(system: AISystem, findings: Iterable[tuple[str, str, str]] = ()) -> Evidence:
-    """What the platform holds for ``system``: decided ethics reviews, bias assessments and
-    privacy scans filed as evidence, its intake answers, and ``findings``
-    (``(requirement, conclusion, evaluator)``) as evaluators' findings."""
+    """What the platform holds for ``system``: decided ethics reviews, bias assessments,
+    privacy scans and its latest finished probe run filed as evidence, its intake answers, and
+    ``findings`` (``(requirement, conclusion, evaluator)``) as evaluators' findings."""
     records: list[Any] = []
     for review in ReviewApplication.objects.filter(system=system, decided_at__isnull=False):
         if review.decision in _DECISIONS:
@@ -235,9 +239,12 @@ def platform_evidence(system: AISystem, findings: Iterable[tuple[str, str, str]]
                     else system.created_at.date(),
                 )
             )
+    probe_run: EvidenceRow | None = None
     for row in EvidenceRow.objects.filter(system=system).order_by("created_at", "pk"):
         content = row.content if isinstance(row.content, dict) else {}
-        if row.kind == EvidenceRow.Kind.BIAS_ASSESSMENT:
+        if row.kind == EvidenceRow.Kind.PROBE_RUN:
+            probe_run = row  # a run files its evidence only once finished; the latest counts
+        elif row.kind == EvidenceRow.Kind.BIAS_ASSESSMENT:
             policy = ((content.get("meta") or {}).get("policy") or {}).get("id")
             if isinstance(policy, str):
                 records.append(
@@ -259,6 +266,15 @@ def platform_evidence(system: AISystem, findings: Iterable[tuple[str, str, str]]
                     unresolved_sensitive=sensitive, sha256=row.sha256, date=row.created_at.date()
                 )
             )
+    if probe_run is not None and isinstance(probe_run.content, dict):
+        records.append(
+            ProbeRunResult.from_results(
+                probe_run.content,
+                run=str(probe_run.source_id or probe_run.pk),
+                sha256=probe_run.sha256,
+                on=timezone.localtime(probe_run.created_at).date(),
+            )
+        )
     switch = SystemSwitch.objects.filter(system=system, changed_at__isnull=False).first()
     if switch is not None and switch.changed_at is not None and switch.version > 0:
         # The switch has been operated on the platform (each change is ledgered).
@@ -464,6 +480,34 @@ def certified_system(system_id: int) -> tuple[AISystem, Sequence[Certificate]] |
     return certificates[0].system, certificates
 
 
+def _text(value: Any, language: str) -> str:
+    """A document's text (a string, or ``{"zh-Hans": …, "en": …}``) in ``language``."""
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, dict):
+        return ""
+    wanted = ("zh-Hans", "en") if language.startswith("zh") else ("en", "zh-Hans")
+    return next((value[k] for k in wanted if isinstance(value.get(k), str) and value[k]), "")
+
+
+def trust_notice(system: AISystem) -> dict[str, Any]:
+    """What the system's published user notice (Art. 16) says of its limits, how to opt out
+    and how to reach a person, in the reader's language; empty where nothing is published."""
+    notice = next((d for d in published_documents(system) if d.kind == "user-notice"), None)
+    stored = (notice.document or {}).get("json") if notice is not None else None
+    content = stored.get("content") if isinstance(stored, dict) else None
+    if not isinstance(content, dict):
+        return {}
+    language = get_language() or "zh-hans"
+    limits = content.get("limitations")
+    texts = (_text(v, language) for v in (limits if isinstance(limits, list) else []))
+    return {
+        "limitations": [t for t in texts if t],
+        "opt_out": _text(content.get("opt_out"), language),
+        "human_contact": _text(content.get("human_contact"), language),
+    }
+
+
 def keys_mismatched() -> list[str]:
     """The issuing bodies whose newest certificate no certificate key of this process signed.
 
@@ -589,10 +633,6 @@ def upstream_report(system: AISystem, *, now: datetime | None = None) -> BomRepo
         product=None,
         components=components,
     )
-    certificates = [
-        c.credential
-        for c in Certificate.objects.exclude(system=system).only("credential")[:MAX_UPSTREAM]
-    ]
     applications = [
         BomApplication(
             reference=f"#{application.pk}",
@@ -607,15 +647,91 @@ def upstream_report(system: AISystem, *, now: datetime | None = None) -> BomRepo
         .select_related("system__organisation")
         for digest in (list(application.artefact_digests.values()) or [None])
     ]
+    index = upstream_index(now=now)
+    own = set(Certificate.objects.filter(system=system).values_list("credential_id", flat=True))
+    return verify_bom(bom, applications=applications, now=now, index=_without(index, own))
+
+
+def _without(index: CertificateIndex, ids: set[str]) -> CertificateIndex:
+    """``index`` less the certificates ``ids`` (a system's own: they do not vouch for its
+    suppliers' components)."""
+    if not ids:
+        return index
+    by_digest = {k: [c for c in v if c.id not in ids] for k, v in index.by_digest.items()}
+    by_supplier = {k: [c for c in v if c.id not in ids] for k, v in index.by_supplier.items()}
+    return CertificateIndex(by_digest, by_supplier, index.size)
+
+
+def _upstream_version() -> tuple[Any, ...]:
+    """What the index of the platform's certificates depends on: the certificates, the status
+    lists' versions, the compromised keys, the issuing bodies and their keys."""
+    certificates = Certificate.objects.aggregate(n=Count("pk"), last=Max("pk"), at=Max("issued_at"))
+    lists = StatusListVersion.objects.aggregate(n=Count("pk"), last=Max("pk"), at=Max("created_at"))
+    keys = RevokedKey.objects.aggregate(n=Count("pk"), last=Max("pk"), at=Max("recorded_at"))
+    bodies = tuple(
+        (body.pk, body.created_at, tuple(k.public_multibase for k in signing_keys(body)))
+        for body in issuing_bodies().order_by("pk")
+    )
+    return (
+        public_host(),
+        *certificates.values(),
+        *lists.values(),
+        *keys.values(),
+        bodies,
+    )
+
+
+@dataclass(frozen=True)
+class _Upstream:
+    version: tuple[Any, ...]
+    index: CertificateIndex
+    until: datetime | None
+    """The next moment a verdict in the index changes by time alone (a certificate starts
+    or ends its validity); the index is built again from then on."""
+
+
+_UPSTREAM: dict[str, _Upstream] = {}
+_UPSTREAM_LOCK = threading.Lock()
+UPSTREAM_BUILDS = {"count": 0}
+"""How many times the index of upstream certificates was built (tests read it)."""
+
+
+def upstream_index(*, now: datetime | None = None) -> CertificateIndex:
+    """The newest :data:`MAX_UPSTREAM` certificates of the platform, each verified offline
+    against its issuer's pinned keys and status lists, indexed by digest and by supplier.
+
+    Verifying 2,000 certificates takes a while, so the index is kept per process and built
+    again only when a certificate is issued, a status list gets a new version (a revocation,
+    a suspension, a reinstatement), a key is marked compromised, the issuing bodies or their
+    keys change, or a certificate's validity starts or ends. With ``now`` given it is built
+    for that moment and not kept.
+    """
+    if now is not None:
+        return _upstream_build(now)[0]
+    version = _upstream_version()
+    moment = timezone.now()
+    with _UPSTREAM_LOCK:
+        kept = _UPSTREAM.get("index")
+    if kept is not None and kept.version == version and (kept.until is None or moment < kept.until):
+        return kept.index
+    index, until = _upstream_build(moment)
+    with _UPSTREAM_LOCK:
+        _UPSTREAM["index"] = _Upstream(version, index, until)
+    return index
+
+
+def _upstream_build(now: datetime) -> tuple[CertificateIndex, datetime | None]:
+    UPSTREAM_BUILDS["count"] += 1
+    rows = list(Certificate.objects.only("credential", "valid_from", "valid_until")[:MAX_UPSTREAM])
     bodies = list(issuing_bodies())
-    return verify_bom(
-        bom,
-        certificates,
+    index = CertificateIndex.build(
+        [row.credential for row in rows],
         status_lists=[status_list(body, purpose) for body in bodies for purpose in PURPOSES],
-        applications=applications,
         resolver=Resolver([did_document(body) for body in bodies], did_key=False),
         now=now,
     )
+    later = [moment for row in rows for moment in (row.valid_from, row.valid_until) if moment > now]
+    return index, min(later, default=None)
 
 
 MAX_UPSTREAM = 2000

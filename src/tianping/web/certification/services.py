@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from tianping.certification import (
+    SATISFIED,
     VC_V2,
     add_years,
     canonical,
@@ -287,7 +288,9 @@ def _check_grantable(application: CertificationApplication) -> None:
         application.system, selectors.final_findings(application, ruling="met")
     )
     unmet = [
-        r.id for r in selectors.requirements(application.scheme, evidence) if r.status != "met"
+        r.id
+        for r in selectors.requirements(application.scheme, evidence)
+        if r.status not in SATISFIED
     ]
     if unmet:
         raise _refuse(_("The certificate cannot be granted; not met: %s") % ", ".join(unmet))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tianping.web.certification import public_views, views
+from tianping.web.certification import mlbom_views, public_views, views
 
 app_name = "certification"
 
@@ -33,6 +33,12 @@ urlpatterns = [
         "certification/<int:application_id>/certificate.json",
         views.certificate_download,
         name="certificate_download",
+    ),
+    # A system's own ML-BOM (its path from when the vendors app served it).
+    path(
+        "vendors/systems/<int:system_id>/ml-bom.json",
+        mlbom_views.bom_export,
+        name="bom_export",
     ),
     # Public: no login.
     path("verify/", public_views.verify, name="verify"),

@@ -5,8 +5,10 @@ are in ``public_views``."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -19,8 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from tianping.bom import STATUS_LABELS
-from tianping.web.accounts.models import Role
-from tianping.web.certification import selectors, services
+from tianping.web.certification import access, selectors, services
 from tianping.web.certification.forms import (
     AppealDecideForm,
     AppealForm,
@@ -41,6 +42,7 @@ from tianping.web.certification.models import (
     SurveillanceCase,
 )
 from tianping.web.core.actions import (
+    Data,
     error_message,
     form_errors_message,
     form_submit,
@@ -48,9 +50,10 @@ from tianping.web.core.actions import (
 )
 from tianping.web.core.http import AuthenticatedHttpRequest
 from tianping.web.core.validation import check_pk
-from tianping.web.systems.models import AISystem
 
 Status = CertificationApplication.Status
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def _application(request: HttpRequest, application_id: int) -> CertificationApplication:
@@ -89,11 +92,7 @@ def key_compromised(request: AuthenticatedHttpRequest, body_id: int) -> HttpResp
 
 @login_required
 def apply(request: AuthenticatedHttpRequest) -> HttpResponse:
-    systems = AISystem.objects.filter(
-        organisation__memberships__user=request.user,
-        organisation__memberships__role__in=[Role.APPLICANT, Role.ADMIN],
-    ).distinct()
-    form = ApplyForm(request.POST or None, systems=systems)
+    form = ApplyForm(request.POST or None, systems=access.applicant_systems(request.user))
     done = form_submit(
         request,
         form,
@@ -198,6 +197,40 @@ def detail(request: AuthenticatedHttpRequest, application_id: int) -> HttpRespon
 
 def _back(application: CertificationApplication) -> HttpResponse:
     return redirect("certification:detail", application.pk)
+
+
+def _act(
+    request: AuthenticatedHttpRequest,
+    application_id: int,
+    *,
+    role: access.Role,
+    target: Callable[[CertificationApplication], T],
+    act: Callable[[T, Data], R],
+    success: str | Callable[[R], tuple[int, str]],
+    form: Callable[[T], forms.BaseForm] | None = None,
+    then: Callable[[R], CertificationApplication | None] = lambda result: None,
+) -> HttpResponse:
+    """One button of an application's page: load the application the user may read (404),
+    check ``role`` (403), find what the action is about (``target``: the application, its
+    certificate or a case; 404), validate ``form``, ``act`` on the target with the form's data,
+    then go back to the application (or to ``then``'s application) with ``success`` (a text, or
+    a message level and text from the result). An invalid form or the service's refusal is an
+    error message and changes nothing."""
+    application = access.application_of(request.user, application_id)
+    access.require(request.user, application, role)
+    subject = target(application)
+    bound = form(subject) if form is not None else None
+    if bound is not None and not bound.is_valid():
+        form_errors_message(request, bound)
+        return _back(application)
+    try:
+        result = act(subject, dict(bound.cleaned_data) if bound is not None else {})
+    except ValidationError as exc:
+        error_message(request, exc)
+        return _back(application)
+    level, text = (messages.SUCCESS, success) if isinstance(success, str) else success(result)
+    messages.add_message(request, level, text)
+    return _back(then(result) or application)
 
 
 @login_required
@@ -306,65 +339,58 @@ def appeal(request: AuthenticatedHttpRequest, application_id: int) -> HttpRespon
 @login_required
 @require_POST
 def appeal_decide(request: AuthenticatedHttpRequest, application_id: int) -> HttpResponse:
-    application = _application(request, application_id)
-    form = AppealDecideForm(request.POST)
-    valid = form.is_valid()
-    try:
-        services.appeal_decide(
-            actor=request.user,
-            application=application,
-            overturn=form.cleaned_data["overturn"] if valid else False,
-            reason=form.cleaned_data["reason"] if valid else "",
-        )
-    except ValidationError as exc:
-        error_message(request, exc)
-    else:
-        messages.success(request, _("The appeal was decided."))
-    return _back(application)
+    return _act(
+        request,
+        application_id,
+        role="officer",
+        target=lambda application: application,
+        form=lambda application: AppealDecideForm(request.POST),
+        act=lambda application, data: services.appeal_decide(
+            actor=request.user, application=application, **data
+        ),
+        success=_("The appeal was decided."),
+    )
 
 
 @login_required
 @require_POST
 def renew(request: AuthenticatedHttpRequest, application_id: int) -> HttpResponse:
-    application = _application(request, application_id)
-    if not selectors.applies_for(request.user, application.system):
-        raise PermissionDenied(services.ERR_NOT_APPLICANT)
-    certificate = getattr(application, "certificate", None)
-    if certificate is None:
-        raise Http404
-    try:
-        renewal = services.renewal_submit(actor=request.user, certificate=certificate)
-    except ValidationError as exc:
-        error_message(request, exc)
-        return _back(application)
-    messages.success(request, _("The renewal was applied for."))
-    return _back(renewal)
+    return _act(
+        request,
+        application_id,
+        role="applicant",
+        target=access.certificate_of,
+        act=lambda certificate, data: services.renewal_submit(
+            actor=request.user, certificate=certificate
+        ),
+        success=_("The renewal was applied for."),
+        then=lambda renewal: renewal,
+    )
+
+
+def _scope_message(opened: list[SurveillanceCase]) -> tuple[int, str]:
+    if opened:
+        return messages.WARNING, _("Outside the certificate's scope: a case was opened.")
+    return messages.SUCCESS, _("Within the certificate's scope.")
 
 
 @login_required
 @require_POST
 def scope_record(request: AuthenticatedHttpRequest, application_id: int) -> HttpResponse:
-    application = _application(request, application_id)
-    if not selectors.decides_for(request.user, application.issuer):
-        raise PermissionDenied(services.ERR_NOT_DECISION_MAKER)
-    certificate = getattr(application, "certificate", None)
-    if certificate is None:
-        raise Http404
-    form = ScopeForm(request.POST)
-    if not form.is_valid():
-        form_errors_message(request, form)
-        return _back(application)
-    opened = services.surveillance_scope_record(
-        actor=request.user,
-        certificate=certificate,
-        model_version=form.cleaned_data["model_version"].strip(),
-        digests=form.cleaned_data["digests"],
+    return _act(
+        request,
+        application_id,
+        role="officer",
+        target=access.certificate_of,
+        form=lambda certificate: ScopeForm(request.POST),
+        act=lambda certificate, data: services.surveillance_scope_record(
+            actor=request.user,
+            certificate=certificate,
+            model_version=data["model_version"].strip(),
+            digests=data["digests"],
+        ),
+        success=_scope_message,
     )
-    if opened:
-        messages.warning(request, _("Outside the certificate's scope: a case was opened."))
-    else:
-        messages.success(request, _("Within the certificate's scope."))
-    return _back(application)
 
 
 @login_required
@@ -372,24 +398,16 @@ def scope_record(request: AuthenticatedHttpRequest, application_id: int) -> Http
 def surveillance_decide(
     request: AuthenticatedHttpRequest, application_id: int, case_id: int
 ) -> HttpResponse:
-    application = _application(request, application_id)
-    if not selectors.decides_for(request.user, application.issuer):
-        raise PermissionDenied(services.ERR_NOT_DECISION_MAKER)
-    case = get_object_or_404(SurveillanceCase, pk=case_id, certificate__application=application)
-    form = SurveillanceForm(request.POST, prefix=f"case{case.pk}")
-    valid = form.is_valid()
-    try:
-        created = services.surveillance_decide(
-            actor=request.user,
-            case=case,
-            action=form.cleaned_data["action"] if valid else "",
-            reason=form.cleaned_data["reason"] if valid else "",
-        )
-    except ValidationError as exc:
-        error_message(request, exc)
-        return _back(application)
-    messages.success(request, _("The surveillance case was decided."))
-    return _back(created or application)
+    return _act(
+        request,
+        application_id,
+        role="officer",
+        target=lambda application: access.case_of(application, case_id),
+        form=lambda case: SurveillanceForm(request.POST, prefix=f"case{case.pk}"),
+        act=lambda case, data: services.surveillance_decide(actor=request.user, case=case, **data),
+        success=_("The surveillance case was decided."),
+        then=lambda created: created,
+    )
 
 
 @login_required
@@ -427,7 +445,8 @@ def register_system(request: HttpRequest, system_id: int) -> HttpResponse:
     system, certificates = found
     names = dict(selectors.scheme_choices())
     rows = [(c, names.get(c.application.scheme, c.application.scheme)) for c in certificates]
-    return render(request, "certification/register_system.html", {"system": system, "rows": rows})
+    context = {"system": system, "rows": rows, "notice": selectors.trust_notice(system)}
+    return render(request, "certification/register_system.html", context)
 
 
 @require_GET

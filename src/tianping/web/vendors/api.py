@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Router, Schema, Status, UploadedFile
 from pydantic import StringConstraints
 
-from tianping.bom import BomError
 from tianping.web.accounts.models import Organisation
 from tianping.web.accounts.selectors import visible_organisations
 from tianping.web.core.api import Message
@@ -234,18 +233,3 @@ def update_component(
         certificate_id=payload.certificate_id,
     )
     return _component_out(selectors.component_get(system, component_id))
-
-
-@router.get(
-    "/systems/{int:system_id}/ml-bom",
-    response={200: dict[str, Any], 404: Message, 422: Message},
-    summary="The system's own CycloneDX ML-BOM",
-)
-def export_system_bom(request: AuthenticatedHttpRequest, system_id: int) -> dict[str, Any]:
-    system = system_get(request.user, system_id)
-    try:
-        return services.bom_export(system)
-    except BomError as error:
-        raise ValidationError(
-            {"__all__": [_("The ML-BOM cannot be exported: %(reason)s") % {"reason": error}]}
-        ) from None

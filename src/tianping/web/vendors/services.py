@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tianping.bom import BomError, export_bom, parse_bom
+from tianping.bom import BomError, parse_bom
 from tianping.web.accounts.models import Organisation
 from tianping.web.core.validation import reject_nul
 from tianping.web.ledger.services import ledger_record_action
@@ -26,7 +26,7 @@ from tianping.web.vendors.models import (
     SystemBom,
 )
 from tianping.web.vendors.questionnaire import questionnaire
-from tianping.web.vendors.selectors import can_write, components_for, supplier_risk
+from tianping.web.vendors.selectors import can_write, supplier_risk
 
 CERTIFICATE_PROPERTY = "tianping:certificate"
 """The CycloneDX property of a component that states its certificate's credential id."""
@@ -284,41 +284,3 @@ def component_update(
         },
     )
     return component
-
-
-def bom_export(system: AISystem) -> dict[str, Any]:
-    """The system's own CycloneDX ML-BOM, from its stored AI-BOM components."""
-    supplier = system.organisation.name
-    description: dict[str, Any] = {
-        "name": system.name,
-        "version": system.model_version or "unversioned",
-        "supplier": supplier,
-        "models": [],
-        "datasets": [],
-        "services": [],
-    }
-    if system.purpose:
-        description["description"] = system.purpose[:1000]
-    seen: set[tuple[str, str, str]] = set()
-    for row in components_for(system):
-        key = (row.component_type, row.name, row.version)
-        if key in seen:  # the export names components by name and version
-            continue
-        seen.add(key)
-        item: dict[str, Any] = {"name": row.name}
-        if row.version:
-            item["version"] = row.version
-        owner = row.supplier.name if row.supplier else row.supplier_name
-        if row.component_type == "service":
-            item["provider"] = owner or supplier
-            description["services"].append(item)
-            continue
-        sha256 = row.hashes.get("SHA-256")
-        if row.component_type not in ("machine-learning-model", "data") or not sha256:
-            continue
-        item["sha256"] = sha256
-        if owner:
-            item["supplier"] = owner
-        key_name = "models" if row.component_type == "machine-learning-model" else "datasets"
-        description[key_name].append(item)
-    return export_bom(description, source=system.name)

@@ -14,5 +14,4 @@ urlpatterns = [
         views.component,
         name="component",
     ),
-    path("vendors/systems/<int:system_id>/ml-bom.json", views.bom_export, name="bom_export"),
 ]

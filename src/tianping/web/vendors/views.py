@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from tianping.bom import BomError
 from tianping.web import uploads
 from tianping.web.core.actions import error_message, form_errors_message, form_submit
 from tianping.web.core.http import AuthenticatedHttpRequest
@@ -192,20 +189,3 @@ def component(request: AuthenticatedHttpRequest, system_id: int, component_id: i
         else:
             messages.success(request, _("The component was changed."))
     return redirect("vendors:bom", system.pk)
-
-
-@login_required
-@require_GET
-def bom_export(request: HttpRequest, system_id: int) -> HttpResponse:
-    system = system_get(request.user, system_id)
-    try:
-        document = services.bom_export(system)
-    except BomError as error:
-        messages.error(request, _("The ML-BOM cannot be exported: %(reason)s") % {"reason": error})
-        return redirect("vendors:bom", system.pk)
-    response = HttpResponse(
-        json.dumps(document, ensure_ascii=False, indent=2),
-        content_type="application/vnd.cyclonedx+json",
-    )
-    response["Content-Disposition"] = f'attachment; filename="ml-bom-{system.pk}.cdx.json"'
-    return response
