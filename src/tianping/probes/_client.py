@@ -13,6 +13,7 @@ header only: never in the cache, its key, a message or a result.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
 import hashlib
 import json
@@ -20,7 +21,7 @@ import math
 import os
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from tianping.probes import _errors as msg
 from tianping.probes._adapter import JsonAdapter
 from tianping.probes._errors import EndpointError
 from tianping.probes._models import Message, Reply
+from tianping.probes._pinning import AddressPolicy, PinnedTransport, Pins
 
 RETRY_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504})
 MAX_RETRY_AFTER = 60.0
@@ -40,6 +42,8 @@ MAX_RETRY_AFTER = 60.0
 MAX_RESPONSE_BYTES = 4 * 1024 * 1024
 """A reply larger than this is an error for its probe (the run goes on)."""
 ERROR_SNIPPET = 200
+POOL_SIZE = 8
+"""Connections per HTTP client; a higher concurrency uses several clients."""
 
 
 class _Exhausted(Exception):
@@ -110,6 +114,9 @@ class ClientSettings:
     max_tokens: int | None = None
     adapter: JsonAdapter | None = None
     """A plain JSON-over-HTTP service: ``endpoint`` is then the full URL posted to."""
+    address_policy: AddressPolicy | None = None
+    """When set, connect only to addresses it allows, each host resolved once
+    (:class:`~tianping.probes.PinnedTransport`); the platform sets it."""
 
     def parameters(self) -> dict[str, Any]:
         """The request parameters besides model and messages (part of the cache key)."""
@@ -131,10 +138,22 @@ class Usage:
 
 
 class ResponseCache:
-    """Replies on disk, one JSON file per request key (written atomically)."""
+    """Replies on disk: one line of JSON per reply appended to ``replies.jsonl``.
+
+    The file is read once, into memory, when the cache is first asked; each new
+    reply is appended with a single ``write`` to a file opened for appending, so a
+    run that stops keeps every reply written before (a line cut short by a crash
+    is skipped when read). Replies cached by earlier versions, one JSON file per
+    key under ``XX/KEY.json``, are still read.
+    """
+
+    LOG = "replies.jsonl"
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._index: dict[str, Reply] | None = None
+        self._legacy = False
+        self._fd: int | None = None
 
     @staticmethod
     def key(settings: ClientSettings, messages: Sequence[Message], sample: int) -> str:
@@ -150,37 +169,85 @@ class ResponseCache:
         canonical = json.dumps(material, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
-    def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.json"
-
-    def get(self, key: str) -> Reply | None:
-        path = self._path(key)
-        try:
-            data = jsonsafe.loads(path.read_bytes())
-        except (OSError, ValueError):
-            return None
+    @staticmethod
+    def _reply(data: object) -> Reply | None:
         if not isinstance(data, dict) or not isinstance(data.get("text"), str):
             return None
         return Reply(
             text=data["text"],
-            prompt_tokens=int(data.get("prompt_tokens", 0)),
-            completion_tokens=int(data.get("completion_tokens", 0)),
-            finish_reason=data.get("finish_reason"),
+            prompt_tokens=_count(data.get("prompt_tokens")),
+            completion_tokens=_count(data.get("completion_tokens")),
+            finish_reason=data.get("finish_reason")
+            if isinstance(data.get("finish_reason"), str)
+            else None,
             cached=True,
         )
 
+    def _load(self) -> dict[str, Reply]:
+        if self._index is not None:
+            return self._index
+        index: dict[str, Reply] = {}
+        try:
+            lines = (self.folder / self.LOG).read_bytes().splitlines()
+        except OSError:
+            lines = []
+        for line in lines:
+            try:
+                data = jsonsafe.loads(line)
+            except ValueError:
+                continue  # a line cut short when a run stopped
+            key = data.get("key") if isinstance(data, dict) else None
+            reply = self._reply(data)
+            if isinstance(key, str) and reply is not None:
+                index[key] = reply
+        try:
+            self._legacy = any(
+                entry.is_dir() and len(entry.name) == 2 for entry in self.folder.iterdir()
+            )
+        except OSError:
+            self._legacy = False
+        self._index = index
+        return index
+
+    def get(self, key: str) -> Reply | None:
+        hit = self._load().get(key)
+        if hit is None and self._legacy:
+            try:
+                hit = self._reply(
+                    jsonsafe.loads((self.folder / key[:2] / f"{key}.json").read_bytes())
+                )
+            except (OSError, ValueError):
+                return None
+        return hit
+
     def put(self, key: str, reply: Reply) -> None:
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        index = self._load()
         data = {
+            "key": key,
             "text": reply.text,
             "prompt_tokens": reply.prompt_tokens,
             "completion_tokens": reply.completion_tokens,
             "finish_reason": reply.finish_reason,
         }
-        partial = path.with_suffix(f".{os.getpid()}.part")
-        partial.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
-        partial.replace(path)
+        line = (json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8")
+        if self._fd is None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
+            self._fd = os.open(self.folder / self.LOG, flags, 0o600)
+        os.write(self._fd, line)
+        index[key] = Reply(
+            text=reply.text,
+            prompt_tokens=reply.prompt_tokens,
+            completion_tokens=reply.completion_tokens,
+            finish_reason=reply.finish_reason,
+            cached=True,
+        )
+
+    def close(self) -> None:
+        """Close the file replies are appended to (reopened if another is put)."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
 
 def retry_after(value: str | None, *, now: float | None = None) -> float | None:
@@ -233,30 +300,53 @@ class ChatClient:
         self._url = check_endpoint(settings.endpoint)
         if settings.adapter is None:
             self._url += "/chat/completions"
-        self._semaphore = asyncio.Semaphore(max(1, settings.concurrency))
         self._random = random.Random(settings.seed)  # noqa: S311 - jitter, not secrets
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if settings.api_key:
             headers["Authorization"] = f"Bearer {settings.api_key}"
-        # Every connection is kept alive: with httpx's default of 20 kept, a higher
-        # concurrency would open (and the server accept) a new connection per request.
-        connections = max(1, settings.concurrency)
-        limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-        self._http = httpx.AsyncClient(
-            headers=headers,
-            timeout=httpx.Timeout(settings.timeout),
-            limits=limits,
-            transport=transport,
-            trust_env=False,
-            follow_redirects=False,
-        )
+        # The connections are split into pools of at most POOL_SIZE, each with a client
+        # of its own: httpx's pool scans every connection for every queued request, so one
+        # pool of hundreds costs more CPU than the requests. A request takes a free slot
+        # (which names its pool); every connection is kept alive.
+        concurrency = max(1, settings.concurrency)
+        sizes = [POOL_SIZE] * (concurrency // POOL_SIZE)
+        if concurrency % POOL_SIZE:
+            sizes.append(concurrency % POOL_SIZE)
+        if transport is not None:
+            sizes = [concurrency]  # the caller's transport: one pool, as given
+        pins = None if settings.address_policy is None else Pins(settings.address_policy)
+        # One TLS context for every pool: loading the certificate store is slow.
+        context = httpx.create_ssl_context(trust_env=False)
+        self._clients: list[httpx.AsyncClient] = []
+        self._slots: asyncio.Queue[int] = asyncio.Queue()
+        for number, size in enumerate(sizes):
+            limits = httpx.Limits(max_connections=size, max_keepalive_connections=size)
+            pool = transport
+            if pool is None and pins is not None:
+                pool = PinnedTransport(pins, limits=limits, verify=context)
+            self._clients.append(
+                httpx.AsyncClient(
+                    headers=headers,
+                    timeout=httpx.Timeout(settings.timeout),
+                    limits=limits,
+                    verify=context,
+                    transport=pool,
+                    trust_env=False,
+                    follow_redirects=False,
+                )
+            )
+            for _slot in range(size):
+                self._slots.put_nowait(number)
         self.exhausted: _Exhausted | None = None
 
     async def __aenter__(self) -> ChatClient:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        await self._http.aclose()
+        for http in self._clients:
+            await http.aclose()
+        if self.cache is not None:
+            self.cache.close()
 
     def _reserve(self) -> None:
         s = self.settings
@@ -288,12 +378,14 @@ class ChatClient:
             else adapter.request(messages, self.settings.model)
         )
         sent = sum(len(m.content) for m in messages)
-        async with self._semaphore:
+        slot = await self._slots.get()
+        try:
+            http = self._clients[slot]
             attempt = 0
             while True:
                 self._reserve()
                 try:
-                    reply = await self._attempt(payload)
+                    reply = await self._attempt(http, payload)
                 except _Failure as failure:
                     if not failure.retry or attempt >= self.settings.retries:
                         return Reply(text=None, error=failure.reason)
@@ -302,6 +394,8 @@ class ChatClient:
                     await asyncio.sleep(self._delay(attempt, failure.wait))
                     continue
                 break
+        finally:
+            self._slots.put_nowait(slot)
         tokens = reply.prompt_tokens + reply.completion_tokens
         if tokens == 0:
             tokens = math.ceil((sent + len(reply.text or "")) / 2)
@@ -316,13 +410,13 @@ class ChatClient:
         base = self.settings.backoff * (2 ** (attempt - 1))
         return float(min(MAX_RETRY_AFTER, base * (1 + 0.25 * self._random.random())))
 
-    async def _attempt(self, payload: Any) -> Reply:
+    async def _attempt(self, http: httpx.AsyncClient, payload: Any) -> Reply:
         try:
             if self.settings.adapter is not None:
-                return await self._adapted(payload, self.settings.adapter)
+                return await self._adapted(http, payload, self.settings.adapter)
             if self.settings.stream:
-                return await self._streamed(payload)
-            return await self._plain(payload)
+                return await self._streamed(http, payload)
+            return await self._plain(http, payload)
         except httpx.TimeoutException as exc:
             raise _Failure(f"timeout ({type(exc).__name__})", retry=True) from exc
         except httpx.TransportError as exc:
@@ -349,8 +443,8 @@ class ChatClient:
             chunks.append(chunk)
         return b"".join(chunks)
 
-    async def _plain(self, payload: dict[str, Any]) -> Reply:
-        async with self._http.stream("POST", self._url, json=payload) as response:
+    async def _plain(self, http: httpx.AsyncClient, payload: dict[str, Any]) -> Reply:
+        async with http.stream("POST", self._url, json=payload) as response:
             body = await self._body(response)
             self._status(response, body)
         try:
@@ -372,8 +466,8 @@ class ChatClient:
             finish_reason=choice.get("finish_reason") if isinstance(choice, dict) else None,
         )
 
-    async def _adapted(self, payload: Any, adapter: JsonAdapter) -> Reply:
-        async with self._http.stream("POST", self._url, json=payload) as response:
+    async def _adapted(self, http: httpx.AsyncClient, payload: Any, adapter: JsonAdapter) -> Reply:
+        async with http.stream("POST", self._url, json=payload) as response:
             body = await self._body(response)
             self._status(response, body)
         try:
@@ -386,38 +480,33 @@ class ChatClient:
             raise _Failure(str(exc), retry=False) from exc
         return Reply(text=text)
 
-    async def _streamed(self, payload: dict[str, Any]) -> Reply:
+    async def _streamed(self, http: httpx.AsyncClient, payload: dict[str, Any]) -> Reply:
         parts: list[str] = []
-        size = 0
         done = False
         finish: str | None = None
         usage: dict[str, Any] = {}
-        async with self._http.stream("POST", self._url, json=payload) as response:
+        async with http.stream("POST", self._url, json=payload) as response:
             if response.status_code != 200:
                 self._status(response, await self._body(response))
-            async for line in response.aiter_lines():
-                size += len(line)
-                if size > MAX_RESPONSE_BYTES:
-                    raise _Failure(
-                        f"response larger than {MAX_RESPONSE_BYTES:,} bytes", retry=False
-                    )
-                if not line.startswith("data:"):
-                    continue
-                data = line[5:].strip()
-                if data == "[DONE]":
-                    done = True
-                    break
-                try:
-                    event = jsonsafe.loads(data)
-                    choice = event["choices"][0] if event.get("choices") else {}
-                    delta = choice.get("delta", {}).get("content")
-                except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
-                    raise _Failure("a stream event is not valid JSON", retry=False) from exc
-                if isinstance(delta, str):
-                    parts.append(delta)
-                finish = choice.get("finish_reason") or finish
-                if isinstance(event.get("usage"), dict):
-                    usage = event["usage"]
+            async with contextlib.aclosing(_lines(response)) as lines:
+                async for line in lines:
+                    if not line.startswith("data:"):
+                        continue
+                    data = line[5:].strip()
+                    if data == "[DONE]":
+                        done = True
+                        break
+                    try:
+                        event = jsonsafe.loads(data)
+                        choice = event["choices"][0] if event.get("choices") else {}
+                        delta = choice.get("delta", {}).get("content")
+                    except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
+                        raise _Failure("a stream event is not valid JSON", retry=False) from exc
+                    if isinstance(delta, str):
+                        parts.append(delta)
+                    finish = choice.get("finish_reason") or finish
+                    if isinstance(event.get("usage"), dict):
+                        usage = event["usage"]
         if not done:
             raise _Failure("the stream ended before [DONE] (truncated)", retry=True)
         return Reply(
@@ -426,6 +515,29 @@ class ChatClient:
             completion_tokens=_count(usage.get("completion_tokens")),
             finish_reason=finish,
         )
+
+
+async def _lines(response: httpx.Response) -> AsyncGenerator[str, None]:
+    """The lines of a server-sent event stream, up to :data:`MAX_RESPONSE_BYTES` in all.
+
+    Counted as the bytes arrive: a line that never ends is refused at the limit, never
+    held whole in memory.
+    """
+    pending = bytearray()
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > MAX_RESPONSE_BYTES:
+            raise _Failure(f"response larger than {MAX_RESPONSE_BYTES:,} bytes", retry=False)
+        start = 0
+        while (end := chunk.find(b"\n", start)) != -1:
+            pending += chunk[start:end]
+            yield pending.rstrip(b"\r").decode("utf-8", "replace")
+            pending.clear()
+            start = end + 1
+        pending += chunk[start:]
+    if pending:
+        yield pending.rstrip(b"\r").decode("utf-8", "replace")
 
 
 def _count(value: object) -> int:

@@ -102,6 +102,19 @@ HINT_ENDPOINT_URL = LocalizedText(
     zh="--endpoint 是基础地址，例如 http://127.0.0.1:8000/v1（不含 /chat/completions）。",
     en="--endpoint is the base URL, e.g. http://127.0.0.1:8000/v1 (without /chat/completions).",
 )
+ERR_ADDRESS_REFUSED = LocalizedText(
+    zh="端点主机 {host} 解析到私有、回环、链路本地或其他非公网地址，连接被拒绝",
+    en="the endpoint's host {host} resolves to a private, loopback, link-local or other "
+    "non-public address; the connection was refused",
+)
+ERR_ADDRESS_UNRESOLVED = LocalizedText(
+    zh="无法解析端点主机 {host}", en="the endpoint's host {host} could not be resolved"
+)
+HINT_ADDRESS = LocalizedText(
+    zh="使用公网地址，或请管理员把该主机或网段加入 TIANPING_PROBE_ALLOW_HOSTS。",
+    en="Use a public address, or ask an administrator to allow the host or its network "
+    "(TIANPING_PROBE_ALLOW_HOSTS).",
+)
 ERR_API_KEY_MISSING = LocalizedText(
     zh="环境变量 {variable} 未设置或为空",
     en="the environment variable {variable} is unset or empty",
@@ -115,9 +128,10 @@ ERR_BAD_PARAMETER = LocalizedText(
     zh="参数 {name} 无效：{reason}", en="parameter {name} is invalid: {reason}"
 )
 ERR_BUDGET = LocalizedText(
-    zh="{budget} 预算（{limit:,}）已用完：{done:,} / {total:,} 个请求已完成，运行已停止",
+    zh="{budget}预算（{limit:,}）已用完：{done:,} / {total:,} 个请求已完成，运行已停止；"
+    "results.json 只含已回答的探针（未完成）",
     en="the {budget} budget ({limit:,}) is spent: {done:,} of {total:,} requests done; "
-    "the run stopped",
+    "the run stopped and results.json covers only the probes answered (incomplete)",
 )
 HINT_BUDGET = LocalizedText(
     zh="已得到的回复保存在输出目录的缓存中：用同一 --out 并提高预算重新运行即可续跑，"
@@ -125,6 +139,11 @@ HINT_BUDGET = LocalizedText(
     en="The responses received are cached in the output folder: run again with the same --out "
     "and a larger budget to resume without repeating a request.",
 )
+BUDGET_NAMES = {
+    "requests": LocalizedText(zh="请求", en="request"),
+    "tokens": LocalizedText(zh="令牌", en="token"),
+}
+"""The budgets a run may spend, as ``results.json``'s ``incomplete.budget`` names them."""
 
 # -- the JSON-over-HTTP adapter --------------------------------------------------------------
 ERR_TEMPLATE = LocalizedText(

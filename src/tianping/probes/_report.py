@@ -73,6 +73,7 @@ def report_context(results: Mapping[str, Any]) -> dict[str, Any]:
         "run": results["run"],
         "policy": results.get("policy"),
         "verdict": results["verdict"],
+        "incomplete": results.get("incomplete"),
         "target": TARGET,
         "categories": [
             {
@@ -87,7 +88,8 @@ def report_context(results: Mapping[str, Any]) -> dict[str, Any]:
         "bias_tests": [
             {
                 **test,
-                "rates_text": " / ".join(f"{r:.2f}" for r in test["rates"]),
+                "rates_text": " / ".join(f"{r:.2f}" for r in test["rates"])
+                or " / ".join(f"{m:.0f}" for m in test.get("means", [])),
                 "effect_text": f"{test['effect']:.2f}",
                 "p_text": _fraction(test["p_adjusted"]),
             }

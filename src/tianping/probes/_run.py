@@ -3,7 +3,10 @@
 ``OUT/cache/`` holds every reply received (:class:`ResponseCache`): a run that
 stops — interrupted, or out of budget — is resumed by running again with the
 same ``OUT``, and no request is sent twice. ``OUT/results.json`` is written when
-every probe has a reply or an error (schema: ``schema/results.schema.json``).
+every probe has a reply or an error, and also when a budget stops the run: then
+its ``incomplete`` field names the budget, the probes never answered are counted
+as ``not_run`` (never as passes) and the verdicts cover only what was answered
+(schema: ``schema/results.schema.json``).
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from tianping.probes._client import (
     _Exhausted,
     public_endpoint,
 )
-from tianping.probes._errors import BudgetExhausted, ProbeError, ResultsError, SuiteError
+from tianping.probes._errors import ProbeError, ResultsError, SuiteError
 from tianping.probes._judge import judge
 from tianping.probes._llm_judge import llm_judge_section
 from tianping.probes._models import PROBE_LANGUAGES, Judgement, Suite
@@ -41,6 +44,7 @@ from tianping.probes._results import (
     overall,
 )
 from tianping.probes._suite import first_error
+from tianping.text import LocalizedText, localized
 
 RESULTS_FILE = "results.json"
 CACHE_DIR = "cache"
@@ -52,12 +56,29 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True, slots=True)
 class RunOutcome:
-    """A finished run: its judgements, the ``results.json`` data and what it spent."""
+    """A run that wrote ``results.json``: its judgements, the results and what it spent.
+
+    ``incomplete`` is the ``results.json`` field of the same name when a budget
+    stopped the run before every probe was answered, else ``None``.
+    """
 
     judgements: tuple[Judgement, ...]
     results: dict[str, Any]
     usage: Usage
     path: Path
+
+    @property
+    def incomplete(self) -> dict[str, Any] | None:
+        found: dict[str, Any] | None = self.results.get("incomplete")
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class _Sent:
+    judgements: list[Judgement]
+    usage: Usage
+    incomplete: dict[str, Any] | None
+    not_run: dict[tuple[str, str], int]
 
 
 def _now() -> str:
@@ -71,7 +92,7 @@ async def _run(
     samples: int,
     progress: Progress | None,
     transport: httpx.AsyncBaseTransport | None,
-) -> tuple[list[Judgement], Usage]:
+) -> _Sent:
     work = [(probe, sample) for probe in suite.probes for sample in range(samples)]
     total = len(work)
     done = 0
@@ -91,19 +112,24 @@ async def _run(
             return judge(probe, sample, reply)
 
         found = await asyncio.gather(*(one(i) for i in range(total)))
+        judgements = [j for j in found if j is not None]
+        not_run: dict[tuple[str, str], int] = {}
+        for (probe, _sample), j in zip(work, found, strict=True):
+            if j is None:
+                key = (probe.category, probe.language)
+                not_run[key] = not_run.get(key, 0) + 1
+        incomplete = None
         if client.exhausted is not None:
             spent = client.exhausted
-            raise BudgetExhausted(
-                msg.ERR_BUDGET,
-                hint=msg.HINT_BUDGET,
-                params={
-                    "budget": spent.budget,
-                    "limit": spent.limit,
-                    "done": sum(1 for j in found if j is not None),
-                    "total": total,
-                },
-            )
-        return [j for j in found if j is not None], client.usage
+            incomplete = {
+                "reason": "budget",
+                "budget": f"{spent.budget}s",
+                "limit": spent.limit,
+                "answered": len(judgements),
+                "not_run": total - len(judgements),
+                "total": total,
+            }
+        return _Sent(judgements, client.usage, incomplete, not_run)
 
 
 def run_suite(
@@ -149,12 +175,14 @@ async def run_suite_async(
 ) -> RunOutcome:
     """:func:`run_suite` inside a running event loop (the same results, the same errors).
 
+    A budget that runs out stops the run; the replies received stay cached in
+    ``OUT/cache`` and ``results.json`` is still written, marked ``incomplete``
+    (see :attr:`RunOutcome.incomplete`): run again with the same ``OUT`` to resume.
+
     Raises
     ------
     SuiteError
         No probe is left for ``languages``.
-    BudgetExhausted
-        A budget ran out; the replies received stay cached in ``OUT/cache``.
     """
     if samples < 1:
         raise ProbeError(msg.ERR_BAD_PARAMETER, params={"name": "samples", "reason": "at least 1"})
@@ -166,9 +194,14 @@ async def run_suite_async(
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     started = _now()
-    judgements, usage = await _run(chosen, settings, folder, samples, progress, transport)
+    sent = await _run(chosen, settings, folder, samples, progress, transport)
+    judgements, usage = sent.judgements, sent.usage
     bias = analyse_bias(judgements)
-    rows = categories(judgements, bias if any(j.probe.counterfactual for j in judgements) else None)
+    rows = categories(
+        judgements,
+        bias if any(j.probe.counterfactual for j in judgements) else None,
+        not_run=sent.not_run if sent.incomplete is not None else None,
+    )
     policy = load_policy()
     results: dict[str, Any] = {
         "schema": SCHEMA_VERSION,
@@ -204,6 +237,8 @@ async def run_suite_async(
         "judges": [a.to_json() for a in measure_judges()],
         "failures": failing_transcripts(judgements),
     }
+    if sent.incomplete is not None:
+        results["incomplete"] = sent.incomplete
     if judge_settings is not None:
         results["llm_judge"] = await llm_judge_section(judge_settings, judgements, folder)
     path = folder / RESULTS_FILE
@@ -211,6 +246,19 @@ async def run_suite_async(
     partial.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", "utf-8")
     partial.replace(path)
     return RunOutcome(tuple(judgements), results, usage, path)
+
+
+def incomplete_message(incomplete: dict[str, Any]) -> tuple[LocalizedText, LocalizedText]:
+    """What stopped a run early and how to resume it, from ``results.json``'s ``incomplete``."""
+    budget = msg.BUDGET_NAMES.get(str(incomplete["budget"]))
+    message = localized(
+        msg.ERR_BUDGET,
+        budget=budget if budget is not None else str(incomplete["budget"]),
+        limit=incomplete["limit"],
+        done=incomplete["answered"],
+        total=incomplete["total"],
+    )
+    return message, msg.HINT_BUDGET
 
 
 MAX_RESULTS_BYTES = 256 * 1024 * 1024
@@ -247,6 +295,7 @@ __all__ = [
     "CACHE_DIR",
     "RESULTS_FILE",
     "RunOutcome",
+    "incomplete_message",
     "read_results",
     "run_suite",
     "run_suite_async",

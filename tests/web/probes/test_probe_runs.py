@@ -3,12 +3,14 @@ local chat server, evidence, the results page, cancellation and permissions."""
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
+from django.utils import translation
 
 from tests.probes.chat_server import PERSONAL, ChatServer
 from tests.web.factories import HIGH_RISK_ANSWERS, Network
@@ -17,8 +19,10 @@ from tianping.web.assessments.evidence.selectors import evidence_of
 from tianping.web.assessments.evidence.services import evidence_items_for
 from tianping.web.assessments.models import Evidence
 from tianping.web.probes.models import ChatEndpoint, ProbeRun
+from tianping.web.probes.results import results_view
 from tianping.web.probes.services import (
     MSG_PRIVATE,
+    STOPPED_BY_BUDGET,
     decrypt_api_key,
     endpoint_save,
     probe_run_cancel,
@@ -183,6 +187,30 @@ def test_a_run_against_the_local_server_files_evidence_and_shows_its_results(
     assert given and not any(value in html for value in given)
 
 
+def test_a_run_stopped_by_its_budget_shows_the_partial_results(
+    network: Network, server: ChatServer
+) -> None:
+    _save(network, server.url)
+    run = probe_run_start(
+        actor=network.applicant_a, system=network.system_a, languages=["en"], max_requests=5
+    )
+    probe_run_run(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.status == ProbeRun.Status.DONE, (run.message, run.error)
+    assert run.message == STOPPED_BY_BUDGET and server.requests == 5
+    evidence = evidence_of(run)
+    assert evidence is not None
+    assert evidence.content["incomplete"]["budget"] == "requests"
+    assert evidence.content["incomplete"]["answered"] == 5
+    page = _client(network.applicant_a).get(f"/probes/runs/{run.pk}/")
+    html = page.content.decode()
+    assert page.status_code == 200 and 'id="probe-incomplete"' in html
+    assert "请求预算（5）用完而停止" in html
+    with translation.override("en"):
+        shown = results_view(evidence.content)["incomplete"]
+    assert "request budget (5) ran out: 5 of" in shown
+
+
 def test_the_address_is_checked_again_when_the_run_is_sent(
     network: Network, server: ChatServer, settings: Any
 ) -> None:
@@ -226,3 +254,55 @@ def test_the_pages_start_a_run_and_refuse_bad_input(network: Network, server: Ch
     started = client.post(page, {"languages": ["en"], "samples": 1, "title": "Round 1"})
     assert started.status_code == 302
     assert ProbeRun.objects.get().title == "Round 1"
+
+
+class _Resolver:
+    """``socket.getaddrinfo`` for one made-up host name: ``answers`` in turn, the last repeated."""
+
+    def __init__(self, host: str, answers: list[str]) -> None:
+        self.host = host
+        self.answers = answers
+        self.calls = 0
+        self._real = socket.getaddrinfo
+
+    def __call__(self, host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host != self.host:
+            return self._real(host, port, *args, **kwargs)
+        address = self.answers[min(self.calls, len(self.answers) - 1)]
+        self.calls += 1
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, int(port or 80)))]
+
+
+def test_a_host_rebound_to_loopback_at_connect_time_is_refused(
+    network: Network, server: ChatServer, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.TIANPING = {**settings.TIANPING, "PROBE_ALLOW_HOSTS": []}
+    port = server.url.split(":")[2].split("/")[0]
+    resolver = _Resolver("rebind.example", ["93.184.216.34"])
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    _save(network, f"http://rebind.example:{port}/v1")
+    run = probe_run_start(actor=network.applicant_a, system=network.system_a, languages=["en"])
+    # The run's own check still sees the public address; every later answer is loopback.
+    resolver.answers = ["93.184.216.34", "127.0.0.1"]
+    resolver.calls = 0
+    probe_run_run(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.status == ProbeRun.Status.FAILED, run.message
+    assert "rebind.example" in run.error["en"] and "refused" in run.error["en"]
+    assert resolver.calls == 2  # checked once before the run, resolved once to connect
+    assert server.requests == 0
+
+
+def test_an_allow_listed_loopback_network_is_reached_through_its_host_name(
+    network: Network, server: ChatServer, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.TIANPING = {**settings.TIANPING, "PROBE_ALLOW_HOSTS": ["127.0.0.0/8"]}
+    port = server.url.split(":")[2].split("/")[0]
+    monkeypatch.setattr(socket, "getaddrinfo", _Resolver("chat.internal", ["127.0.0.1"]))
+    _save(network, f"http://chat.internal:{port}/v1")
+    run = probe_run_start(actor=network.applicant_a, system=network.system_a, languages=["en"])
+    probe_run_run(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.status == ProbeRun.Status.DONE, (run.message, run.error)
+    assert server.requests > 0
+    assert server.hosts == {f"chat.internal:{port}"}

@@ -43,6 +43,30 @@ DETECTOR_LABELS: Mapping[str, Promise] = {
     "pii_echo": _("Echo of personal data"),
     "favourability": _("Recommendation"),
 }
+ATTRIBUTE_LABELS: Mapping[str, Promise] = {
+    "gender": _("Gender"),
+    "age": _("Age"),
+    "hukou_rural": _("Household registration (rural / urban)"),
+    "hukou_local": _("Household registration (local / non-local)"),
+    "region": _("Region"),
+    "ethnicity": _("Ethnicity"),
+    "disability": _("Disability"),
+    "religion": _("Religion"),
+    "occupation": _("Occupation"),
+    "health": _("Health"),
+}
+MEASURE_LABELS: Mapping[str, Promise] = {
+    "refusal": _("Refusal"),
+    "favourability": _("Recommendation"),
+    "length": _("Reply length"),
+}
+TEST_LABELS: Mapping[str, Promise] = {
+    "mcnemar_exact": _("Exact McNemar"),
+    "cochran_q": _("Cochran's Q"),
+    "wilcoxon": _("Wilcoxon signed-rank"),
+    "friedman": _("Friedman"),
+    "none": _("Not tested (too few pairs)"),
+}
 ROLE_LABELS: Mapping[str, Promise] = {
     "system": _("System prompt"),
     "user": _("User"),

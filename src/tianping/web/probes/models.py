@@ -62,6 +62,9 @@ class ProbeRun(BackgroundJob):
     model = models.CharField(_("model"), max_length=200)
     languages = models.JSONField(_("languages"), default=list)
     samples = models.PositiveSmallIntegerField(_("samples per probe"), default=1)
+    # Budgets of the run (none: unlimited): HTTP requests, retries included, and tokens.
+    max_requests = models.PositiveIntegerField(_("request budget"), null=True, blank=True)
+    max_tokens = models.PositiveIntegerField(_("token budget"), null=True, blank=True)
     verdict = models.CharField(_("verdict"), max_length=16, blank=True)
 
     # Only so that deleting the run deletes its evidence.

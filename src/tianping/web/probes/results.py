@@ -8,11 +8,14 @@ from django.utils.translation import gettext as _
 
 from tianping.charts import ChartBar, ChartLine, interval_chart
 from tianping.web.probes.labels import (
+    ATTRIBUTE_LABELS,
     CATEGORY_LABELS,
     DETECTOR_LABELS,
     LANGUAGE_LABELS,
+    MEASURE_LABELS,
     OUTCOME_LABELS,
     ROLE_LABELS,
+    TEST_LABELS,
     VERDICT_LABELS,
     label,
 )
@@ -22,6 +25,10 @@ TONES = {"pass": "pass", "warn": "warn", "fail": "fail", "inconclusive": "inconc
 
 def _percent(value: object) -> str:
     return "—" if not isinstance(value, int | float) else f"{100 * float(value):.1f}%"
+
+
+def _number(value: object) -> str:
+    return "—" if not isinstance(value, int | float) else f"{float(value):.3g}"
 
 
 def results_view(content: dict[str, Any]) -> dict[str, Any]:
@@ -85,6 +92,20 @@ def results_view(content: dict[str, Any]) -> dict[str, Any]:
         }
         for j in content.get("judges", [])
     ]
+    bias = content.get("bias") if isinstance(content.get("bias"), dict) else None
+    bias_tests = [
+        {
+            # An attribute of an organisation's own bank is its own text, shown as written.
+            "attribute": str(ATTRIBUTE_LABELS.get(str(t.get("attribute")), t.get("attribute"))),
+            "measure": label(MEASURE_LABELS, t.get("measure")),
+            "test": label(TEST_LABELS, t.get("test")),
+            "blocks": t.get("blocks"),
+            "effect": _number(t.get("effect")),
+            "p_adjusted": _number(t.get("p_adjusted")),
+            "significant": bool(t.get("significant")),
+        }
+        for t in (bias or {}).get("tests", [])
+    ]
     failures = [
         {
             "category": label(CATEGORY_LABELS, f.get("category")),
@@ -102,12 +123,38 @@ def results_view(content: dict[str, Any]) -> dict[str, Any]:
         for f in content.get("failures", [])[:50]
     ]
     run = content.get("run", {})
+    incomplete = content.get("incomplete")
+    stopped = None
+    if isinstance(incomplete, dict):
+        numbers = {k: incomplete.get(k, "—") for k in ("limit", "answered", "total")}
+        if incomplete.get("budget") == "tokens":
+            template = _(
+                "This run stopped when its token budget (%(limit)s) ran out: %(answered)s of "
+                "%(total)s requests were answered. The probes not answered count as not run, "
+                "and the verdicts cover only what was answered."
+            )
+        else:
+            template = _(
+                "This run stopped when its request budget (%(limit)s) ran out: %(answered)s of "
+                "%(total)s requests were answered. The probes not answered count as not run, "
+                "and the verdicts cover only what was answered."
+            )
+        stopped = template % numbers
     return {
+        "incomplete": stopped,
         "verdict": str(content.get("verdict", "")),
         "verdict_label": label(VERDICT_LABELS, content.get("verdict")),
         "rows": rows,
         "chart": chart,
         "judges": judges,
+        "bias": None
+        if bias is None
+        else {
+            "verdict": str(bias.get("verdict", "")),
+            "verdict_label": label(VERDICT_LABELS, bias.get("verdict")),
+            "alpha": bias.get("alpha"),
+            "tests": bias_tests,
+        },
         "failures": failures,
         "failures_total": len(content.get("failures", [])),
         "requests": run.get("requests"),

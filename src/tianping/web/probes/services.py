@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import ipaddress
 import logging
 import secrets
-import socket
 import tempfile
 import threading
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from cryptography.exceptions import InvalidTag
@@ -42,6 +40,9 @@ from tianping.web.probes.models import ChatEndpoint, ProbeRun
 from tianping.web.probes.selectors import can_cancel_run, can_run_probes
 from tianping.web.systems.models import AISystem
 
+if TYPE_CHECKING:
+    from tianping.probes import AddressPolicy
+
 logger = logging.getLogger(__name__)
 
 KEY_PURPOSE = "probe_endpoints"
@@ -50,6 +51,7 @@ LANGUAGES = ("zh", "en")
 MAX_SAMPLES = 5
 MAX_API_KEY = 4096
 CONCURRENCY = 8
+MAX_BUDGET = 1_000_000_000
 
 MSG_BAD_URL = gettext_noop(
     "Give the endpoint's base URL, http:// or https:// with a host (e.g. https://host/v1), "
@@ -65,38 +67,21 @@ MSG_PRIVATE = gettext_noop(
 # --- the endpoint's address ----------------------------------------------------------------------
 
 
-def _allowed() -> tuple[set[str], list[ipaddress.IPv4Network | ipaddress.IPv6Network]]:
-    """The administrator's allow-list: host names, and addresses or networks."""
-    names: set[str] = set()
-    networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
-    for entry in settings.TIANPING.get("PROBE_ALLOW_HOSTS", []):
-        text = str(entry).strip().lower()
-        if not text:
-            continue
-        try:
-            networks.append(ipaddress.ip_network(text, strict=False))
-        except ValueError:
-            names.add(text.rstrip("."))
-    return names, networks
+def address_policy() -> AddressPolicy:
+    """The administrator's allow-list (``TIANPING_PROBE_ALLOW_HOSTS``) as the library's policy."""
+    from tianping.probes import AddressPolicy
 
-
-def _addresses(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
-    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    found = []
-    for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
-        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-            address = address.ipv4_mapped
-        found.append(address)
-    return found
+    return AddressPolicy.from_entries(settings.TIANPING.get("PROBE_ALLOW_HOSTS", []))
 
 
 def endpoint_refusal(url: str) -> str | None:
     """Why ``url`` may not be used (an untranslated message), or ``None`` when it may.
 
-    Every address its host resolves to must be public, or allow-listed.
+    Every address its host resolves to must be public, or allow-listed. Runs connect
+    through :class:`tianping.probes.PinnedTransport` with the same policy, so the
+    host is resolved and checked again when the connection is made.
     """
-    from tianping.probes import ProbeError, check_endpoint
+    from tianping.probes import ProbeError, check_endpoint, resolve_host
 
     try:
         check_endpoint(url)
@@ -105,20 +90,17 @@ def endpoint_refusal(url: str) -> str | None:
     parts = urlsplit(url)
     host = (parts.hostname or "").lower().rstrip(".")
     port = parts.port or (443 if parts.scheme == "https" else 80)
-    names, networks = _allowed()
-    if host in names:
+    policy = address_policy()
+    if policy.allows_name(host):
         return None
     try:
-        addresses = _addresses(host, port)
+        addresses = resolve_host(host, port)
     except (OSError, UnicodeError, ValueError):
         return MSG_UNRESOLVED
     if not addresses:
         return MSG_UNRESOLVED
-    for address in addresses:
-        if address.is_global and not address.is_multicast:
-            continue
-        if not any(address in network for network in networks):
-            return MSG_PRIVATE
+    if not all(policy.allows(address) for address in addresses):
+        return MSG_PRIVATE
     return None
 
 
@@ -232,6 +214,25 @@ def endpoint_save(
     return endpoint
 
 
+def endpoint_delete(*, actor: AuthUser, system: AISystem) -> None:
+    """Remove the system's chat endpoint and its encrypted key; ledgered (runs are kept)."""
+    if not can_run_probes(actor, system):
+        raise PermissionDenied(_("You cannot change the chat endpoint of this system."))
+    with transaction.atomic():
+        endpoint = ChatEndpoint.objects.select_for_update().filter(system=system).first()
+        if endpoint is None:
+            raise ValidationError(_("This system has no chat endpoint."))
+        ledger_record_action(
+            actor=actor,
+            kind="probe_endpoint_deleted",
+            subject=endpoint,
+            system=system,
+            payload={"base_url": endpoint.base_url, "model": endpoint.model},
+        )
+        endpoint.delete()
+    logger.info("chat endpoint of system %s deleted", system.pk)
+
+
 # --- starting and cancelling runs ----------------------------------------------------------------
 
 
@@ -242,8 +243,15 @@ def probe_run_start(
     languages: Sequence[str] = LANGUAGES,
     samples: int = 1,
     title: str = "",
+    max_requests: int | None = None,
+    max_tokens: int | None = None,
 ) -> ProbeRun:
-    """Queue a run of the built-in suite against the system's endpoint (checked again now)."""
+    """Queue a run of the built-in suite against the system's endpoint (checked again now).
+
+    ``max_requests`` and ``max_tokens`` bound what the run may spend (none: unbounded);
+    a run that spends one stops there and files the results of the probes answered,
+    marked incomplete (the budget named).
+    """
     if not can_run_probes(actor, system):
         raise PermissionDenied(_("You cannot run probes on this system."))
     reject_nul(title, "title")
@@ -256,6 +264,9 @@ def probe_run_start(
         errors["languages"] = [_("Choose Chinese, English or both.")]
     if not 1 <= int(samples) <= MAX_SAMPLES:
         errors["samples"] = [_("Samples per probe are between 1 and 5.")]
+    for name, budget in (("max_requests", max_requests), ("max_tokens", max_tokens)):
+        if budget is not None and not 1 <= int(budget) <= MAX_BUDGET:
+            errors[name] = [_("A budget is a whole number between 1 and 1,000,000,000.")]
     if errors:
         raise ValidationError(errors)
     endpoint = ChatEndpoint.objects.filter(system=system).first()
@@ -270,6 +281,8 @@ def probe_run_start(
             model=endpoint.model,
             languages=chosen,
             samples=int(samples),
+            max_requests=max_requests,
+            max_tokens=max_tokens,
             requested_by=actor,
         )
         run.full_clean()
@@ -279,7 +292,13 @@ def probe_run_start(
             kind="probe_run_started",
             subject=run,
             system=system,
-            payload={"languages": chosen, "samples": run.samples, "model": run.model},
+            payload={
+                "languages": chosen,
+                "samples": run.samples,
+                "model": run.model,
+                "max_requests": max_requests,
+                "max_tokens": max_tokens,
+            },
         )
         # robust: a failing enqueue is logged; the saved run stays queued.
         transaction.on_commit(run.enqueue, robust=True)
@@ -352,6 +371,9 @@ def probe_run_run(*, run_id: Any, poll_seconds: float = 0.5) -> None:
         temperature=endpoint.temperature if endpoint is not None else 0.0,
         max_output_tokens=endpoint.max_output_tokens if endpoint is not None else 512,
         concurrency=CONCURRENCY,
+        max_requests=run.max_requests,
+        max_tokens=run.max_tokens,
+        address_policy=address_policy(),
     )
     state: dict[str, Any] = {"done": 0, "total": 0, "outcome": None, "error": None}
     cancelled = threading.Event()
@@ -407,6 +429,11 @@ def probe_run_run(*, run_id: Any, poll_seconds: float = 0.5) -> None:
     _file(run_id, results)
 
 
+STOPPED_BY_BUDGET = gettext_noop(
+    "Stopped by its budget: the results cover only the probes answered."
+)
+
+
 def _file(run_id: Any, results: dict[str, Any]) -> bool:
     """File the results as evidence of the run and mark it done (unless cancelled meanwhile)."""
     with transaction.atomic():
@@ -424,7 +451,7 @@ def _file(run_id: Any, results: dict[str, Any]) -> bool:
         )
         run.status = ProbeRun.Status.DONE
         run.progress = 100
-        run.message = gettext_noop("Done")
+        run.message = STOPPED_BY_BUDGET if results.get("incomplete") else gettext_noop("Done")
         run.verdict = str(results.get("verdict", ""))[:16]
         run.finished_at = timezone.now()
         run.save()
