@@ -7,7 +7,7 @@ from typing import Any
 
 from tests.web.factories import Network
 from tests.web.network.factories import file_report
-from tianping.web.cases.models import CaseOrigin, CaseRecord, CaseVisibility
+from tianping.web.cases.models import AiidImport, CaseOrigin, CaseRecord, CaseVisibility
 from tianping.web.cases.services import case_request_file, cases_sync, complaint_file
 
 PRIVATE_TITLE = "Matrix private case of enterprise A"
@@ -59,4 +59,5 @@ def cases_values(n: Network) -> dict[str, Any]:
         "report_id": file_report(n, visibility="jurisdiction").pk,
         "request_id": request.pk,
         "complaint_id": complaint.pk,
+        "job_id": AiidImport.objects.create(file_name="incidents.csv", sha256="0" * 64).pk,
     }

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from tests.web.factories import Network, make_user
 from tianping.web.accounts.models import Role
-from tianping.web.network.models import EarlyWarning, ListProposal, RiskReport, WarningDraft
+from tianping.web.network.attachments import attachment_add
+from tianping.web.network.models import (
+    EarlyWarning,
+    ListProposal,
+    PilotSummary,
+    RiskReport,
+    WarningDraft,
+)
 from tianping.web.network.services import report_create, warning_issue
 
 RESIDENT_ID = "11010519491231002X"
@@ -65,6 +73,11 @@ def city_regulator(n: Network) -> Any:
 def network_values(n: Network) -> dict[str, int]:
     """Path parameters of the network's URLs: a report of A (jurisdiction) and a warning."""
     report = file_report(n, visibility="jurisdiction")
+    attachment = attachment_add(
+        actor=n.applicant_a,  # type: ignore[arg-type]
+        report=report,
+        upload=SimpleUploadedFile("timeline.txt", b"Switched off at noon.\n"),
+    )
     warning = warn_province_a(n)
     draft = WarningDraft.objects.create(
         issuer=n.province_a,
@@ -84,9 +97,18 @@ def network_values(n: Network) -> dict[str, int]:
         reason="Matrix",
         created_at=timezone.now(),
     )
+    summary = PilotSummary.objects.create(
+        region=n.city_a,
+        submitted_to=n.province_a,
+        pdf=b"%PDF-1.7 matrix",
+        sha256="0" * 64,
+        submitted_at=timezone.now(),
+    )
     return {
         "report_id": report.pk,
+        "attachment_id": attachment.pk,
         "warning_id": warning.pk,
         "draft_id": draft.pk,
         "proposal_id": proposal.pk,
+        "summary_id": summary.pk,
     }

@@ -11,10 +11,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.web.factories import Network
+from tests.web.factories import HIGH_RISK_ANSWERS, Network, bearer_client
 from tests.web.network.factories import PHONE, city_regulator
+from tests.web.reviews.factories import build_review_network
 from tianping.web.catalogue.models import ListedActivity
-from tianping.web.catalogue.services import listed_version_current
+from tianping.web.catalogue.services import catalogue_sync, listed_version_current
 from tianping.web.core.models import Notification
 from tianping.web.ledger.models import PlatformAction
 from tianping.web.network import listing
@@ -85,6 +86,44 @@ def test_an_approved_addition_makes_a_new_list_version(
     listed.refresh_from_db()
     assert not listed.active
     assert listed_version_current() == f"{year}.2"
+
+
+def test_notifications_name_the_activity_never_its_id(
+    network: Network, listed: ListedActivity
+) -> None:
+    n = network
+    proposal = _propose(n, change="remove", activity_code=listed.code, texts={})
+    listing.proposal_decide(
+        actor=n.regulator_central,  # type: ignore[arg-type]
+        proposal=proposal,
+        approve=False,
+        reason="Still needed.",
+    )
+    notes = list(Notification.objects.about(proposal))
+    assert len(notes) >= 2
+    for note in notes:
+        assert note.params["activity"] == "舆论动员"
+        assert listed.code not in str(note.params)
+
+
+def test_an_approved_change_survives_the_next_start(network: Network) -> None:
+    """Every start loads the shipped catalogue (``catalogue_sync``); a list amended on the
+    platform after the shipped release stays in force, additions and texts included."""
+    n = network
+    catalogue_sync()
+    shipped = listed_version_current()
+    proposal = _propose(n)
+    listing.proposal_decide(
+        actor=n.regulator_central,  # type: ignore[arg-type]
+        proposal=proposal,
+        approve=True,
+        reason="Confirmed by the expert panel.",
+    )
+    amended = listed_version_current()
+    assert amended != shipped
+    catalogue_sync()
+    assert listed_version_current() == amended
+    assert ListedActivity.objects.get(code="emotional_companion_minors").active
 
 
 def test_a_rejection_records_its_reason_and_leaves_the_list(
@@ -204,3 +243,31 @@ def test_the_api_files_reads_and_decides(network: Network, listed: ListedActivit
     listed.refresh_from_db()
     assert listed.name_en == "Mobilising public opinion at scale"
     assert listed.name_zh == "舆论动员"
+
+
+def test_intakes_and_applications_show_their_list_version_in_the_api(
+    network: Network, listed: ListedActivity
+) -> None:
+    n = network
+    build_review_network(n)
+    applicant = bearer_client(n.applicant_a)
+    made = applicant.post(
+        f"/api/systems/{n.system_a.pk}/intakes",
+        {"answers": HIGH_RISK_ANSWERS},
+        content_type="application/json",
+    )
+    assert made.status_code == 201, made.content
+    assert made.json()["list_version"] == "2023.1"
+    listed_intakes = applicant.get(f"/api/systems/{n.system_a.pk}/intakes").json()
+    assert listed_intakes[0]["list_version"] == "2023.1"
+    # A new list version later does not rewrite what the intake used.
+    ListedActivity.objects.filter(pk=listed.pk).update(list_version="2023.2")
+    application = applicant.post(
+        "/api/reviews/applications",
+        {"system_id": n.system_a.pk, "title": "Pilot", "team": ["member_ai"]},
+        content_type="application/json",
+    )
+    assert application.status_code == 201, application.content
+    assert application.json()["list_version"] == "2023.1"
+    again = applicant.get(f"/api/reviews/applications/{application.json()['id']}")
+    assert again.json()["list_version"] == "2023.1"

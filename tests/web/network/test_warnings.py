@@ -9,18 +9,22 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.web.factories import Network, make_system, make_user
-from tests.web.network.factories import city_regulator, warn_province_a
+from tests.web.factories import HIGH_RISK_ANSWERS, Network, answers, make_system, make_user
+from tests.web.network.factories import city_regulator, file_report, warn_province_a
 from tianping.web.accounts.models import OrganisationKind
 from tianping.web.accounts.services import organisation_create
+from tianping.web.catalogue.models import ListedActivity
 from tianping.web.core import periodic
 from tianping.web.core.models import Notification
 from tianping.web.ledger.models import PlatformAction
 from tianping.web.network import services
 from tianping.web.network.models import EarlyWarning, WarningRecipient
+from tianping.web.systems.services import intake_submit
 
 
 def _client(user: object) -> Client:
@@ -139,3 +143,146 @@ def test_warning_emails_go_from_the_worker_after_commit(
     )
     assert "Early warning" in mailoutbox[0].body or "预警" in mailoutbox[0].body
     assert str(warning.pk) in mailoutbox[0].body
+
+
+def _enterprise_with_intake(n: Network, name: str, user: str, **changes: Any) -> Any:
+    """An enterprise of city A with one system whose current intake has ``changes``."""
+    organisation = organisation_create(name=name, kind=OrganisationKind.ENTERPRISE, parent=n.city_a)
+    actor = make_user(user, organisation=organisation)
+    system = make_system(actor=actor, organisation=organisation, name=f"{name} system")
+    intake_submit(actor=actor, system=system, answers=answers(HIGH_RISK_ANSWERS, **changes))
+    return organisation
+
+
+def _reached(warning: EarlyWarning) -> set[Any]:
+    return {r.organisation for r in warning.recipients.all()}
+
+
+def test_a_warning_filters_by_system_type_listed_activity_and_reported_category(
+    network: Network,
+) -> None:
+    n = network
+    ListedActivity.objects.create(
+        code="public_opinion_mobilisation",
+        name_zh="舆论动员",
+        name_en="Public opinion mobilisation",
+        list_version="2023.1",
+    )
+    # Enterprise A: a low-risk intake (nothing generative, no automated decisions, no listed
+    # activity) and a privacy-leak report.
+    file_report(n)
+    hospital = _enterprise_with_intake(n, "丙医院", "applicant_c")
+    shop = _enterprise_with_intake(
+        n,
+        "丁商店",
+        "applicant_d",
+        generative=False,
+        public_facing=False,
+        automated_decisions=["recommendation", "pricing"],
+        listed_activities=["none"],
+    )
+    assert _reached(warn_province_a(n, system_type="generative")) == {hospital}
+    assert _reached(warn_province_a(n, system_type="public_facing")) == {hospital}
+    assert _reached(warn_province_a(n, system_type="recommender")) == {shop}
+    assert _reached(warn_province_a(n, system_type="automated_decisions")) == {hospital, shop}
+    listed = warn_province_a(n, listed_activity="public_opinion_mobilisation")
+    assert _reached(listed) == {hospital}
+    reported = warn_province_a(n, report_category="privacy_leak")
+    assert _reached(reported) == {n.enterprise_a}
+    assert reported.report_category == "privacy_leak"
+    assert reported.ledger_index is not None
+    # Filters combine.
+    both = warn_province_a(
+        n, system_type="automated_decisions", listed_activity=listed.listed_activity
+    )
+    assert _reached(both) == {hospital}
+
+    before = EarlyWarning.objects.count()
+    with pytest.raises(ValidationError) as bad:
+        warn_province_a(n, system_type="astrology", listed_activity="no_such_activity")
+    assert set(bad.value.message_dict) == {"system_type", "listed_activity"}
+    with pytest.raises(ValidationError):
+        warn_province_a(n, report_category="discrimination")  # no organisation matches
+    assert EarlyWarning.objects.count() == before
+
+    response = _client(n.regulator_province_a).post(
+        "/api/network/warnings",
+        json.dumps(
+            {
+                "issuer_id": n.province_a.pk,
+                "title": "Recommenders",
+                "body": "Check the ranking rules.",
+                "category": "other",
+                "severity": "low",
+                "system_type": "recommender",
+            }
+        ),
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["system_type"] == "recommender" and body["listed_activity"] == ""
+    assert [r["organisation_id"] for r in body["recipients"]] == [shop.pk]
+    refused = _client(n.regulator_province_a).post(
+        "/api/network/warnings",
+        json.dumps(
+            {
+                "issuer_id": n.province_a.pk,
+                "title": "t",
+                "body": "b",
+                "category": "other",
+                "severity": "low",
+                "report_category": "astrology",
+            }
+        ),
+        content_type="application/json",
+    )
+    assert refused.status_code == 422
+    assert EarlyWarning.objects.count() == before + 1
+
+
+def test_the_warning_form_offers_the_new_filters(network: Network) -> None:
+    n = network
+    hospital = _enterprise_with_intake(n, "丙医院", "applicant_c")
+    client = _client(n.regulator_province_a)
+    page = client.get(reverse("network:warning_create"))
+    assert 'name="system_type"' in page.content.decode()
+    response = client.post(
+        reverse("network:warning_create"),
+        {
+            "issuer": n.province_a.pk,
+            "title": "Generated content",
+            "body": "Label what you generate.",
+            "category": "misinformation",
+            "severity": "medium",
+            "system_type": "generative",
+        },
+    )
+    assert response.status_code == 302
+    warning = EarlyWarning.objects.get(title="Generated content")
+    assert _reached(warning) == {hospital}
+
+
+def test_the_filtered_fan_out_is_one_statement_whatever_the_recipients(network: Network) -> None:
+    n = network
+
+    def issue() -> list[str]:
+        """The statements of one warning, less the ledger's (its tree grows with its size)."""
+        with CaptureQueriesContext(connection) as queries:
+            warn_province_a(n, system_type="generative")
+        return [
+            q["sql"]
+            for q in queries.captured_queries
+            if "_ledger" not in q["sql"] and "SAVEPOINT" not in q["sql"]
+        ]
+
+    _enterprise_with_intake(n, "丙医院", "applicant_c")
+    issue()  # the caches warm up
+    one = issue()
+    for i in range(3):
+        _enterprise_with_intake(n, f"企业{i}", f"applicant_x{i}")
+    four = issue()
+    assert len(EarlyWarning.objects.first().recipients.all()) == 4  # type: ignore[union-attr]
+    assert len(four) == len(one)
+    inserts = [q for q in four if q.startswith('INSERT INTO "network_warningrecipient"')]
+    assert len(inserts) == 1

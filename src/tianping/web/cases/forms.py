@@ -10,6 +10,7 @@ from tianping.cases import FACETS
 from tianping.text import normalise_language
 from tianping.web.cases.models import CaseVisibility, RequestKind
 from tianping.web.cases.selectors import MAX_QUERY_CHARS
+from tianping.web.uploads import UploadLimitFormMixin
 
 
 def _choices(facet: str) -> list[tuple[str, Any]]:
@@ -86,3 +87,10 @@ class ComplaintForm(forms.Form):
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(label=_("Answer"), max_length=5000, widget=forms.Textarea)
+
+
+class AiidUploadForm(UploadLimitFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("AI Incident Database snapshot (incidents.csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )

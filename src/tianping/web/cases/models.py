@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tianping.web.accounts.models import Organisation
+from tianping.web.core.jobs import BackgroundJob
 
 
 class CaseVisibility(models.TextChoices):
@@ -30,6 +31,7 @@ class CaseVisibility(models.TextChoices):
 class CaseOrigin(models.TextChoices):
     SHIPPED = "shipped", _("Documented public case (AI Incident Database)")
     REPORT = "report", _("Accepted risk report")
+    AIID = "aiid", _("AI Incident Database incident (imported, not yet written up)")
 
 
 class CaseRecord(models.Model):
@@ -214,3 +216,34 @@ class Complaint(models.Model):
 
     def __str__(self) -> str:
         return f"complaint {self.pk}"
+
+
+class AiidImport(BackgroundJob):
+    """An AI Incident Database snapshot (``incidents.csv``) a platform administrator
+    uploaded, imported in the background: each incident becomes (or updates) the public
+    case ``AIID-<incident>``, with its source, provenance and licence (CC BY-SA 4.0); an
+    incident already written up as a shipped case is left to that case. The snapshot is
+    kept until the job ends."""
+
+    task = "tianping.web.cases.tasks.run_aiid_import"
+
+    file_name = models.CharField(_("file name"), max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    snapshot = models.BinaryField(_("snapshot"), null=True, editable=False)
+    incidents = models.PositiveIntegerField(_("incidents"), default=0)
+    created_count = models.PositiveIntegerField(_("cases added"), default=0)
+    updated_count = models.PositiveIntegerField(_("cases updated"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("cases unchanged"), default=0)
+    written_up_count = models.PositiveIntegerField(_("already written up"), default=0)
+    rows_left_out = models.PositiveIntegerField(_("rows left out"), default=0)
+
+    class Meta:
+        ordering = ("-created_at",)
+        verbose_name = _("AI Incident Database import")
+        verbose_name_plural = _("AI Incident Database imports")
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    def release_inputs(self) -> None:
+        AiidImport.objects.filter(pk=self.pk).update(snapshot=None)

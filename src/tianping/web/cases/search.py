@@ -45,6 +45,9 @@ FACET_COLUMNS = frozenset({"sector", "region", "system_type", "risk_category", "
 IDF_SAMPLE = 5000
 #: The most matches a query scores (the most recently added ones).
 CANDIDATES = 1000
+#: PostgreSQL: the ids a query first looks for its candidates among (the newest ones); each
+#: further window, older, is sized by the density of matches seen so far.
+WINDOW = 4096
 
 
 def document(case: Case, language: str) -> str:
@@ -78,8 +81,10 @@ def _fts5_query(tokens: Sequence[str], column: str, every: bool = False) -> str:
 
 
 def _tsquery(tokens: Sequence[str], every: bool) -> str:
+    """The tokens' query as a sub-select, so it is built once per statement (an initial
+    plan), not once per row."""
     operator = " && " if every else " || "
-    return operator.join("plainto_tsquery('simple', %s)" for _ in tokens)
+    return "(SELECT " + operator.join("plainto_tsquery('simple', %s)" for _ in tokens) + ")"
 
 
 def rank(
@@ -96,29 +101,141 @@ def rank(
     unique = list(dict.fromkeys(tokens))
     if not unique or queryset.query.is_empty():
         return Ranked({}, [])
+    query = _pg_query(f"{COLUMNS[language]}_tsv", unique) if _postgresql() else None
     if len(unique) > 1:
-        ranked = _rank(queryset, unique, language, limit, facets, every=True)
+        ranked = _rank(queryset, unique, language, limit, facets, True, query)
         if len(ranked.order) >= limit:
             return ranked
-    return _rank(queryset, unique, language, limit, facets, every=False)
+    return _rank(queryset, unique, language, limit, facets, False, query)
 
 
-def _idf(vector: str, unique: list[str]) -> list[float]:
-    """Each token's inverse document frequency (as BM25's), estimated over the
-    :data:`IDF_SAMPLE` most recently added cases (exact when there are no more), in one
-    query."""
-    found = ", ".join(
-        f"count(*) FILTER (WHERE s.{vector} @@ plainto_tsquery('simple', %s))" for _ in unique
-    )
+def _postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+@dataclass(frozen=True, slots=True)
+class _PgQuery:
+    """A query's tokens as PostgreSQL text-search queries (their text, built once, so the
+    planner sees constants it can estimate) and each token's weight."""
+
+    every: str
+    any: str
+    tokens: list[str]
+    idf: list[float]
+
+
+def _pg_query(vector: str, unique: list[str]) -> _PgQuery:
+    """The text-search queries of ``unique`` and each token's inverse document frequency
+    (as BM25's).
+
+    On a table of more than :data:`IDF_SAMPLE` cases that PostgreSQL has analysed, the
+    frequencies come from its statistics of the vector column (the most common lexemes and
+    their frequencies over the sample ``ANALYZE`` read; a lexeme not among them is taken at
+    half the least frequency listed, as the planner takes it), read with the queries in one
+    small statement; otherwise, and when a token is not one lexeme, they are counted with
+    the GIN index over the :data:`IDF_SAMPLE` most recently added cases (exact when there
+    are no more)."""
+    each = ", ".join("plainto_tsquery('simple', %s)" for _ in unique)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT count(*), {found} FROM (SELECT {vector} FROM cases_caserecord "  # noqa: S608 - fixed names
-            f"ORDER BY id DESC LIMIT %s) AS s",
-            [*unique, IDF_SAMPLE],
+            "SELECT (SELECT reltuples FROM pg_class WHERE oid = 'cases_caserecord'::regclass), "  # noqa: S608 - fixed
+            "s.most_common_elems::text::text[], s.most_common_elem_freqs, "
+            f"{_tsquery(unique, every=True)}::text, {_tsquery(unique, every=False)}::text, "
+            f"ARRAY[{each}]::text[] FROM (SELECT 1) AS one LEFT JOIN pg_stats s "
+            "ON s.tablename = 'cases_caserecord' AND s.attname = %s "
+            "AND s.schemaname = current_schema()",
+            [*unique, *unique, *unique, vector],
         )
-        total, *counts = cursor.fetchone()
+        rows, elements, frequencies, every, any_, texts = cursor.fetchone()
+        lexemes = [_single_lexeme(text) for text in texts]
+        if rows > IDF_SAMPLE and elements and frequencies and all(lexemes):
+            known = dict(zip(elements, frequencies, strict=False))
+            floor = min(frequencies[: len(elements)]) / 2
+            counts = [rows * known.get(lexeme, floor) for lexeme in lexemes]
+            total = rows
+        else:
+            cursor.execute(
+                "SELECT id FROM cases_caserecord ORDER BY id DESC LIMIT 1 OFFSET %s",
+                [IDF_SAMPLE - 1],
+            )
+            row = cursor.fetchone()
+            lowest = row[0] if row else 0
+            found = ", ".join(
+                f"(SELECT count(*) FROM cases_caserecord WHERE id >= %s "  # noqa: S608 - fixed
+                f"AND {vector} @@ %s::tsquery)"
+                for _ in texts
+            )
+            params: list[Any] = [lowest]
+            for text in texts:
+                params += [lowest, text]
+            cursor.execute(
+                f"SELECT (SELECT count(*) FROM cases_caserecord WHERE id >= %s), {found}",  # noqa: S608
+                params,
+            )
+            total, *counts = cursor.fetchone()
     total = max(total, 1)
-    return [math.log(1.0 + (total - n + 0.5) / (n + 0.5)) for n in counts]
+    idf = [math.log(1.0 + (total - n + 0.5) / (n + 0.5)) for n in counts]
+    return _PgQuery(every, any_, list(texts), idf)
+
+
+def _single_lexeme(query: str | None) -> str | None:
+    """The lexeme of a one-lexeme tsquery's text (``'word'``), else None."""
+    if not query or query.count("'") != 2 or not (query[0] == query[-1] == "'"):
+        return None
+    return query[1:-1]
+
+
+def _pg_candidates(
+    vector: str,
+    query: _PgQuery,
+    every: bool,
+    visible: str,
+    visible_params: tuple[Any, ...],
+    fields: str,
+) -> list[tuple[Any, ...]]:
+    """The :data:`CANDIDATES` + 1 most recently added visible matches, scored: (id, score,
+    date, facets…).
+
+    They are found window by window of ids, newest first: each window asks the GIN index
+    for the matches and reads only the rows of the window that match (never every match
+    of the table); the next window is sized by the density of matches seen so far, so a
+    common word costs one small window and a rare one a few growing ones. Only the rows
+    kept are scored, each stored vector read (detoasted) once."""
+    score = " + ".join("%s * ts_rank(k.v, %s::tsquery, 1)" for _ in query.tokens)
+    score_params: list[Any] = []
+    for weight, text in zip(query.idf, query.tokens, strict=True):
+        score_params += [weight, text]
+    kept = fields.replace("c.", "k.")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT max(id) FROM cases_caserecord")
+        highest = cursor.fetchone()[0] or 0
+        rows: list[tuple[Any, ...]] = []
+        window, seen = WINDOW, 0
+        while highest > 0 and len(rows) <= CANDIDATES:
+            lowest = max(highest - window, 0)
+            cursor.execute(
+                f"SELECT k.id, ({score}), k.date{kept} FROM (SELECT w.*, "  # noqa: S608 - fixed
+                f"w.v0 || ''::tsvector AS v FROM (SELECT c.id, c.date{fields}, c.{vector} AS v0 "
+                f"FROM cases_caserecord c WHERE c.{vector} @@ %s::tsquery "
+                f"AND c.id > %s AND c.id <= %s AND EXISTS ({visible}) "
+                f"ORDER BY c.id DESC LIMIT %s) AS w OFFSET 0) AS k",
+                [
+                    *score_params,
+                    query.every if every else query.any,
+                    lowest,
+                    highest,
+                    *visible_params,
+                    CANDIDATES + 1 - len(rows),
+                ],
+            )
+            rows += cursor.fetchall()
+            seen += highest - lowest
+            highest = lowest
+            # The next window: wide enough for the candidates still missing at the density
+            # of matches seen so far (twice that), at least twice the last one.
+            wanted = (CANDIDATES + 1 - len(rows)) * seen * 2 / max(len(rows), 1)
+            window = max(2 * window, int(wanted))
+    return rows
 
 
 def _rank(
@@ -128,36 +245,21 @@ def _rank(
     limit: int,
     facets: Sequence[str],
     every: bool,
+    query: _PgQuery | None,
 ) -> Ranked:
     column = COLUMNS[language]
     if not set(facets) <= FACET_COLUMNS:
         raise ValueError(f"not a facet: {sorted(set(facets) - FACET_COLUMNS)}")
     fields = "".join(f", c.{name}" for name in facets)
-    postgresql = connection.vendor == "postgresql"
+    postgresql = query is not None
     # The visibility and filters of ``queryset``, asked of the matching row itself.
     outer = RawSQL("c.id" if postgresql else f"{FTS_TABLE}.rowid", ())  # noqa: S611 - fixed
     visible, visible_params = (
         queryset.order_by().filter(id=outer).values("id").query.sql_with_params()
     )
     with connection.cursor() as cursor:
-        if postgresql:
-            vector = f"{column}_tsv"
-            score = " + ".join(
-                f"%s * ts_rank(f.{vector}, plainto_tsquery('simple', %s), 1)" for _ in unique
-            )
-            score_params: list[Any] = []
-            for weight, token in zip(_idf(vector, unique), unique, strict=True):
-                score_params += [weight, token]
-            # The matching ids from the GIN index, then the newest visible ones, then scored.
-            cursor.execute(
-                f"WITH m AS MATERIALIZED (SELECT id FROM cases_caserecord "  # noqa: S608
-                f"WHERE {vector} @@ ({_tsquery(unique, every)})) "
-                f"SELECT f.id, ({score}), f.date{fields.replace('c.', 'f.')} "
-                f"FROM (SELECT c.id, c.date, c.{vector}{fields} FROM m "
-                f"JOIN cases_caserecord c ON c.id = m.id WHERE EXISTS ({visible}) "
-                f"ORDER BY m.id DESC LIMIT %s) AS f",
-                [*unique, *score_params, *visible_params, CANDIDATES + 1],
-            )
+        if query is not None:
+            rows = _pg_candidates(f"{column}_tsv", query, every, visible, visible_params, fields)
         else:
             # FTS5 walks the matches newest first (no sort) and scores only the visible ones
             # it keeps.
@@ -168,11 +270,16 @@ def _rank(
                 f"JOIN cases_caserecord c ON c.id = f.id",
                 [_fts5_query(unique, column, every), *visible_params, CANDIDATES + 1],
             )
-        rows = cursor.fetchall()
+            rows = cursor.fetchall()
     more = len(rows) > CANDIDATES
     rows = sorted(rows, key=lambda row: row[0], reverse=True)[:CANDIDATES]
     counts = {
-        name: {str(value): n for value, n in Counter(row[3 + i] for row in rows).most_common()}
+        # An uncoded value (an imported incident) is counted under no facet value.
+        name: {
+            str(value): n
+            for value, n in Counter(row[3 + i] for row in rows).most_common()
+            if value not in ("", None)
+        }
         for i, name in enumerate(facets)
     }
     # Ties go to the more recent case (then the later added).

@@ -154,7 +154,11 @@ def case_search(
         rows = rows[:COUNTED]
         total = len(rows)
         counts = {
-            name: {str(value): n for value, n in Counter(row[1 + i] for row in rows).most_common()}
+            name: {
+                str(value): n
+                for value, n in Counter(row[1 + i] for row in rows).most_common()
+                if value not in ("", None)
+            }
             for i, name in enumerate(names)
         }
     return Results(query, chosen, total, hits, counts, more)

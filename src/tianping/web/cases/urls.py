@@ -15,6 +15,9 @@ urlpatterns = [
     path("complaints/", views.complaint_list, name="complaints"),
     path("complaints/<int:complaint_id>/answer/", views.complaint_answer, name="complaint_answer"),
     path("complaints/systems/<int:system_id>/", views.complaint_file, name="complaint_file"),
+    path("aiid/", views.aiid_imports, name="aiid_imports"),
+    path("aiid/<uuid:job_id>/", views.aiid_import, name="aiid_import"),
+    path("aiid/<uuid:job_id>/cancel/", views.aiid_import_cancel, name="aiid_import_cancel"),
     path("<str:code>/", views.case_detail, name="detail"),
     path("<str:code>/request/", views.case_request, name="request"),
 ]

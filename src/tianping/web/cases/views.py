@@ -15,9 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tianping.cases import SIMILAR_BOOSTS
+from tianping.web import uploads
 from tianping.web.accounts import throttling
-from tianping.web.cases import exports, selectors, services
+from tianping.web.cases import aiid, exports, selectors, services
 from tianping.web.cases.forms import (
+    AiidUploadForm,
     AnswerForm,
     CaseRequestForm,
     ComplaintForm,
@@ -25,7 +27,7 @@ from tianping.web.cases.forms import (
     PublishForm,
     SearchForm,
 )
-from tianping.web.cases.models import CaseRecord, CaseRequest, CaseVisibility
+from tianping.web.cases.models import AiidImport, CaseRecord, CaseRequest, CaseVisibility
 from tianping.web.certification import selectors as certification_selectors
 from tianping.web.core import actions
 from tianping.web.core.http import AuthenticatedHttpRequest
@@ -265,3 +267,53 @@ def complaint_answer(request: AuthenticatedHttpRequest, complaint_id: int) -> Ht
         then=reverse("cases:complaints"),
     )
     return done or redirect("cases:complaints")
+
+
+# --- AI Incident Database snapshots ---------------------------------------------------------
+
+
+@login_required
+def aiid_imports(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A platform administrator uploads a snapshot; the imports so far."""
+    _admin(request)
+    form = AiidUploadForm(
+        request.POST or None, request.FILES or None, too_large=uploads.cut_off(request)
+    )
+    done = actions.form_submit(
+        request,
+        form,
+        lambda data: aiid.aiid_import_start(
+            actor=request.user, file_name=data["file"].name or "", data=data["file"].read()
+        ),
+        success=_("The snapshot was accepted; its import runs in the background."),
+        then=lambda job: reverse("cases:aiid_import", kwargs={"job_id": job.pk}),
+    )
+    if done:
+        return done
+    jobs = AiidImport.objects.select_related("requested_by")[:50]
+    return render(request, "cases/aiid_imports.html", {"form": form, "jobs": jobs})
+
+
+def _aiid_job(request: AuthenticatedHttpRequest, job_id: object) -> AiidImport:
+    _admin(request)
+    return get_object_or_404(AiidImport, pk=job_id)
+
+
+@login_required
+def aiid_import(request: AuthenticatedHttpRequest, job_id: str) -> HttpResponse:
+    job = _aiid_job(request, job_id)
+    template = (
+        "cases/_aiid_job.html" if request.headers.get("HX-Request") else "cases/aiid_job.html"
+    )
+    return render(request, template, {"job": job})
+
+
+@login_required
+@require_POST
+def aiid_import_cancel(request: AuthenticatedHttpRequest, job_id: str) -> HttpResponse:
+    job = _aiid_job(request, job_id)
+    return actions.post_and_redirect(
+        request,
+        lambda data: aiid.aiid_import_cancel(actor=request.user, job=job),
+        back=reverse("cases:aiid_import", kwargs={"job_id": job.pk}),
+    )

@@ -30,7 +30,8 @@ def catalogue_sync(*, catalogue: norms.Catalogue | None = None) -> CatalogueRele
     Records are matched by their stable ids, so amendments made in the admin to
     rows the release does not touch survive; rows the release carries are reset
     to the release's text. Listed activities absent from the release are marked
-    inactive, not deleted.
+    inactive, not deleted. The listed activities are left alone when the list in
+    force is newer than the release's (amended on the platform by approved proposals).
     """
     cat = catalogue or norms.load_catalogue()
     release, _created = CatalogueRelease.objects.update_or_create(
@@ -82,6 +83,10 @@ def catalogue_sync(*, catalogue: norms.Catalogue | None = None) -> CatalogueRele
         )
         row.principles.set([principles[pid] for pid in item.principles])
     listed = cat.expert_review_list
+    if _version_key(listed_version_current()) > _version_key(listed.version):
+        # The list was amended on the platform after this release (approved proposals):
+        # the newer list stays in force until a release carries a newer version.
+        return release
     codes = []
     for activity in listed.activities:
         codes.append(activity.id)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from tianping.web.federation.models import Inbound, Outbound, Peer
+from tianping.web.federation.models import Inbound, Outbound, Peer, RemoteAcknowledgement
 
 
 @admin.register(Peer)
@@ -19,3 +19,10 @@ class OutboundAdmin(admin.ModelAdmin):
 class InboundAdmin(admin.ModelAdmin):
     list_display = ["message_id", "peer", "kind", "object_id", "received_at"]
     readonly_fields = ["message_id", "peer", "kind", "object_id"]
+
+
+@admin.register(RemoteAcknowledgement)
+class RemoteAcknowledgementAdmin(admin.ModelAdmin):
+    list_display = ["warning", "peer", "organisation_name", "region", "acknowledged_at"]
+    list_filter = ["peer"]
+    readonly_fields = ["warning", "peer", "organisation_name", "region", "acknowledged_at"]

@@ -8,6 +8,10 @@ class FederationConfig(AppConfig):
     verbose_name = _("Federation")
 
     def ready(self) -> None:
-        from tianping.web.core import periodic
+        from tianping.web.core import events, periodic
+        from tianping.web.network.events import WarningAcknowledged
 
         periodic.register("tianping.web.federation.services.federation_tick", every_s=60)
+        events.subscribe(
+            WarningAcknowledged, "tianping.web.federation.handlers.warning_acknowledged"
+        )

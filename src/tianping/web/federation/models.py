@@ -8,11 +8,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tianping.web.accounts.models import Organisation
+from tianping.web.network.models import EarlyWarning
 
 
 class MessageKind(models.TextChoices):
     RISK_REPORT = "risk_report", _("Risk report")
     EARLY_WARNING = "early_warning", _("Early warning")
+    WARNING_ACK = "warning_ack", _("Acknowledgement of an early warning")
 
 
 class Peer(models.Model):
@@ -108,3 +110,42 @@ class Inbound(models.Model):
 
     def __str__(self) -> str:
         return f"{self.peer} · {self.get_kind_display()} · {self.message_id}"
+
+
+class RemoteAcknowledgement(models.Model):
+    """An organisation of a peer's jurisdiction acknowledged a warning this instance sent."""
+
+    warning = models.ForeignKey(
+        EarlyWarning,
+        verbose_name=_("early warning"),
+        on_delete=models.CASCADE,
+        related_name="remote_acknowledgements",
+    )
+    peer = models.ForeignKey(
+        Peer,
+        verbose_name=_("peer"),
+        on_delete=models.PROTECT,
+        related_name="remote_acknowledgements",
+    )
+    organisation_name = models.CharField(_("organisation"), max_length=200)
+    region = models.CharField(_("administrative division code"), max_length=12, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"))
+    peer_recipients = models.PositiveIntegerField(
+        _("recipients at the peer"),
+        help_text=_("How many organisations the warning reached at the peer."),
+    )
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("acknowledgement from a peer")
+        verbose_name_plural = _("acknowledgements from peers")
+        ordering = ["peer__name", "organisation_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["warning", "peer", "organisation_name", "region"],
+                name="federation_remote_ack_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.peer} · {self.warning_id} · {self.organisation_name}"

@@ -39,9 +39,15 @@ from django.utils.translation import gettext as _
 
 from tianping.web.accounts.models import Organisation
 from tianping.web.core.signing import FEDERATION, ed25519_seeds
-from tianping.web.federation.models import Inbound, MessageKind, Outbound, Peer
+from tianping.web.federation.models import (
+    Inbound,
+    MessageKind,
+    Outbound,
+    Peer,
+    RemoteAcknowledgement,
+)
 from tianping.web.ledger.services import ledger_record_action
-from tianping.web.network.models import EarlyWarning, RiskReport
+from tianping.web.network.models import EarlyWarning, RiskReport, WarningRecipient
 from tianping.web.network.services import report_receive_federated, warning_receive_federated
 
 VERSION = 1
@@ -54,6 +60,8 @@ BACKOFF_S = 30
 BACKOFF_MAX_S = 3600
 CLOCK_SKEW = timedelta(days=7)
 """How old a message may be when it arrives (a peer down for days still catches up)."""
+ACK_FIELDS = frozenset({"warning", "organisation", "region", "acknowledged_at", "recipients"})
+ACK_MAX_RECIPIENTS = 10_000_000
 
 
 class Refused(Exception):
@@ -210,6 +218,46 @@ def _warning_payload(warning: EarlyWarning) -> dict[str, Any]:
     }
 
 
+def _ack_payload(message_id: uuid.UUID, row: WarningRecipient) -> dict[str, Any]:
+    # The organisation by its public name and region only: nobody's name leaves.
+    assert row.acknowledged_at is not None
+    return {
+        "warning": str(message_id),
+        "organisation": row.organisation.name,
+        "region": row.organisation.region_code,
+        "acknowledged_at": row.acknowledged_at.isoformat(),
+        "recipients": WarningRecipient.objects.filter(warning_id=row.warning_id).count(),
+    }
+
+
+def acknowledgement_queue(recipient_id: int) -> bool:
+    """Queue, for the peer that sent the warning, one organisation's acknowledgement of it;
+    whether it was queued now (not for a local warning, nor twice)."""
+    row = (
+        WarningRecipient.objects.filter(pk=recipient_id, acknowledged_at__isnull=False)
+        .select_related("organisation")
+        .first()
+    )
+    if row is None:
+        return False
+    received = (
+        Inbound.objects.filter(
+            kind=MessageKind.EARLY_WARNING, object_id=row.warning_id, peer__enabled=True
+        )
+        .select_related("peer")
+        .first()
+    )
+    if received is None:
+        return False  # issued here, not received from a peer
+    if Outbound.objects.filter(
+        peer=received.peer, kind=MessageKind.WARNING_ACK, object_id=row.pk
+    ).exists():
+        return False
+    return _queue(
+        received.peer, MessageKind.WARNING_ACK, row.pk, _ack_payload(received.message_id, row)
+    )
+
+
 def _queue(peer: Peer, kind: str, object_id: int, payload: dict[str, Any]) -> bool:
     envelope = _envelope(peer, kind, payload)
     try:
@@ -251,6 +299,18 @@ def enqueue() -> int:
         )
         for warning in warnings:
             count += _queue(peer, MessageKind.EARLY_WARNING, warning.pk, _warning_payload(warning))
+        # Acknowledgements of warnings received from this peer go back to it.
+        received = Inbound.objects.filter(peer=peer, kind=MessageKind.EARLY_WARNING)
+        sent_acks = Outbound.objects.filter(peer=peer, kind=MessageKind.WARNING_ACK)
+        acknowledged = (
+            WarningRecipient.objects.filter(
+                warning_id__in=received.values("object_id"), acknowledged_at__isnull=False
+            )
+            .exclude(pk__in=sent_acks.values("object_id"))
+            .values_list("pk", flat=True)
+        )
+        for recipient_id in list(acknowledged):
+            count += acknowledgement_queue(recipient_id)
     return count
 
 
@@ -396,10 +456,13 @@ def _apply(peer: Peer, message_id: uuid.UUID, kind: str, payload: dict[str, Any]
     if Inbound.objects.filter(peer=peer, message_id=message_id).exists():
         raise _Duplicate
     try:
+        applied: RiskReport | EarlyWarning | RemoteAcknowledgement
         if kind == MessageKind.RISK_REPORT:
-            applied: RiskReport | EarlyWarning = report_receive_federated(
+            applied = report_receive_federated(
                 via=peer.stand_in, origin=payload.get("origin", ""), values=payload, peer=peer.name
             )
+        elif kind == MessageKind.WARNING_ACK:
+            applied = _acknowledgement_apply(peer, payload)
         else:
             applied = warning_receive_federated(
                 issuer=peer.stand_in, values=payload, peer=peer.name
@@ -418,6 +481,71 @@ def _apply(peer: Peer, message_id: uuid.UUID, kind: str, payload: dict[str, Any]
             )
     except IntegrityError:
         raise _Duplicate from None
+
+
+def _acknowledgement_apply(peer: Peer, payload: dict[str, Any]) -> RemoteAcknowledgement:
+    """Record that an organisation of ``peer``'s jurisdiction acknowledged a warning this
+    instance sent to ``peer`` (once per organisation)."""
+    if set(payload) != ACK_FIELDS:
+        raise ValidationError(
+            _(
+                "An acknowledgement names the warning, the organisation, its region, "
+                "the time and the number of recipients."
+            )
+        )
+    name, region, recipients = payload["organisation"], payload["region"], payload["recipients"]
+    try:
+        message_id = uuid.UUID(str(payload["warning"]))
+        moment = datetime.fromisoformat(str(payload["acknowledged_at"]))
+    except ValueError:
+        raise ValidationError(_("The acknowledgement's warning id or time is malformed.")) from None
+    if moment.tzinfo is None:
+        raise ValidationError(_("The acknowledgement's warning id or time is malformed."))
+    if not isinstance(name, str) or not name.strip() or len(name) > 200 or "\x00" in name:
+        raise ValidationError(_("Name the organisation with 1 to 200 characters."))
+    if not isinstance(region, str) or len(region) > 12:
+        raise ValidationError(_("The region is an administrative division code of digits."))
+    if region and not (region.isascii() and region.isdigit()):
+        raise ValidationError(_("The region is an administrative division code of digits."))
+    if type(recipients) is not int or not 1 <= recipients <= ACK_MAX_RECIPIENTS:
+        raise ValidationError(_("The number of recipients is a positive whole number."))
+    sent = Outbound.objects.filter(kind=MessageKind.EARLY_WARNING, message_id=message_id).first()
+    if sent is None or not EarlyWarning.objects.filter(pk=sent.object_id).exists():
+        raise ValidationError(_("This instance sent no early warning with that message id."))
+    if sent.peer_id != peer.pk:
+        raise Refused(_("This early warning was not sent to the acknowledging peer."), status=403)
+    row, _created = RemoteAcknowledgement.objects.get_or_create(
+        warning_id=sent.object_id,
+        peer=peer,
+        organisation_name=name.strip(),
+        region=region,
+        defaults={"acknowledged_at": moment, "peer_recipients": recipients},
+    )
+    return row
+
+
+def remote_acknowledgements(warning: EarlyWarning) -> list[dict[str, Any]]:
+    """For the issuer: each peer the warning was sent to, how many of the organisations it
+    reached there have acknowledged it, and which."""
+    peers = (
+        Outbound.objects.filter(kind=MessageKind.EARLY_WARNING, object_id=warning.pk)
+        .select_related("peer")
+        .order_by("peer__name")
+    )
+    rows = list(RemoteAcknowledgement.objects.filter(warning=warning))
+    summary = []
+    for sent in peers:
+        acks = [r for r in rows if r.peer_id == sent.peer_id]
+        summary.append(
+            {
+                "peer": sent.peer.name,
+                "delivered": sent.state == Outbound.State.DELIVERED,
+                "acknowledged": len(acks),
+                "recipients": max((r.peer_recipients for r in acks), default=None),
+                "rows": acks,
+            }
+        )
+    return summary
 
 
 def outbox_pending() -> Any:

@@ -8,13 +8,21 @@ from typing import Annotated, Any, Literal
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from pydantic import StringConstraints
 
 from tianping.web.accounts.models import Organisation
 from tianping.web.core.api import Message
 from tianping.web.core.http import AuthenticatedHttpRequest
-from tianping.web.network import filings, listing, monitoring, selectors, services, triggers
+from tianping.web.network import (
+    attachments,
+    filings,
+    listing,
+    monitoring,
+    selectors,
+    services,
+    triggers,
+)
 from tianping.web.network.models import (
     EarlyWarning,
     Filing,
@@ -110,6 +118,9 @@ class WarningIn(Schema):
     severity: SeverityCode
     sector: Annotated[str, StringConstraints(max_length=32)] = ""
     kinds: list[Annotated[str, StringConstraints(max_length=32)]] = Field([], max_length=20)
+    system_type: Annotated[str, StringConstraints(max_length=32)] = ""
+    report_category: Annotated[str, StringConstraints(max_length=32)] = ""
+    listed_activity: Annotated[str, StringConstraints(max_length=64)] = ""
 
 
 class RecipientOut(Schema):
@@ -128,6 +139,9 @@ class WarningOut(Schema):
     severity: str
     sector: str
     kinds: list[str]
+    system_type: str
+    report_category: str
+    listed_activity: str
     acknowledge_by: datetime
     issued_at: datetime
     ledger_index: int | None
@@ -179,6 +193,9 @@ def _warning_out(request: AuthenticatedHttpRequest, warning: EarlyWarning) -> di
         "severity": warning.severity,
         "sector": warning.sector,
         "kinds": list(warning.kinds or []),
+        "system_type": warning.system_type,
+        "report_category": warning.report_category,
+        "listed_activity": warning.listed_activity,
         "acknowledge_by": warning.acknowledge_by,
         "issued_at": warning.issued_at,
         "ledger_index": warning.ledger_index,
@@ -234,6 +251,56 @@ def file_risk_report(
 )
 def get_risk_report(request: AuthenticatedHttpRequest, report_id: int) -> dict[str, Any]:
     return _report_out(selectors.report_get(request.user, report_id))
+
+
+class ReportAttachmentIn(Schema):
+    no_personal_data: bool = False
+
+
+class ReportAttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    scanned: bool
+    no_personal_data_confirmed: bool
+    uploaded_at: datetime
+
+
+@router.get(
+    "/reports/{int:report_id}/attachments",
+    response={200: list[ReportAttachmentOut], 404: Message},
+    summary="The attachments of a risk report you may see",
+)
+def list_report_attachments(
+    request: AuthenticatedHttpRequest, report_id: int
+) -> list[dict[str, Any]]:
+    report = selectors.report_get(request.user, report_id)
+    return [
+        attachments.attachment_out(a) for a in attachments.attachments_visible(request.user, report)
+    ]
+
+
+@router.post(
+    "/reports/{int:report_id}/attachments",
+    response={201: ReportAttachmentOut, 403: Message, 404: Message, 413: Message, 422: Message},
+    summary="Attach a file to a risk report (multipart: file, no_personal_data)",
+)
+def upload_report_attachment(
+    request: AuthenticatedHttpRequest,
+    report_id: int,
+    payload: Form[ReportAttachmentIn],
+    file: Annotated[UploadedFile, File(description="PDF, PNG, JPEG, UTF-8 text or CSV")],
+) -> Status[dict[str, Any]]:
+    report = selectors.report_get(request.user, report_id)
+    attachment = attachments.attachment_add(
+        actor=request.user,
+        report=report,
+        upload=file,
+        no_personal_data=payload.no_personal_data,
+    )
+    return Status(201, attachments.attachment_out(attachment))
 
 
 @router.post(

@@ -51,6 +51,12 @@ class Cleaned:
         return "".join(parts)
 
 
+def findings(value: str) -> list[str]:
+    """The entity of each piece of personal data in ``value``, in order."""
+    found = sorted(_scanner().scan_text(value), key=lambda f: (f.start, -f.end))
+    return [f.entity for f in found]
+
+
 def deidentify(value: str) -> str:
     """``value`` de-identified (for notes and other single texts)."""
     return Cleaned().text(value)

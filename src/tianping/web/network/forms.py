@@ -8,9 +8,22 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tianping.web.accounts.models import Organisation, OrganisationKind
-from tianping.web.network.models import FilingKind, ReportKind, RiskCategory, Severity, Visibility
+from tianping.web.catalogue.models import ListedActivity
+from tianping.web.core.validation import MAX_PK
+from tianping.web.network.attachments import ACCEPT
+from tianping.web.network.models import (
+    FilingKind,
+    ListChange,
+    ProposalSource,
+    ReportKind,
+    RiskCategory,
+    Severity,
+    SystemType,
+    Visibility,
+)
 from tianping.web.network.services import TRIAGE_ACTIONS
 from tianping.web.systems.models import AISystem, Sector
+from tianping.web.uploads import UploadLimitFormMixin
 
 TRIAGE_LABELS = {
     "accept": _("Accept"),
@@ -75,6 +88,22 @@ class VisibilityForm(forms.Form):
     visibility = forms.ChoiceField(label=_("Visibility"), choices=Visibility.choices)
 
 
+class AttachmentForm(UploadLimitFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "PDF, PNG, JPEG, plain UTF-8 text or CSV. Text is checked for personal data; "
+            "de-identify it first."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
+    no_personal_data = forms.BooleanField(
+        label=_("This file carries no personal data"),
+        required=False,
+        help_text=_("Required for a PDF or an image, which cannot be scanned."),
+    )
+
+
 class WarningForm(forms.Form):
     issuer = forms.ModelChoiceField(label=_("Issued by"), queryset=Organisation.objects.none())
     title = forms.CharField(label=_("Title"), max_length=200)
@@ -91,12 +120,38 @@ class WarningForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Leave all unticked for every organisation but regulators."),
     )
+    system_type = forms.ChoiceField(
+        label=_("System type"),
+        choices=[("", _("All system types")), *SystemType.choices],
+        required=False,
+        help_text=_("Organisations with a system of this type, as its current intake shows."),
+    )
+    report_category = forms.ChoiceField(
+        label=_("Reported risk category"),
+        choices=[("", _("Any or none")), *RiskCategory.choices],
+        required=False,
+        help_text=_("Organisations that filed a risk report of this category."),
+    )
+    listed_activity = forms.ChoiceField(
+        label=_("Listed activity"),
+        choices=[],
+        required=False,
+        help_text=_(
+            "Organisations with a system registered for this activity of the expert re-review list."
+        ),
+    )
 
     def __init__(self, *args: Any, issuers: list[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["issuer"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in issuers])
+        listed = self.fields["listed_activity"]
+        assert isinstance(listed, forms.ChoiceField)
+        listed.choices = [
+            ("", _("All activities")),
+            *((a.code, a.loc("name")) for a in ListedActivity.objects.order_by("code")),
+        ]
 
 
 class FilingForm(forms.Form):
@@ -144,3 +199,49 @@ class MonthlyForm(forms.Form):
         field = self.fields["regulator"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in regulators])
+
+
+class ProposalForm(forms.Form):
+    proposer = forms.ModelChoiceField(
+        label=_("Proposing regulator"), queryset=Organisation.objects.none()
+    )
+    change = forms.ChoiceField(label=_("Change"), choices=ListChange.choices)
+    activity_code = forms.CharField(
+        label=_("Activity id"),
+        max_length=60,
+        help_text=_("Lower-case letters, digits and underscores, starting with a letter."),
+    )
+    name_zh = forms.CharField(label=_("Name (Chinese)"), max_length=200, required=False)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=300, required=False)
+    description_zh = forms.CharField(
+        label=_("Description (Chinese)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    description_en = forms.CharField(
+        label=_("Description (English)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    source = forms.ChoiceField(label=_("Source"), choices=ProposalSource.choices)
+    application = forms.IntegerField(
+        label=_("Expert re-reviewed application (number, optional)"),
+        required=False,
+        min_value=1,
+        max_value=MAX_PK,
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args: Any, proposers: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["proposer"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in proposers])
+
+
+class ProposalDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve: make a new list version")), ("reject", _("Reject"))],
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from tianping import norms
 from tianping.web.accounts.models import Organisation, OrganisationKind
 from tianping.web.catalogue.models import ListedActivity
 from tianping.web.catalogue.services import listed_activities_amend
@@ -91,7 +92,16 @@ def can_decide(user: User | AnonymousUser, proposal: ListProposal) -> bool:
 
 
 def _url(proposal: ListProposal) -> str:
-    return reverse("api:get_list_proposal", args=[proposal.pk])
+    return reverse("network:list_proposal", args=[proposal.pk])
+
+
+def _activity_name(proposal: ListProposal) -> str:
+    """The activity's name for a notification (its proposed name, else the listed one's):
+    a person reads names, never the activity's id."""
+    if proposal.name_zh:
+        return proposal.name_zh
+    listed = ListedActivity.objects.filter(code=proposal.activity_code).first()
+    return listed.name_zh if listed is not None and listed.name_zh else proposal.activity_code
 
 
 @transaction.atomic
@@ -178,7 +188,7 @@ def proposal_file(
         message=gettext_noop(
             "{proposer} proposes a change to the high-risk activity list: {activity}."
         ),
-        params={"proposer": proposer.name, "activity": code},
+        params={"proposer": proposer.name, "activity": _activity_name(proposal)},
         url=_url(proposal),
         target=proposal,
     )
@@ -241,8 +251,39 @@ def proposal_decide(
                 "Your proposal for the high-risk activity list ({activity}) was rejected."
             )
         ),
-        params={"activity": proposal.activity_code, "version": proposal.list_version},
+        params={"activity": _activity_name(proposal), "version": proposal.list_version},
         url=_url(proposal),
         target=proposal,
     )
     return proposal
+
+
+LIST_TEXTS = ("name_zh", "name_en", "description_zh", "description_en")
+"""The texts a proposal carries for the activity it adds or changes."""
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    parts = version.split(".")
+    return tuple(int(p) for p in parts) if all(p.isdigit() for p in parts) else (0,)
+
+
+def versions() -> list[dict[str, object]]:
+    """The history of the list, newest first: each version an approved proposal made
+    (with the proposal), then the versions the list had before any of them (the
+    shipped catalogue's, and any other still carried by an activity)."""
+    approved = list(
+        ListProposal.objects.filter(status=ProposalStatus.APPROVED)
+        .exclude(list_version="")
+        .select_related("proposer")
+        .order_by("-decided_at", "-pk")
+    )
+    made = {p.list_version for p in approved}
+    history: list[dict[str, object]] = [
+        {"version": p.list_version, "at": p.decided_at, "proposal": p} for p in approved
+    ]
+    earlier = set(ListedActivity.objects.values_list("list_version", flat=True))
+    earlier.add(norms.load_catalogue().expert_review_list.version)
+    earlier -= made
+    for version in sorted(earlier, key=_version_key, reverse=True):
+        history.append({"version": version, "at": None, "proposal": None})
+    return history

@@ -45,6 +45,16 @@ class Visibility(models.TextChoices):
     PUBLIC = "public", _("Every user of the platform")
 
 
+class SystemType(models.TextChoices):
+    """Kinds of system a warning may target, read from each system's current intake
+    (the registry records no other type; see ``network.targeting``)."""
+
+    GENERATIVE = "generative", _("Generative AI (generates content)")
+    AUTOMATED_DECISIONS = "automated_decisions", _("Automated decision-making about people")
+    RECOMMENDER = "recommender", _("Recommender (recommends content or products)")
+    PUBLIC_FACING = "public_facing", _("Offered to the public")
+
+
 VISIBILITY_RANK = {Visibility.ORGANISATION: 0, Visibility.JURISDICTION: 1, Visibility.PUBLIC: 2}
 
 
@@ -151,6 +161,53 @@ class RiskReport(models.Model):
         return self.title
 
 
+class ReportAttachment(models.Model):
+    """A file attached to a risk report, kept encrypted in the storage of uploads.
+
+    Text (plain text, CSV) is scanned for personal data and refused when it carries any;
+    a PDF or an image cannot be scanned, so the reporter confirms it carries none, and it
+    is shown only to the reporting organisation and the regulators on the route."""
+
+    report = models.ForeignKey(
+        RiskReport,
+        verbose_name=_("risk report"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=64)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    location = models.CharField(_("stored as"), max_length=300, editable=False)
+    scanned = models.BooleanField(
+        _("scanned for personal data"),
+        default=False,
+        help_text=_("Text scanned and found free of personal data."),
+    )
+    no_personal_data_confirmed = models.BooleanField(
+        _("confirmed free of personal data"),
+        default=False,
+        help_text=_("The reporter confirmed that a file that cannot be scanned carries none."),
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    ledger_index = models.PositiveBigIntegerField(_("ledger entry"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("risk report attachment")
+        verbose_name_plural = _("risk report attachments")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class StepKind(models.TextChoices):
     DRAFTED = "drafted", _("Drafted")
     FILED = "filed", _("Filed and routed")
@@ -230,6 +287,31 @@ class EarlyWarning(models.Model):
         _("kinds of organisation"),
         default=list,
         help_text=_("Only organisations of these kinds; empty: all but regulators."),
+    )
+    system_type = models.CharField(
+        _("system type"),
+        max_length=32,
+        blank=True,
+        choices=SystemType.choices,
+        help_text=_("Only organisations with a system of this type; blank: all."),
+    )
+    report_category = models.CharField(
+        _("reported risk category"),
+        max_length=32,
+        blank=True,
+        choices=RiskCategory.choices,
+        help_text=_(
+            "Only organisations with a risk report of this category in the subtree; blank: all."
+        ),
+    )
+    listed_activity = models.CharField(
+        _("listed activity"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "Only organisations with a system registered for this activity of the expert "
+            "re-review list; blank: all."
+        ),
     )
     acknowledge_by = models.DateTimeField(_("acknowledge by"))
     issued_at = models.DateTimeField(_("issued at"))
@@ -493,3 +575,39 @@ class ListProposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.change} · {self.activity_code}"
+
+
+class PilotSummary(models.Model):
+    """A city's pilot summary report (the bilingual PDF) submitted to its province."""
+
+    region = models.ForeignKey(
+        Organisation,
+        verbose_name=_("submitting regulator"),
+        on_delete=models.PROTECT,
+        related_name="pilot_summaries",
+    )
+    submitted_to = models.ForeignKey(
+        Organisation,
+        verbose_name=_("submitted to"),
+        on_delete=models.PROTECT,
+        related_name="pilot_summaries_received",
+    )
+    pdf = models.BinaryField(_("PDF"))
+    sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"))
+    ledger_index = models.BigIntegerField(_("ledger entry"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        verbose_name = _("pilot summary report")
+        verbose_name_plural = _("pilot summary reports")
+
+    def __str__(self) -> str:
+        return f"pilot summary {self.pk} of {self.region_id}"

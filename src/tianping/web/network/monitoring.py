@@ -11,7 +11,11 @@ per-row Python loop runs over reviews, reports or recipients:
 - ``certificates``: certificates issued, counted from the platform ledger's index
   (``certification.certificate_issued`` in ``PlatformAction``): certification sits
   in the same layer as the network and is not imported;
-- ``risk_reports``: reports filed; ``warnings``: warning rows received by the
+- ``risk_reports``: reports filed (``risk_reports_by_category``: by risk category);
+  ``cases_contributed``: reports of the region published as cases in the month
+  (through the reverse relation ``case_consent`` that the case database keeps on
+  a report: the cases app sits above the network and is not imported);
+  ``warnings``: warning rows received by the
   region's organisations, and how many of them were acknowledged;
 - ``late_filings``: filings due in the month and filed after their due day, plus
   those still open past it (computed from the filing rules).
@@ -55,6 +59,8 @@ COLUMNS = (
     "warnings_received",
     "warnings_acknowledged",
     "late_filings",
+    "risk_reports_by_category",
+    "cases_contributed",
 )
 
 
@@ -121,6 +127,8 @@ def monthly(regions: Iterable[Organisation], year: int) -> list[dict[str, Any]]:
                 "expert_reviews": 0,
                 "certificates": 0,
                 "risk_reports": 0,
+                "risk_reports_by_category": defaultdict(int),
+                "cases_contributed": 0,
                 "warnings_received": 0,
                 "warnings_acknowledged": 0,
                 "late_filings": 0,
@@ -176,11 +184,30 @@ def monthly(regions: Iterable[Organisation], year: int) -> list[dict[str, Any]]:
         RiskReport.objects.exclude(status=ReportStatus.DRAFT)
         .filter(organisation__path__in=paths, filed_at__gte=start, filed_at__lt=end)
         .annotate(month=TruncMonth("filed_at", tzinfo=zone))
-        .values("organisation__path", "month")
+        .values("organisation__path", "month", "category")
         .annotate(n=Count("pk"))
     )
     for rp in reports:
         add(rp["organisation__path"], rp["month"], "risk_reports", rp["n"])
+        add(
+            rp["organisation__path"],
+            rp["month"],
+            "risk_reports_by_category",
+            rp["n"],
+            rp["category"],
+        )
+    contributed = (
+        RiskReport.objects.filter(
+            organisation__path__in=paths,
+            case_consent__consented_at__gte=start,
+            case_consent__consented_at__lt=end,
+        )
+        .annotate(month=TruncMonth("case_consent__consented_at", tzinfo=zone))
+        .values("organisation__path", "month")
+        .annotate(n=Count("pk"))
+    )
+    for cc in contributed:
+        add(cc["organisation__path"], cc["month"], "cases_contributed", cc["n"])
     received = (
         WarningRecipient.objects.filter(
             organisation__path__in=paths,
@@ -213,6 +240,7 @@ def monthly(regions: Iterable[Organisation], year: int) -> list[dict[str, Any]]:
     for row in table.values():
         row["reviews_by_procedure"] = dict(sorted(row["reviews_by_procedure"].items()))
         row["reviews_by_decision"] = dict(sorted(row["reviews_by_decision"].items()))
+        row["risk_reports_by_category"] = dict(sorted(row["risk_reports_by_category"].items()))
         rows.append(row)
     return rows
 

@@ -26,11 +26,13 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from tianping import yamlsafe
 from tianping.web.accounts.models import REGULATOR_KINDS, Organisation, OrganisationKind
 from tianping.web.core.bulk import insert_select
+from tianping.web.core.events import announce
 from tianping.web.core.notifications import notify, notify_query
 from tianping.web.core.validation import reject_nul
 from tianping.web.ledger.services import ledger_record_action
 from tianping.web.network import tasks
 from tianping.web.network.deidentify import Cleaned, deidentify
+from tianping.web.network.events import WarningAcknowledged
 from tianping.web.network.models import (
     VISIBILITY_RANK,
     EarlyWarning,
@@ -55,6 +57,7 @@ from tianping.web.network.selectors import (
     regulator_organisations,
     reporter_organisations,
 )
+from tianping.web.network.targeting import targets_checked, targets_narrow
 from tianping.web.operations.models import Incident, MonitorAlert
 from tianping.web.systems.models import AISystem, Sector
 
@@ -564,9 +567,10 @@ def report_draft_from_alert(alert: MonitorAlert) -> RiskReport | None:
 
 
 def warning_recipient_query(
-    issuer: Organisation, *, sector: str, kinds: list[str]
+    issuer: Organisation, *, sector: str, kinds: list[str], **targets: str
 ) -> QuerySet[Organisation]:
-    """The organisations of ``issuer``'s subtree a warning with these filters reaches."""
+    """The organisations of ``issuer``'s subtree a warning with these filters reaches
+    (``targets``: the checked filters of :mod:`tianping.web.network.targeting`)."""
     query = Organisation.objects.filter(path__startswith=issuer.path).exclude(pk=issuer.pk)
     # No kinds chosen: every organisation but regulators.
     query = query.filter(kind__in=kinds) if kinds else query.exclude(kind__in=REGULATOR_KINDS)
@@ -574,7 +578,7 @@ def warning_recipient_query(
         query = query.filter(
             pk__in=AISystem.objects.filter(sector=sector).values("organisation_id")
         )
-    return query
+    return targets_narrow(query, issuer, **targets)
 
 
 def _warning_fields(given: Mapping[str, Any]) -> tuple[dict[str, str], list[str]]:
@@ -610,22 +614,41 @@ def warning_issue(
     severity: str,
     sector: str = "",
     kinds: list[str] | None = None,
+    system_type: str = "",
+    report_category: str = "",
+    listed_activity: str = "",
 ) -> EarlyWarning:
     """Warn the organisations of ``issuer``'s subtree that match the filters."""
     if issuer.pk not in {o.pk for o in regulator_organisations(actor)}:
         raise PermissionDenied(_("Only a regulator issues early warnings."))
-    values, chosen = _warning_fields(
-        {
-            "title": title,
-            "body": body,
-            "category": category,
-            "severity": severity,
-            "sector": sector,
-            "kinds": list(kinds or []),
-        }
-    )
+    errors: dict[str, list[str]] = {}
+    try:
+        values, chosen = _warning_fields(
+            {
+                "title": title,
+                "body": body,
+                "category": category,
+                "severity": severity,
+                "sector": sector,
+                "kinds": list(kinds or []),
+            }
+        )
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        targets = targets_checked(
+            {
+                "system_type": system_type,
+                "report_category": report_category,
+                "listed_activity": listed_activity,
+            }
+        )
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
     # A query, not rows: a warning may reach ten thousand organisations.
-    organisations = warning_recipient_query(issuer, sector=sector, kinds=chosen)
+    organisations = warning_recipient_query(issuer, sector=sector, kinds=chosen, **targets)
     if not organisations.exists():
         raise ValidationError(_("No organisation in your jurisdiction matches these filters."))
     return _warning_send(
@@ -636,7 +659,8 @@ def warning_issue(
         kinds=chosen,
         recipients=organisations,
         ledger_kind="network.warning_issued",
-        ledger_extra={"sector": sector, "kinds": chosen},
+        ledger_extra={"sector": sector, "kinds": chosen, **targets},
+        targets=targets,
     )
 
 
@@ -650,6 +674,7 @@ def _warning_send(
     recipients: QuerySet[Organisation],
     ledger_kind: str,
     ledger_extra: dict[str, Any],
+    targets: dict[str, str] | None = None,
 ) -> EarlyWarning:
     """Write a warning, its recipient rows in bulk and one ledger entry; notices in bulk now,
     e-mails from the worker after the commit."""
@@ -663,6 +688,7 @@ def _warning_send(
         severity=values["severity"],
         sector=sector,
         kinds=kinds,
+        **(targets or {}),
         acknowledge_by=acknowledge_due(values["severity"], now),
         issued_at=now,
     )
@@ -716,6 +742,9 @@ def warning_acknowledge(*, actor: User, warning: EarlyWarning) -> int:
         row.acknowledged_at = now
         row.acknowledged_by = actor
     WarningRecipient.objects.bulk_update(rows, ["acknowledged_at", "acknowledged_by"])
+    for row in rows:
+        # After the commit: a warning a peer instance sent is acknowledged there too.
+        announce(WarningAcknowledged(warning_id=warning.pk, recipient_id=row.pk))
     return len(rows)
 
 

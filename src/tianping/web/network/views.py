@@ -4,31 +4,49 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tianping.web.accounts.models import Organisation
+from tianping.reports import ReportError
+from tianping.web import uploads
+from tianping.web.accounts.models import Organisation, OrganisationKind
+from tianping.web.catalogue.models import ListedActivity
+from tianping.web.catalogue.services import listed_version_current
 from tianping.web.core import actions
 from tianping.web.core.http import AuthenticatedHttpRequest
-from tianping.web.network import filings, monitoring, selectors, services, triggers
+from tianping.web.network import (
+    attachments,
+    filings,
+    listing,
+    monitoring,
+    pilot,
+    selectors,
+    services,
+    triggers,
+)
 from tianping.web.network.forms import (
+    AttachmentForm,
     DraftSendForm,
     FilingForm,
     MonthlyForm,
     NoteForm,
+    ProposalDecisionForm,
+    ProposalForm,
     ReportForm,
     TriageForm,
     VisibilityForm,
     WarningForm,
 )
-from tianping.web.network.models import Filing, WarningDraft
+from tianping.web.network.models import Filing, ListProposal, WarningDraft
 from tianping.web.reviews.models import Application, ReviewBody
 
 
@@ -82,12 +100,54 @@ def report_detail(request: AuthenticatedHttpRequest, report_id: int) -> HttpResp
             "triage_form": TriageForm(),
             "note_form": NoteForm(),
             "visibility_form": VisibilityForm(initial={"visibility": report.visibility}),
+            "attachments": attachments.attachments_visible(user, report),
+            "attachment_form": AttachmentForm(),
         },
     )
 
 
 def _back(report_id: int) -> str:
     return reverse("network:report_detail", args=[report_id])
+
+
+@login_required
+@require_POST
+def report_attachment_add(request: AuthenticatedHttpRequest, report_id: int) -> HttpResponse:
+    report = selectors.report_get(request.user, report_id)
+    if not selectors.is_reporter(request.user, report):
+        raise PermissionDenied
+    form = AttachmentForm(request.POST, request.FILES, too_large=uploads.cut_off(request))
+    if form.is_valid():
+        try:
+            attachments.attachment_add(
+                actor=request.user,
+                report=report,
+                upload=form.cleaned_data["file"],
+                no_personal_data=bool(form.cleaned_data.get("no_personal_data")),
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("File attached."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(_back(report.pk))
+
+
+@login_required
+def report_attachment_download(
+    request: AuthenticatedHttpRequest, report_id: int, attachment_id: int
+) -> StreamingHttpResponse:
+    report = selectors.report_get(request.user, report_id)
+    attachment = get_object_or_404(
+        attachments.attachments_visible(request.user, report), pk=attachment_id
+    )
+    response = StreamingHttpResponse(
+        attachments.attachment_chunks(attachment), content_type=attachment.content_type
+    )
+    response["Content-Disposition"] = content_disposition_header(True, attachment.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required
@@ -341,6 +401,9 @@ def monthly_page(request: AuthenticatedHttpRequest) -> HttpResponse:
             "peak": peak,
             "targets": [(regions[pk], t) for pk, t in targets.items() if pk in regions],
             "query": f"year={year}&regulator={regulator.pk}",
+            "can_summarise": regulator.kind in pilot.SUMMARY_KINDS,
+            "can_submit": regulator.kind == OrganisationKind.MUNICIPAL_REGULATOR,
+            "summaries": pilot.summaries_visible(request.user)[:100],
         },
     )
 
@@ -404,4 +467,141 @@ def draft_dismiss(request: AuthenticatedHttpRequest, draft_id: int) -> HttpRespo
         lambda data: triggers.draft_dismiss(actor=request.user, draft=draft),
         back=reverse("network:drafts"),
         success=_("Draft dismissed."),
+    )
+
+
+# --- pilot summary report ---------------------------------------------------------------------
+
+
+def _pdf(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def pilot_summary_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The pilot summary report of a city's or province's regulator of the user."""
+    region = pilot.summary_region(request.user, request.GET.get("regulator"))
+    try:
+        pdf = pilot.summary_pdf(region)
+    except ReportError as exc:
+        message = _("The PDF cannot be made on this server: {detail}").format(detail=exc)
+        return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+    return _pdf(pdf, f"pilot-summary-{region.pk}.pdf")
+
+
+@login_required
+@require_POST
+def pilot_summary_submit(request: AuthenticatedHttpRequest) -> HttpResponse:
+    region = pilot.summary_region(request.user, request.POST.get("regulator"))
+    return actions.post_and_redirect(
+        request,
+        lambda data: pilot.summary_submit(actor=request.user, region=region),
+        back=f"{reverse('network:monthly')}?regulator={region.pk}",
+        success=_("Pilot summary report submitted to the province."),
+    )
+
+
+@login_required
+def pilot_summary_file(request: AuthenticatedHttpRequest, summary_id: int) -> HttpResponse:
+    """A submitted report's PDF, as it was submitted."""
+    summary = pilot.summary_get(request.user, summary_id)
+    return _pdf(bytes(summary.pdf), f"pilot-summary-{summary.region_id}-{summary.pk}.pdf")
+
+
+# --- the high-risk activity list --------------------------------------------------------------
+
+
+def _proposers(user: User) -> list[Organisation]:
+    return [o for o in selectors.regulator_organisations(user) if o.kind in listing.PROPOSER_KINDS]
+
+
+def _propose(user: User, data: dict[str, Any]) -> ListProposal:
+    proposer = data["proposer"]
+    application = None
+    if data.get("application"):
+        application = Application.objects.filter(
+            organisation__path__startswith=proposer.path, pk=data["application"]
+        ).first()
+        if application is None:
+            raise ValidationError(
+                {"application": [_("No application of this number in your jurisdiction.")]}
+            )
+    return listing.proposal_file(
+        actor=user,
+        proposer=proposer,
+        change=data["change"],
+        activity_code=data["activity_code"],
+        source=data["source"],
+        reason=data["reason"],
+        texts={f: data.get(f) or "" for f in listing.LIST_TEXTS},
+        application=application,
+    )
+
+
+@login_required
+def list_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The current list, its versions and the proposals of the user's jurisdiction."""
+    user = request.user
+    if not selectors.regulator_organisations(user):
+        raise PermissionDenied
+    proposers = _proposers(user)
+    form = ProposalForm(request.POST or None, proposers=proposers)
+    if request.method == "POST":
+        if not proposers:
+            raise PermissionDenied
+        done = actions.form_submit(
+            request,
+            form,
+            lambda data: _propose(user, data),
+            success=_("Proposal filed with the central regulator."),
+            then=lambda proposal: reverse("network:list_proposal", args=[proposal.pk]),
+        )
+        if done is not None:
+            return done
+    return render(
+        request,
+        "network/list.html",
+        {
+            "version": listed_version_current(),
+            "activities": ListedActivity.objects.filter(active=True),
+            "versions": listing.versions(),
+            "proposals": listing.proposals_visible(user).order_by("-created_at", "-pk")[:200],
+            "form": form if proposers else None,
+        },
+    )
+
+
+@login_required
+def list_proposal(request: AuthenticatedHttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = listing.proposal_get(request.user, proposal_id)
+    return render(
+        request,
+        "network/list_proposal.html",
+        {
+            "proposal": proposal,
+            "can_decide": listing.can_decide(request.user, proposal),
+            "form": ProposalDecisionForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def list_proposal_decide(request: AuthenticatedHttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = listing.proposal_get(request.user, proposal_id)
+    if not listing.can_decide(request.user, proposal):
+        raise PermissionDenied
+    return actions.post_and_redirect(
+        request,
+        lambda data: listing.proposal_decide(
+            actor=request.user,
+            proposal=proposal,
+            approve=data["decision"] == "approve",
+            reason=data["reason"],
+        ),
+        back=reverse("network:list_proposal", args=[proposal.pk]),
+        success=_("Decision recorded."),
+        form=ProposalDecisionForm(request.POST),
     )

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from tianping.cases import AFFECTED_GROUPS, FACETS, HARMS
 from tianping.text import normalise_language
@@ -24,6 +25,9 @@ def case_label(value: Any, vocabulary: str) -> str:
     """A coded value (or a list of them) by its label in the active language."""
     if vocabulary == "year":
         return str(value)
+    if value in ("", None, [], ()):
+        # An imported incident nobody has coded yet.
+        return str(_("not yet classified"))
     labels = VOCABULARIES[vocabulary]
     codes = value if isinstance(value, list | tuple) else [value]
     language = _language()
