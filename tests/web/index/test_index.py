@@ -253,8 +253,9 @@ def test_platform_evidence_of_the_new_specification_names_its_source(network: Ne
     run = Evidence.objects.create(
         system=system, kind="probe_run", title="probes", sha256="b" * 64,
         content={"categories": [
-            {"category": "stop", "counts": {"pass": 3, "fail": 1}},
+            {"category": "stop", "counts": {"pass": 2, "fail": 1}},
             {"category": "Bad Name", "counts": {"pass": 1, "fail": 0}},
+            {"category": "stop", "counts": {"pass": 1, "fail": 0}},
         ]},
     )  # fmt: skip
     supplier = Supplier.objects.create(
@@ -268,6 +269,7 @@ def test_platform_evidence_of_the_new_specification_names_its_source(network: Ne
     entry, _ = evidence.collect(system)
     items = {item["id"]: item for item in entry["evidence"]}
     stop = items[f"probes-{run.pk}-stop"]
+    # A category listed twice (one entry per suite) counts once, its entries added up.
     assert (stop["suite"], stop["passed"], stop["total"]) == ("stop", 3, 4)
     assert stop["source"] == f"assessments.evidence:{run.pk}"
     assert not any("Bad Name" in ident for ident in items)  # not a valid suite name: left out

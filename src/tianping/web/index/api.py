@@ -2,7 +2,9 @@
 
 ``GET /api/index/methodology`` (public): the specification the platform scores under.
 ``GET /api/index/systems/{id}/scorecard``: the latest scorecard of a system its reader may see
-(any state, in full), or else its latest published scorecard as the public sees it.
+(any state, in full, with ``history``: every scorecard's evidence scored again under each
+specification version, and each version's change notes), or else its latest published
+scorecard as the public sees it (``history`` null).
 """
 
 from __future__ import annotations
@@ -82,6 +84,7 @@ class ScorecardOut(Schema):
     reply: str
     scorecard: dict[str, Any]
     evidence: list[dict[str, Any]]
+    history: dict[str, Any] | None = None
 
 
 def _plain(value: Any) -> Any:
@@ -167,6 +170,14 @@ def index_system_scorecard(
     if card is None:
         raise Http404
     system: AISystem = card.system
+    # The history reads every scorecard's evidence: for the system's own readers only.
+    history = None if public else selectors.history(system, get_language())
     return Status(
-        200, {"system_id": system.pk, "public": public, **selectors.export(card, public=public)}
+        200,
+        {
+            "system_id": system.pk,
+            "public": public,
+            **selectors.export(card, public=public),
+            "history": history,
+        },
     )

@@ -26,13 +26,26 @@ Evidence               From
                        (``supplier_risk``)
 ``count``              months of the last six with platform-ledger entries
                        (``ledger_active_months``)
+``status``             the filings of the ethics committees the system's
+(filings)              organisation set up (``committee_registration``: within
+                       ``registration.committee_days`` of set-up;
+                       ``committee_annual_report``: the latest year fallen due, by
+                       ``registration.annual_report_due``): ``on_time``, ``late``
+                       or ``overdue``, the worst committee counting; the
+                       system's algorithm filings (``algorithm_filing``): the
+                       least advanced state of the regimes that apply
+``count``              algorithm filings made within ``FILING_WORKING_DAYS``
+(on time)              working days of launch, of those due (``filings_on_time``):
+                       the latest record per regime, against the launch day the
+                       registry holds (:func:`launch_date`); nothing without a
+                       launch day or a filing record
 =====================  ===========================================================
 """
 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Max
@@ -40,22 +53,28 @@ from django.utils import timezone
 
 from tianping.certification import load_levels
 from tianping.monitoring import load_monitors
+from tianping.web.accounts.models import OrganisationKind
 from tianping.web.assessments.models import Evidence as EvidenceRow
 from tianping.web.certification.models import Certificate
 from tianping.web.index.models import (
+    AlgorithmFiling,
     EnergyReport,
+    FilingStatus,
     IndicatorRating,
     RatingResolution,
 )
 from tianping.web.ledger.models import PlatformAction
+from tianping.web.network.models import Filing, FilingKind
 from tianping.web.operations.models import (
     Incident,
     IncidentPlaybook,
     MonitorReadingRecord,
     SystemSwitch,
 )
+from tianping.web.reviews.library import rules_for
 from tianping.web.reviews.models import Application as ReviewApplication
-from tianping.web.systems.models import AISystem
+from tianping.web.reviews.models import ReviewBody
+from tianping.web.systems.models import AISystem, LifecycleStage, SystemEvent
 from tianping.web.vendors.models import SystemBom
 from tianping.web.vendors.selectors import supplier_risk_for
 
@@ -167,6 +186,9 @@ def _probes(system: AISystem) -> list[dict[str, Any]]:
                     "source": _source(row),
                 }
             )
+    # A category the run lists more than once (one entry per suite or language) counts once,
+    # its entries added up.
+    per_category: dict[str, list[int]] = {}
     for category in categories:
         name, counts = category.get("category"), category.get("counts")
         if not isinstance(name, str) or name in SUITES or not isinstance(counts, dict):
@@ -175,13 +197,17 @@ def _probes(system: AISystem) -> list[dict[str, Any]]:
         valid = isinstance(good, int) and isinstance(bad, int) and good >= 0 and bad >= 0
         if not valid or not good + bad or not _NAME.fullmatch(name):
             continue
+        held = per_category.setdefault(name, [0, 0])
+        held[0] += good
+        held[1] += good + bad
+    for name, (good, total) in per_category.items():
         items.append(
             {
                 "id": f"probes-{row.pk}-{name}",
                 "kind": "probe_result",
                 "suite": name,
                 "passed": good,
-                "total": good + bad,
+                "total": total,
                 "date": _date(row.created_at),
                 "source": _source(row),
             }
@@ -396,6 +422,199 @@ def _energy(system: AISystem) -> tuple[list[dict[str, Any]], list[str]]:
     return items, confidential
 
 
+#: Filing states from worst to best: with several committees (or regimes), the worst counts.
+_FILING_ORDER = {"overdue": 0, "late": 1, "on_time": 2}
+_ALGORITHM_ORDER: dict[str, int] = {
+    FilingStatus.NOT_FILED: 0,
+    FilingStatus.PENDING: 1,
+    FilingStatus.FILED: 2,
+    FilingStatus.NOT_REQUIRED: 3,
+}
+
+
+def _filing_item(
+    ident: str, topic: str, due: date, filed: date | None, source: str
+) -> dict[str, Any]:
+    status = "overdue" if filed is None else ("on_time" if filed <= due else "late")
+    return {
+        "id": ident,
+        "kind": "status",
+        "topic": topic,
+        "status": status,
+        "date": (filed or due).isoformat(),
+        "source": source,
+    }
+
+
+def _committee_items(body: ReviewBody, today: date) -> list[dict[str, Any]]:
+    """The registration and the latest annual report fallen due of one committee; a filing
+    not yet due and not yet made gives no item."""
+    rules = rules_for(body)
+    filings = list(Filing.objects.filter(organisation=body.organisation_id).order_by("pk"))
+    items: list[dict[str, Any]] = []
+    due = body.established_on + timedelta(days=rules.count("registration.committee_days"))
+    registration = next((f for f in filings if f.kind == FilingKind.COMMITTEE_REGISTRATION), None)
+    filed: date | None
+    if registration is not None:
+        filed, source = registration.filed_on, _source(registration)
+    else:
+        filed, source = body.registered_on, _source(body)
+    if filed is not None or today > due:
+        ident = f"committee-{body.pk}-registration"
+        items.append(_filing_item(ident, "committee_registration", due, filed, source))
+    day = rules.month_day("registration.annual_report_due")
+    reports: dict[int, tuple[date, str]] = {}
+    for entry in body.annual_reports or []:
+        if isinstance(entry, dict) and "year" in entry and "filed_on" in entry:
+            try:
+                reports[int(entry["year"])] = (
+                    date.fromisoformat(str(entry["filed_on"])),
+                    _source(body),
+                )
+            except (TypeError, ValueError):
+                continue  # an unreadable entry is no evidence
+    for filing in filings:
+        if filing.kind == FilingKind.ANNUAL_REPORT and filing.year:
+            reports[filing.year] = (filing.filed_on, _source(filing))
+    for year in range(today.year - 1, body.established_on.year - 1, -1):
+        due = day.on(year + 1)
+        report = reports.get(year)
+        if report is None and today <= due:
+            continue  # not yet due: the year before is the latest fallen due
+        filed, source = (None, _source(body)) if report is None else report
+        ident = f"committee-{body.pk}-annual-report-{year}"
+        items.append(_filing_item(ident, "committee_annual_report", due, filed, source))
+        break
+    return items
+
+
+def committee_filings(system: AISystem, *, today: date | None = None) -> list[dict[str, Any]]:
+    """The filings of the ethics committees ``system``'s organisation set up, as status items:
+    per topic, the worst committee's; nothing when the organisation has no committee."""
+    day = today or timezone.localdate()
+    bodies = ReviewBody.objects.filter(
+        organisation__parent_id=system.organisation_id,
+        organisation__kind=OrganisationKind.ETHICS_COMMITTEE,
+    ).order_by("pk")
+    worst: dict[str, dict[str, Any]] = {}
+    for body in bodies:
+        for item in _committee_items(body, day):
+            held = worst.get(item["topic"])
+            if held is None or _FILING_ORDER[item["status"]] < _FILING_ORDER[held["status"]]:
+                worst[item["topic"]] = item
+    return [worst[topic] for topic in sorted(worst)]
+
+
+def algorithm_filings(system: AISystem) -> list[dict[str, Any]]:
+    """The system's algorithm filing as a status item: of the latest record per regime, the
+    least advanced state (``not_required`` only when no regime applies); nothing on record
+    gives no item."""
+    latest: dict[str, AlgorithmFiling] = {}
+    for record in AlgorithmFiling.objects.filter(system=system).order_by("recorded_at", "pk"):
+        latest[record.regime] = record
+    if not latest:
+        return []
+    record = min(latest.values(), key=lambda r: (_ALGORITHM_ORDER[r.status], r.regime))
+    return [
+        {
+            "id": f"algorithm-filing-{record.pk}",
+            "kind": "status",
+            "topic": "algorithm_filing",
+            "status": record.status,
+            "date": (record.filed_on or timezone.localtime(record.recorded_at).date()).isoformat(),
+            "source": _source(record),
+        }
+    ]
+
+
+#: Working days after launch within which an algorithm is filed (Recommendation Provisions
+#: 2022, Art. 24).
+FILING_WORKING_DAYS = 10
+_PRE_LAUNCH = frozenset(
+    {LifecycleStage.DESIGN, LifecycleStage.DATA, LifecycleStage.BUILD, LifecycleStage.TEST}
+)
+_LAUNCHED = frozenset({LifecycleStage.LAUNCH, LifecycleStage.OPERATE})
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The day ``days`` working days after ``start``, counting Monday to Friday (the platform
+    holds no calendar of public holidays or of weekend days worked in their place)."""
+    day, left = start, days
+    while left > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            left -= 1
+    return day
+
+
+def launch_date(system: AISystem) -> tuple[date, str] | None:
+    """The day the registry recorded ``system``'s launch, and its source record: the first
+    change of its lifecycle stage from a stage before launch to launch or operation, or its
+    registration when it was registered at the launch stage. A system registered already in
+    operation has no launch day on record (``None``)."""
+    registered_stage: Any = None
+    for event in SystemEvent.objects.filter(system=system).order_by("at", "pk"):
+        changes = event.changes if isinstance(event.changes, dict) else {}
+        change = changes.get("lifecycle_stage")
+        if event.kind != SystemEvent.Kind.UPDATED or not isinstance(change, dict):
+            continue
+        if registered_stage is None:
+            registered_stage = change.get("from")
+        if change.get("from") in _PRE_LAUNCH and change.get("to") in _LAUNCHED:
+            return timezone.localtime(event.at).date(), _source(event)
+    if (registered_stage or system.lifecycle_stage) != LifecycleStage.LAUNCH:
+        return None
+    registered = (
+        SystemEvent.objects.filter(system=system, kind=SystemEvent.Kind.REGISTERED)
+        .order_by("at", "pk")
+        .first()
+    )
+    if registered is not None:
+        return timezone.localtime(registered.at).date(), _source(registered)
+    return timezone.localtime(system.created_at).date(), _source(system)
+
+
+def filings_on_time(system: AISystem, *, today: date | None = None) -> list[dict[str, Any]]:
+    """The system's algorithm filings made on time, of those due, as a count item: per regime
+    the latest record; a regime not required is not due, one not yet filed is due once
+    ``FILING_WORKING_DAYS`` working days of launch have passed (and counts as not on time).
+    Nothing without a filing record, without a launch day on record, or with nothing due."""
+    latest: dict[str, AlgorithmFiling] = {}
+    for record in AlgorithmFiling.objects.filter(system=system).order_by("recorded_at", "pk"):
+        latest[record.regime] = record
+    launch = launch_date(system) if latest else None
+    if launch is None:
+        return []
+    launched_on, launch_source = launch
+    due = add_working_days(launched_on, FILING_WORKING_DAYS)
+    day = today or timezone.localdate()
+    on_time = counted = 0
+    dates: list[date] = []
+    for regime in sorted(latest):
+        record = latest[regime]
+        if record.status == FilingStatus.NOT_REQUIRED:
+            continue
+        filed = record.filed_on if record.status == FilingStatus.FILED else None
+        if filed is None and day <= due:
+            continue  # not yet due
+        counted += 1
+        on_time += filed is not None and filed <= due
+        dates.append(filed or due)
+    if not counted:
+        return []
+    return [
+        {
+            "id": "algorithm-filings-on-time",
+            "kind": "count",
+            "measure": "filings_on_time",
+            "numerator": on_time,
+            "denominator": counted,
+            "date": max(dates).isoformat(),
+            "source": f"index.algorithmfiling?system={system.pk} · {launch_source}",
+        }
+    ]
+
+
 def _ratings(system: AISystem) -> list[dict[str, Any]]:
     scores: dict[str, dict[str, int]] = {}
     for rating in IndicatorRating.objects.filter(system=system).order_by("pk"):
@@ -428,6 +647,9 @@ def collect(system: AISystem) -> tuple[dict[str, Any], list[str]]:
         *_ledger_activity(system),
         *_operations(system),
         *energy,
+        *committee_filings(system),
+        *algorithm_filings(system),
+        *filings_on_time(system),
     ]
     entry = {
         "id": system_ref(system),

@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from tianping.index import Specification
-from tianping.web.index.models import EnergyMethod, EnergyPhase
+from tianping.web.index.models import EnergyMethod, EnergyPhase, FilingRegime, FilingStatus
 
 
 class EnergyForm(forms.Form):
@@ -27,6 +27,24 @@ class EnergyForm(forms.Form):
     )
     confidential = forms.BooleanField(
         label=_("Trade secret (kept from public views)"), required=False
+    )
+
+
+class AlgorithmFilingForm(forms.Form):
+    regime = forms.ChoiceField(label=_("Filing regime"), choices=FilingRegime.choices)
+    status = forms.ChoiceField(label=_("Filing status"), choices=FilingStatus.choices)
+    filing_number = forms.CharField(label=_("Filing number"), max_length=100, required=False)
+    authority = forms.CharField(
+        label=_("Filing authority"),
+        max_length=200,
+        required=False,
+        initial=_("Cyberspace Administration of China"),
+    )
+    filed_on = forms.DateField(
+        label=_("Filed on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(
+        label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 

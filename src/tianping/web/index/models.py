@@ -174,3 +174,52 @@ class StoredScorecard(models.Model):
 
     def __str__(self) -> str:
         return f"{self.system} · v{self.version}"
+
+
+class FilingRegime(models.TextChoices):
+    """The CAC filing regimes a system's algorithm may be filed under."""
+
+    ALGORITHM_RECOMMENDATION = (
+        "algorithm_recommendation",
+        _("Algorithm recommendation (Provisions of 2022)"),
+    )
+    DEEP_SYNTHESIS = "deep_synthesis", _("Deep synthesis (Provisions of 2023)")
+    GENERATIVE_AI = "generative_ai", _("Generative AI service (Interim Measures of 2023)")
+
+
+class FilingStatus(models.TextChoices):
+    FILED = "filed", _("Filed")
+    PENDING = "pending", _("Filing in progress")
+    NOT_FILED = "not_filed", _("Not filed")
+    NOT_REQUIRED = "not_required", _("Not required (no public-opinion capability)")
+
+
+class AlgorithmFiling(models.Model):
+    """A system's algorithm filing with the Cyberspace Administration of China: the regime,
+    the filing number shown to users, the authority, the date and the state."""
+
+    system = models.ForeignKey(
+        AISystem, verbose_name=_("AI system"), on_delete=models.CASCADE, related_name="+"
+    )
+    regime = models.CharField(_("filing regime"), max_length=32, choices=FilingRegime.choices)
+    status = models.CharField(_("filing status"), max_length=16, choices=FilingStatus.choices)
+    filing_number = models.CharField(_("filing number"), max_length=100, blank=True)
+    authority = models.CharField(_("filing authority"), max_length=200, blank=True)
+    filed_on = models.DateField(_("filed on"), null=True, blank=True)
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("algorithm filing")
+        verbose_name_plural = _("algorithm filings")
+        ordering = ["-recorded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.system} · {self.regime} · {self.status}"

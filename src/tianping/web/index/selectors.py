@@ -5,8 +5,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from tianping.index import Specification, load_spec
+from tianping.index import (
+    ResponsibilityIndexError,
+    Specification,
+    VersionChanges,
+    change_log,
+    load_spec,
+    rescore,
+    spec_versions,
+)
 from tianping.web.accounts.models import REGULATOR_KINDS, Organisation, Role
 from tianping.web.accounts.selectors import (
     JURISDICTION_ROLES,
@@ -144,4 +153,71 @@ def export(card: StoredScorecard, *, public: bool) -> dict[str, Any]:
         "reply": card.reply if (card.published_at or not public) else "",
         "scorecard": redacted_card(card) if public else card.card,
         "evidence": public_evidence(card) if public else card.evidence.get("evidence", []),
+    }
+
+
+#: Scorecards a system's history goes back over (the newest first); an organisation's page
+#: shows fewer per system.
+HISTORY_LIMIT = 50
+ORGANISATION_HISTORY_LIMIT = 10
+
+
+def changes_json(changes: VersionChanges, language: str) -> dict[str, Any]:
+    """One version's change notes: the generated differences and the version's own note."""
+    return {
+        "version": changes.version,
+        "previous": changes.previous,
+        "note": changes.note.get(language) if changes.note else "",
+        "added": list(changes.added),
+        "removed": list(changes.removed),
+        "reweighted": [
+            {"id": r.id, "before": float(r.before), "after": float(r.after)}
+            for r in changes.reweighted
+        ],
+        "rule_changed": list(changes.rule_changed),
+        "redefined": list(changes.redefined),
+        "domains_reweighted": [
+            {"id": r.id, "before": float(r.before), "after": float(r.after)}
+            for r in changes.domains_reweighted
+        ],
+    }
+
+
+def history(system: AISystem, language: str, *, limit: int = HISTORY_LIMIT) -> dict[str, Any]:
+    """``system``'s scorecards over time, each one's evidence snapshot scored again under
+    every shipped specification version, with each version's change notes.
+
+    The score under the scorecard's own version is its stored score; a version that cannot
+    read the snapshot gives ``None`` for that scorecard. ``limit``: the newest scorecards
+    taken.
+    """
+    versions = spec_versions()
+    specs = [load_spec(v) for v in versions]
+    cards = StoredScorecard.objects.filter(system=system).order_by("-version")[:limit]
+    points = []
+    for card in reversed(list(cards)):
+        scores: dict[str, float | None] = {}
+        missing: dict[str, int | None] = {}
+        for spec in specs:
+            try:
+                result = rescore(card.evidence, spec)
+            except (ResponsibilityIndexError, KeyError, TypeError, ValueError):
+                scores[spec.version], missing[spec.version] = None, None
+                continue
+            scores[spec.version] = float(result.total)
+            missing[spec.version] = len(result.missing)
+        points.append(
+            {
+                "scorecard": card.version,
+                "computed_at": timezone.localtime(card.computed_at).isoformat(),
+                "spec": card.spec_version,
+                "score": card.total,
+                "scores": scores,
+                "missing": missing,
+            }
+        )
+    return {
+        "versions": list(versions),
+        "changes": [changes_json(c, language) for c in change_log()],
+        "points": points,
     }

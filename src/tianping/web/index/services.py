@@ -28,8 +28,10 @@ from tianping.ledger import sign_note
 from tianping.web.core import signing
 from tianping.web.index import evidence, selectors
 from tianping.web.index.models import (
+    AlgorithmFiling,
     EnergyMethod,
     EnergyReport,
+    FilingStatus,
     IndicatorRating,
     RatingResolution,
     ScorecardState,
@@ -221,6 +223,47 @@ def energy_record(
         method_note=note,
         period_end=period_end,
         confidential=confidential,
+        recorded_by=actor,
+    )
+
+
+# --- algorithm filing -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def algorithm_filing_record(
+    *,
+    actor: User,
+    system: AISystem,
+    regime: str,
+    status: str,
+    filing_number: str = "",
+    authority: str = "",
+    filed_on: date | None = None,
+    note: str = "",
+) -> AlgorithmFiling:
+    """Record the state of a system's algorithm filing under one regime; the latest record of
+    each regime counts. A filed algorithm has its filing number and date."""
+    _require(selectors.is_owner(actor, system), str(ERR_NOT_OWNER))
+    number = filing_number.strip()
+    errors: dict[str, list[str]] = {}
+    if status == FilingStatus.FILED:
+        if not number:
+            errors["filing_number"] = [_("Give the filing number of a filed algorithm.")]
+        if filed_on is None:
+            errors["filed_on"] = [_("Give the day the algorithm was filed.")]
+    if filed_on is not None and filed_on > timezone.localdate():
+        errors["filed_on"] = [_("The filing day cannot be in the future.")]
+    if errors:
+        raise ValidationError(errors)
+    return AlgorithmFiling.objects.create(
+        system=system,
+        regime=regime,
+        status=status,
+        filing_number=number,
+        authority=authority.strip(),
+        filed_on=filed_on,
+        note=note.strip(),
         recorded_by=actor,
     )
 

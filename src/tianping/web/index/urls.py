@@ -10,6 +10,11 @@ urlpatterns = [
     path("systems/<int:system_id>/", views.system, name="system"),
     path("systems/<int:system_id>/compute/", views.compute, name="compute"),
     path("systems/<int:system_id>/energy/", views.energy, name="energy"),
+    path(
+        "systems/<int:system_id>/algorithm-filing/",
+        views.algorithm_filing,
+        name="algorithm_filing",
+    ),
     path("systems/<int:system_id>/ratings/", views.rate, name="rate"),
     path("systems/<int:system_id>/resolve/", views.resolve, name="resolve"),
     path("scorecards/<int:scorecard_id>/reply/", views.reply, name="reply"),

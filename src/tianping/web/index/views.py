@@ -5,6 +5,7 @@ published scorecards (no login)."""
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -22,9 +23,16 @@ from tianping.web.accounts.selectors import visible_organisations
 from tianping.web.core.actions import post_and_redirect
 from tianping.web.core.http import AuthenticatedHttpRequest
 from tianping.web.index import selectors, services
-from tianping.web.index.forms import EnergyForm, RatingForm, ReplyForm, ResolveForm
+from tianping.web.index.forms import (
+    AlgorithmFilingForm,
+    EnergyForm,
+    RatingForm,
+    ReplyForm,
+    ResolveForm,
+)
 from tianping.web.index.labels import CONFIDENCE_LABELS, RULE_LABELS, SCALE_LABELS
 from tianping.web.index.models import (
+    AlgorithmFiling,
     EnergyReport,
     IndicatorRating,
     RatingResolution,
@@ -81,6 +89,31 @@ def _indicator_rows(
     return rows
 
 
+def _history(system: AISystem, limit: int = selectors.HISTORY_LIMIT) -> dict[str, Any]:
+    """The system's history as the page shows it: per scorecard, its score under each
+    specification version in column order, and each version's change notes."""
+    data = selectors.history(system, get_language(), limit=limit)
+    versions = data["versions"]
+    rows = [
+        {
+            "scorecard": point["scorecard"],
+            "computed_at": datetime.fromisoformat(point["computed_at"]),
+            "spec": point["spec"],
+            "cells": [
+                {
+                    "version": v,
+                    "score": point["scores"][v],
+                    "missing": point["missing"][v],
+                    "own": v == point["spec"],
+                }
+                for v in versions
+            ],
+        }
+        for point in data["points"]
+    ]
+    return {"versions": versions, "rows": rows, "changes": data["changes"]}
+
+
 def _domain_names() -> dict[str, str]:
     language = get_language()
     return {d.id: d.name.get(language) for d in selectors.spec().domains}
@@ -100,11 +133,18 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def organisation(request: HttpRequest, organisation_id: int) -> HttpResponse:
     org = get_object_or_404(visible_organisations(request.user), pk=organisation_id)
-    rows = [
-        (system, selectors.latest(system))
-        for system in AISystem.objects.filter(organisation=org).order_by("name")
+    systems = list(AISystem.objects.filter(organisation=org).order_by("name")[:200])
+    rows = [(system, selectors.latest(system)) for system in systems]
+    histories = [
+        (system, _history(system, selectors.ORGANISATION_HISTORY_LIMIT))
+        for system, card in rows
+        if card is not None
     ]
-    return render(request, "index/organisation.html", {"organisation": org, "rows": rows})
+    return render(
+        request,
+        "index/organisation.html",
+        {"organisation": org, "rows": rows, "histories": histories},
+    )
 
 
 @login_required
@@ -121,6 +161,8 @@ def system(request: HttpRequest, system_id: int) -> HttpResponse:
         "system": item,
         "card": card,
         "history": StoredScorecard.objects.filter(system=item).order_by("-version")[:20],
+        "versions_history": _history(item),
+        "algorithm_filings": AlgorithmFiling.objects.filter(system=item),
         "energy": EnergyReport.objects.filter(system=item),
         "ratings": ratings,
         "resolutions": resolutions,
@@ -140,6 +182,7 @@ def system(request: HttpRequest, system_id: int) -> HttpResponse:
             context["agreement"] = None  # no two raters' scores to compare yet
     if owner:
         context["energy_form"] = EnergyForm()
+        context["algorithm_filing_form"] = AlgorithmFilingForm(prefix="filing")
         context["reply_form"] = ReplyForm()
     if regulator:
         context["rating_form"] = RatingForm(spec=spec)
@@ -175,6 +218,21 @@ def energy(request: AuthenticatedHttpRequest, system_id: int) -> HttpResponse:
         back=_back(item.pk),
         success=_("The energy report was recorded."),
         form=EnergyForm(request.POST),
+    )
+
+
+@login_required
+@require_POST
+def algorithm_filing(request: AuthenticatedHttpRequest, system_id: int) -> HttpResponse:
+    item = _system(request, system_id)
+    if not selectors.is_owner(request.user, item):
+        raise PermissionDenied(services.ERR_NOT_OWNER)
+    return post_and_redirect(
+        request,
+        lambda data: services.algorithm_filing_record(actor=request.user, system=item, **data),
+        back=_back(item.pk),
+        success=_("The algorithm filing was recorded."),
+        form=AlgorithmFilingForm(request.POST, prefix="filing"),
     )
 
 
