@@ -37,7 +37,10 @@ test-sqlite: setup
 test-postgres: setup
 	scripts/with-postgres -- $(BIN)/pytest -p no:cacheprovider -m "not e2e" tests/web
 
-test: lint test-sqlite test-postgres
+# The two databases' suites are separate processes with separate homes and databases: they
+# run side by side (one per core), each line of output whole.
+test: lint
+	$(MAKE) --no-print-directory -j2 --output-sync=line test-sqlite test-postgres
 
 messages: setup
 	cd src/tianping/web && ../../../$(BIN)/django-admin makemessages -l zh_Hans -l en --settings=tianping.web.settings --no-obsolete --no-location

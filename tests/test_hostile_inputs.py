@@ -171,6 +171,12 @@ ACCEPTED_DOCUMENTS = {
 }
 """What a document endpoint (attachment, signed agreement) may accept, and why."""
 
+ACCEPTED_REPORT_FILES = {
+    **ACCEPTED_DOCUMENTS,
+    "newline.csv": "one line break is plain UTF-8 text, and a risk report takes CSV",
+}
+"""What a risk report's attachment endpoint may accept (text free of personal data)."""
+
 
 @dataclass(frozen=True)
 class Corpus:
@@ -224,8 +230,10 @@ class Endpoint:
     with an error or a success message) or ``verdict`` (a public page that judges the
     file: the page again with a verdict, or with an error on the file field). ``kind``:
     ``data`` (predictions, datasets), ``document`` (review documents), ``credential``
-    (a certificate's JSON or a photo of its QR code) or ``bom`` (a system's AI-BOM,
-    CycloneDX JSON: every file of the corpus is refused).
+    (a certificate's JSON or a photo of its QR code), ``bom`` (a system's AI-BOM,
+    CycloneDX JSON: every file of the corpus is refused), ``aiid`` (an AI Incident
+    Database ``incidents.csv``: every file of the corpus is refused) or ``report_file`` (a
+    risk report's attachment: PDF, PNG, JPEG, or UTF-8 text and CSV free of personal data).
     """
 
     style: str
@@ -387,6 +395,39 @@ def _bom_api(n: Any) -> Target:
     return Target(url, bearer_client(n.applicant_a), lambda i: {})
 
 
+def _aiid_page(n: Any) -> Target:
+    """The cases app's AIID snapshot upload: a platform administrator."""
+    from django.contrib.auth.models import User
+    from django.urls import reverse
+
+    from tests.web.factories import logged_in_client
+
+    admin = User.objects.create_superuser("hostile-admin", "hostile@example.invalid", "x")
+    return Target(reverse("cases:aiid_imports"), logged_in_client(admin), lambda i: {})
+
+
+def _report_of_a(n: Any) -> Any:
+    from tests.web.network.factories import file_report
+
+    return file_report(n)
+
+
+def _report_attachment_page(n: Any) -> Target:
+    from django.urls import reverse
+
+    from tests.web.factories import logged_in_client
+
+    url = reverse("network:report_attachment_add", args=[_report_of_a(n).pk])
+    return Target(url, logged_in_client(n.applicant_a), lambda i: {})
+
+
+def _report_attachment_api(n: Any) -> Target:
+    from tests.web.factories import bearer_client
+
+    url = f"/api/network/reports/{_report_of_a(n).pk}/attachments"
+    return Target(url, bearer_client(n.applicant_a), lambda i: {})
+
+
 ENDPOINTS: dict[str, Endpoint] = {
     "assessments:new": Endpoint(
         "form", "data", "file", _bias_page, "tianping.web.assessments.bias.forms.BiasAssessmentForm"
@@ -427,6 +468,17 @@ ENDPOINTS: dict[str, Endpoint] = {
         "form", "bom", "file", _bom_page, "tianping.web.vendors.forms.BomUploadForm"
     ),
     "api:upload_system_bom": Endpoint("api", "bom", "file", _bom_api),
+    "cases:aiid_imports": Endpoint(
+        "form", "aiid", "file", _aiid_page, "tianping.web.cases.forms.AiidUploadForm"
+    ),
+    "network:report_attachment_add": Endpoint(
+        "message",
+        "report_file",
+        "file",
+        _report_attachment_page,
+        "tianping.web.network.forms.AttachmentForm",
+    ),
+    "api:upload_report_attachment": Endpoint("api", "report_file", "file", _report_attachment_api),
 }
 """Every upload endpoint by URL name (HTML pages have the form class that takes the file)."""
 
@@ -447,9 +499,14 @@ ACCEPTED_DATA = {
 VALID = {
     "data": ("decisions.csv", DECISIONS.encode()),
     "document": ("agreement.txt", "Signed agreement 已签署的协议\n".encode()),
+    "report_file": ("timeline.txt", "Feature switched off at noon 中午关闭该功能\n".encode()),
     "bom": (
         "ai-bom.json",
         (Path(__file__).parent.parent / "examples/bom/ai-bom.json").read_bytes(),
+    ),
+    "aiid": (
+        "incidents.csv",
+        (Path(__file__).parent / "cases/fixtures/incidents.csv").read_bytes(),
     ),
     "credential": (
         "certificate.json",
@@ -597,6 +654,8 @@ def test_the_admin_takes_no_files() -> None:
 def _saved(folder: Path) -> tuple[Any, ...]:
     """The rows an upload may create (count, last id) and the files kept for uploads."""
     from tianping.web.assessments.models import BiasAssessment, PredictionsFile, PrivacyScan
+    from tianping.web.cases.models import AiidImport, CaseRecord
+    from tianping.web.network.models import ReportAttachment
     from tianping.web.reviews.models import Attachment, Entrustment
     from tianping.web.vendors.models import BomComponent, SystemBom
 
@@ -614,6 +673,9 @@ def _saved(folder: Path) -> tuple[Any, ...]:
             Entrustment,
             SystemBom,
             BomComponent,
+            AiidImport,
+            CaseRecord,
+            ReportAttachment,
         )
     )
     files = (
@@ -678,7 +740,7 @@ def _outcome(endpoint: Endpoint, response: Any) -> tuple[str, str]:
 
 def _cases(endpoint: Endpoint, corpus: Corpus) -> list[tuple[str, bytes]]:
     cases = list(corpus.files.items())
-    if endpoint.kind == "document":
+    if endpoint.kind in ("document", "report_file"):
         cases += [(alias, corpus.files[name]) for name, alias in TEXT_ALIASES.items()]
     return cases
 
@@ -725,8 +787,10 @@ def test_every_hostile_file_is_refused_cleanly_by_every_upload_endpoint(
     for number, (file_name, data) in enumerate(_cases(endpoint, corpus), start=1):
         before = _saved(upload_settings)
         outcome, why = _post(endpoint, target, number, file_name, data)
-        accepted = endpoint.kind not in ("bom", "credential") and file_name in (
-            ACCEPTED_DOCUMENTS if endpoint.kind == "document" else ACCEPTED_DATA
+        accepted = endpoint.kind not in ("bom", "credential", "aiid") and file_name in (
+            {"document": ACCEPTED_DOCUMENTS, "report_file": ACCEPTED_REPORT_FILES}.get(
+                endpoint.kind, ACCEPTED_DATA
+            )
         )
         expected = "accepted" if accepted else "refused"
         if outcome != expected:
@@ -755,6 +819,15 @@ def _larger_than_the_default_limit(kind: str) -> tuple[str, bytes]:
     if kind == "data":  # long rows: fewer than the 100,000 rows allowed
         row = "F,1,0," + "x" * 64 + "\n"
         return "large.csv", ("sex,y,yhat,note\n" + row * (size // len(row) + 1)).encode()
+    if kind == "aiid":  # the fixture's incidents again and again, each under a new number
+        header, *rows = VALID["aiid"][1].decode().splitlines(keepends=True)
+        out, number = [header], 100_000
+        while sum(map(len, out)) < size:
+            for row in rows:
+                number += 1
+                _id, _incident, rest = row.split(",", 2)
+                out.append(f"{_id},{number},{rest}")
+        return "large.csv", "".join(out).encode()
     return "large.txt", b"Signed agreement.\n" * (size // 18 + 1)
 
 

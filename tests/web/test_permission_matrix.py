@@ -117,6 +117,18 @@ def _risk_report_payload(n: Network) -> dict[str, Any]:
     return {"organisation_id": n.enterprise_a.pk, **report_fields()}
 
 
+def cert_api(*, owner: Outcome, jurisdiction: Outcome) -> Outcomes:
+    """A certification API operation on enterprise A's application: 404 for outsiders."""
+    return {**about_a(owner=owner, jurisdiction=jurisdiction), "anonymous": 401}
+
+
+def _certification_apply(n: Network) -> dict[str, Any]:
+    from tianping.web.certification.models import CertificationBody
+
+    issuer = CertificationBody.objects.filter(issues=True).values_list("pk", flat=True).first()
+    return {"system_id": n.system_a.pk, "scheme": "basic_compliance", "issuer_id": issuer}
+
+
 def _system_payload(n: Network) -> dict[str, Any]:
     return {**system_fields(name="Matrix system"), "organisation_id": n.enterprise_a.pk}
 
@@ -272,6 +284,23 @@ EXPECTED: dict[str, Expect] = {
     "api:list_privacy_scans": Expect(get={**about_a(owner=200, jurisdiction=200), **API}),
     "api:get_privacy_scan": Expect(get={**about_a(owner=200, jurisdiction=200), **API}),
     "api:cancel_privacy_scan": Expect(post={**about_a(owner=422, jurisdiction=403), **API}),
+    # Generative-AI probes: system A has no chat endpoint (a loopback one is refused: 422);
+    # the run named is finished (cancelling it: 422).
+    "api:get_probe_endpoint": Expect(get={**about_a(owner=404, jurisdiction=404), **API}),
+    "api:save_probe_endpoint": Expect(
+        put={**about_a(owner=422, jurisdiction=403), **API},
+        body=lambda n: {"base_url": "http://127.0.0.1:9/v1", "model": "m"},
+        json=True,
+    ),
+    "api:delete_probe_endpoint": Expect(delete={**about_a(owner=422, jurisdiction=403), **API}),
+    "api:start_probe_run": Expect(
+        post={**about_a(owner=422, jurisdiction=403), **API},
+        body=lambda n: {"languages": ["en"]},
+        json=True,
+    ),
+    "api:list_probe_runs": Expect(get={**about_a(owner=200, jurisdiction=200), **API}),
+    "api:get_probe_run": Expect(get={**about_a(owner=200, jurisdiction=200), **API}),
+    "api:cancel_probe_run": Expect(post={**about_a(owner=422, jurisdiction=403), **API}),
     # Ingestion takes a system API key only: people's sessions and tokens are refused.
     "api:ingest_decisions": Expect(
         post=everyone(401), body=lambda n: {"records": [{"record": {"case": 1}}]}, json=True
@@ -361,6 +390,46 @@ EXPECTED: dict[str, Expect] = {
     "certification:key_compromised": Expect(get=signed_in(405), post=signed_in(404)),
     "certification:status_list": Expect(get=everyone(200)),
     "api:certification_verify": Expect(post=everyone(200), json=True),
+    # The workflow over the API: the same checks as the pages (the application has no
+    # evaluators, decision, refusal, certificate or case yet).
+    "api:list_certification_applications": Expect(get=signed_in(200, anonymous=401)),
+    "api:apply_for_certification": Expect(
+        post=cert_api(owner=201, jurisdiction=404), body=_certification_apply, json=True
+    ),
+    "api:get_certification_application": Expect(get=cert_api(owner=200, jurisdiction=404)),
+    "api:assign_certification_evaluators": Expect(
+        post=cert_api(owner=403, jurisdiction=404),
+        body=lambda n: {"evaluator_ids": [1, 2]},
+        json=True,
+    ),
+    "api:record_certification_findings": Expect(
+        post=cert_api(owner=403, jurisdiction=404), body=lambda n: {"findings": {}}, json=True
+    ),
+    "api:decide_certification_application": Expect(
+        post=cert_api(owner=403, jurisdiction=404),
+        body=lambda n: {"grant": False, "reason": "x"},
+        json=True,
+    ),
+    "api:appeal_certification_refusal": Expect(
+        post=cert_api(owner=422, jurisdiction=404), body=lambda n: {"grounds": "x"}, json=True
+    ),
+    "api:decide_certification_appeal": Expect(
+        post=cert_api(owner=403, jurisdiction=404),
+        body=lambda n: {"overturn": False, "reason": "x"},
+        json=True,
+    ),
+    "api:get_certificate_credential": Expect(get=cert_api(owner=404, jurisdiction=404)),
+    "api:change_certificate": Expect(
+        post=cert_api(owner=403, jurisdiction=404), body=lambda n: {"reason": "x"}, json=True
+    ),
+    "api:renew_certificate": Expect(post=cert_api(owner=404, jurisdiction=404), json=True),
+    "api:record_certificate_scope": Expect(post=cert_api(owner=403, jurisdiction=404), json=True),
+    "api:list_surveillance_cases": Expect(get=signed_in(200, anonymous=401)),
+    "api:decide_surveillance_case": Expect(
+        post=cert_api(owner=403, jurisdiction=404),
+        body=lambda n: {"action": "close", "reason": "x"},
+        json=True,
+    ),
     # Federation: the public keys are public; the inbox hears only messages a configured
     # peer signed, whoever posts them (an unsigned body is malformed: 400).
     "api:federation_key": Expect(get=everyone(200), json=True),
@@ -376,7 +445,7 @@ EXPECTED: dict[str, Expect] = {
     "vendors:bom": Expect(get=about_a(owner=200, jurisdiction=200)),
     "vendors:bom_upload": Expect(get=signed_in(405), post=about_a(owner=200, jurisdiction=403)),
     "vendors:component": Expect(get=signed_in(405), post=about_a(owner=302, jurisdiction=403)),
-    "vendors:bom_export": Expect(get=about_a(owner=200, jurisdiction=200)),
+    "certification:bom_export": Expect(get=about_a(owner=200, jurisdiction=200)),
     "api:list_suppliers": Expect(get=signed_in(200, anonymous=401)),
     "api:create_supplier": Expect(
         post={**about_a(owner=201, jurisdiction=403), **API},
@@ -421,6 +490,13 @@ def _attachment_upload(n: Network) -> dict[str, Any]:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return {"kind": "other", "file": SimpleUploadedFile("matrix.txt", b"matrix", "text/plain")}
+
+
+def _report_attachment_upload(n: Network) -> dict[str, Any]:
+    """A PDF without the confirmation that it carries no personal data: refused (422)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {"file": SimpleUploadedFile("matrix.pdf", b"%PDF-1.7\n%%EOF\n", "application/pdf")}
 
 
 def _evidence_payload(n: Network) -> dict[str, Any]:
@@ -876,6 +952,16 @@ NETWORK: dict[str, Expect] = {
         post=about_a(owner=403, jurisdiction=403),
         body=lambda n: {"visibility": "organisation"},
     ),
+    "network:report_attachment_add": Expect(
+        get=signed_in(405),
+        post=about_a(owner=302, jurisdiction=403),
+        body=lambda n: _report_attachment_upload(n),
+    ),
+    "network:report_attachment_download": Expect(get=about_a(owner=200, jurisdiction=200)),
+    "api:list_report_attachments": Expect(get=api_a(owner=200, jurisdiction=200)),
+    "api:upload_report_attachment": Expect(
+        post=api_a(owner=422, jurisdiction=403), body=lambda n: _report_attachment_upload(n)
+    ),
     "network:warning_list": Expect(get=signed_in()),
     "network:warning_create": Expect(get=REGULATORS_ONLY, post=REGULATORS_ONLY),
     "network:warning_detail": Expect(get=about_a(owner=200, jurisdiction=200)),
@@ -920,6 +1006,19 @@ NETWORK: dict[str, Expect] = {
     "network:monthly_csv": Expect(get=REGULATORS_READ),
     "network:monthly_json": Expect(get=REGULATORS_READ),
     "network:drafts": Expect(get=REGULATORS_ONLY),
+    # The pilot summary report: a province's own (generated), city A's submission to province A.
+    "network:pilot_summary_pdf": Expect(get=REGULATORS_READ),
+    "network:pilot_summary_submit": Expect(
+        get=signed_in(405),
+        post={**signed_in(404), "outside_regulator": 403, "jurisdiction_regulator": 403},
+    ),
+    "network:pilot_summary_file": Expect(get=about_a(owner=404, jurisdiction=200)),
+    # The high-risk list's pages: a proposal of province A, decided by the centre only.
+    "network:list": Expect(get=REGULATORS_ONLY, post=REGULATORS_ONLY),
+    "network:list_proposal": Expect(get=about_a(owner=404, jurisdiction=200)),
+    "network:list_proposal_decide": Expect(
+        get=signed_in(405), post=about_a(owner=404, jurisdiction=403)
+    ),
     "network:draft_send": Expect(get=signed_in(405), post=about_a(owner=404, jurisdiction=302)),
     "network:draft_dismiss": Expect(get=signed_in(405), post=about_a(owner=404, jurisdiction=302)),
     "api:list_filings": Expect(get=signed_in(200, anonymous=401)),
@@ -993,6 +1092,10 @@ CASES: dict[str, Expect] = {
     # Public complaints: the form only for a system on the public register (A is not).
     "cases:complaint_file": Expect(get=everyone(404), post=everyone(404)),
     "cases:complaints": Expect(get=signed_in()),
+    # AI Incident Database snapshots: platform administrators only (none of the actors).
+    "cases:aiid_imports": Expect(get=signed_in(403), post=signed_in(403)),
+    "cases:aiid_import": Expect(get=signed_in(403)),
+    "cases:aiid_import_cancel": Expect(get=signed_in(405), post=signed_in(403)),
     "cases:complaint_answer": Expect(
         get=signed_in(405),
         post=about_a(owner=302, jurisdiction=404),
@@ -1023,6 +1126,11 @@ INDEX: dict[str, Expect] = {
             "kwh": "1",
             "period_end": "2026-01-01",
         },
+    ),
+    "index:algorithm_filing": Expect(
+        get=signed_in(405),
+        post=about_a(owner=302, jurisdiction=403),
+        body=lambda n: {"filing-regime": "generative_ai", "filing-status": "pending"},
     ),
     "index:rate": Expect(
         get=signed_in(405),
@@ -1478,7 +1586,9 @@ def test_url_answers_each_visitor_as_the_table_says(
         values = {**values, **network_values(n)}
     if route.route.startswith(("cases/", "api/cases")):
         values = {**values, **cases_values(n)}
-    if route.key.startswith(("certification:", "api:certification")):
+    if route.key.startswith(("certification:", "api:certification")) or route.route.startswith(
+        "api/certification/"
+    ):
         values = {**values, **_certification_values(n)}
     if route.route.startswith(("vendors/", "api/vendors/")):
         values = {**values, **_vendors_values(n)}

@@ -3,7 +3,9 @@
 The work is :mod:`tianping.probes`'s; these commands read options, show a progress
 bar on standard error, print tables and honour ``--lang`` and ``--json FILE``.
 Exit status: 0 when the run finished, 1 when ``--fail-on`` trips, 2 on a usage
-error or a spent budget (the replies received stay cached; run again to resume).
+error, 3 when a request or token budget stopped the run (``results.json`` is still
+written, marked ``incomplete``; the replies received stay cached: run again with the
+same ``--out`` to resume).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from tianping.probes import (
     ProbeError,
     api_key_from_env,
     check_endpoint,
+    incomplete_message,
     load_suite,
     probe_report_html,
     probe_report_pdf,
@@ -128,6 +131,7 @@ CATEGORY_LABELS = {
 MEASURE_LABELS = {
     "refusal": LocalizedText(zh="拒答", en="refusal"),
     "favourability": LocalizedText(zh="推荐", en="recommendation"),
+    "length": LocalizedText(zh="回复长度", en="reply length"),
 }
 STYLE = {"pass": "green", "warn": "yellow", "fail": "bold red", "inconclusive": "dim"}
 
@@ -334,8 +338,21 @@ def run_command(
     except ProbeError as exc:
         fail(exc, language)
     _print_report(outcome.results, language, str(outcome.path))
+    if outcome.incomplete is not None:
+        _stopped(outcome.incomplete, language)
+        raise typer.Exit(EXIT_BUDGET)
     if fail_on is not None and _trips(outcome.results, fail_on):
         raise typer.Exit(1)
+
+
+EXIT_BUDGET = 3
+"""The exit status of a run a budget stopped (results.json written, marked incomplete)."""
+
+
+def _stopped(incomplete: dict[str, Any], language: str) -> None:
+    """Say on standard error that a budget stopped the run, and how to resume it."""
+    message, hint = incomplete_message(incomplete)
+    err_console().print(Text(f"{message.get(language)}\n{hint.get(language)}", style="yellow"))
 
 
 def _check_adapter(
@@ -486,7 +503,8 @@ def _print_report(results: dict[str, Any], language: str, where: str) -> None:
                 Text(test["attribute"]),
                 _label(MEASURE_LABELS, test["measure"], language),
                 str(test["blocks"]),
-                " / ".join(f"{r:.2f}" for r in test["rates"]),
+                " / ".join(f"{r:.2f}" for r in test["rates"])
+                or " / ".join(f"{m:.0f}" for m in test.get("means", [])),
                 f"{test['effect']:.2f}",
                 _number(test["p_adjusted"]),
                 _ui("yes" if test["significant"] else "no", language),

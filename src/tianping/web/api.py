@@ -28,12 +28,15 @@ from tianping.web.assessments.privacy.api import system_router as system_privacy
 from tianping.web.cases.api import router as cases_router
 from tianping.web.catalogue.api import router as catalogue_router
 from tianping.web.certification.api import router as certification_router
+from tianping.web.certification.mlbom_api import router as ml_bom_router
 from tianping.web.core.api import ERR_NOT_FOUND, BoundedParser, install_error_handlers
 from tianping.web.federation.api import router as federation_router
 from tianping.web.index.api import router as index_router
 from tianping.web.network.api import router as network_router
 from tianping.web.operations.api import ingest_router
 from tianping.web.operations.api import router as operations_router
+from tianping.web.probes.api import router as probe_runs_router
+from tianping.web.probes.api import system_router as system_probes_router
 from tianping.web.reviews.api import router as reviews_router
 from tianping.web.systems.api import router as systems_router
 from tianping.web.systems.api import tiering_router
@@ -80,11 +83,14 @@ api.add_router("/ingest", ingest_router)
 
 api.add_router("/reviews", reviews_router)
 api.add_router("/vendors", vendors_router)
+api.add_router("/vendors", ml_bom_router)
 api.add_router("/certification", certification_router)
 api.add_router("/network", network_router)
 api.add_router("/federation", federation_router)
 api.add_router("/cases", cases_router)
 api.add_router("/index", index_router)
+api.add_router("/systems", system_probes_router)
+api.add_router("/probe-runs", probe_runs_router)
 
 
 @api.get("/me", tags=["accounts"], summary="The authenticated user and their memberships")

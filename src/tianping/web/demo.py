@@ -21,6 +21,7 @@ from tianping.web.accounts.services import membership_grant, organisation_create
 from tianping.web.cases.demo import seed_cases
 from tianping.web.certification.demo import seed_certification
 from tianping.web.index.demo import seed_index
+from tianping.web.network.demo import seed_network
 from tianping.web.probes.demo import seed_probes
 from tianping.web.systems.models import AISystem
 from tianping.web.systems.services import intake_submit, system_register
@@ -228,6 +229,7 @@ USERS: list[dict[str, str]] = [
         "role": Role.CERTIFICATION_OFFICER,
     },
     {"username": "regulator_sh", "name": "郑华", "org": "sh", "role": Role.REGULATOR},
+    {"username": "regulator_pd", "name": "钟宁", "org": "sh_pd", "role": Role.REGULATOR},
     {"username": "regulator_central", "name": "冯涛", "org": "central", "role": Role.REGULATOR},
 ]
 
@@ -607,6 +609,7 @@ def demo_seed() -> dict[str, Any]:
             seed_reviews(orgs, users, systems)
             seed_certification(orgs, users, systems)
             seed_cases(orgs, users, systems)
+            seed_network(orgs, users, systems)
             seed_vendors(orgs, users, systems)
             seed_probes(users, systems)
             seed_index(systems)

@@ -147,6 +147,8 @@ MIDDLEWARE = [
     "tianping.web.security.BidiControlMiddleware",
     # Before anything reads a request body (tianping.web.uploads).
     "tianping.web.uploads.UploadLimitMiddleware",
+    # Anonymous JSON POST /api/certification/verify: answered here, the same as by the API.
+    "tianping.web.certification.fastpath.VerifyFastPathMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -183,7 +185,15 @@ TEMPLATES = [
 ]
 
 _default_db = f"sqlite:///{HOME / 'tianping.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_db))}
+# A connection is kept for a minute (checked before reuse) rather than opened per request:
+# opening one (and, for SQLite, its PRAGMAs) cost more than a certificate verification.
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", _default_db),
+        conn_max_age=int(os.environ.get("TIANPING_DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets the web process and the task worker read while one writes;

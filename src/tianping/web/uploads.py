@@ -62,9 +62,20 @@ def default_limit() -> int:
     return int(settings.TIANPING["MAX_UPLOAD_BYTES"])
 
 
+def aiid_snapshot_limit() -> int:
+    """An AI Incident Database snapshot (``incidents.csv``; the full export is under 1 MiB)."""
+    return 16 * MiB
+
+
 def certificate_photo_limit() -> int:
     """A certificate's JSON file or a photo of its QR code on the public verify page."""
     return 8 * MiB
+
+
+def report_attachment_limit() -> int:
+    """One attachment of a risk report (``TIANPING_REPORT_ATTACHMENTS["max_bytes"]``)."""
+    given = getattr(settings, "TIANPING_REPORT_ATTACHMENTS", None) or {}
+    return int(given.get("max_bytes", 10 * MiB))
 
 
 ENDPOINT_LIMITS: dict[str, Callable[[], int]] = {
@@ -79,6 +90,9 @@ ENDPOINT_LIMITS: dict[str, Callable[[], int]] = {
     "vendors:bom_upload": bom_limit,
     "api:upload_system_bom": bom_limit,
     "certification:verify": certificate_photo_limit,
+    "cases:aiid_imports": aiid_snapshot_limit,
+    "network:report_attachment_add": report_attachment_limit,
+    "api:upload_report_attachment": report_attachment_limit,
 }
 """The endpoints that take a file (by URL name), and the limit of each."""
 

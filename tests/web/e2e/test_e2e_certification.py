@@ -1,6 +1,9 @@
 """Certification end to end in a real Chromium: the applicant applies, the certifier names two
-evaluators, each records findings, the certifier grants; the public verify page says the
-certificate is valid, and after revocation that it is revoked.
+evaluators (no decision is offered before both have recorded findings), each records findings,
+the certifier grants; the public verify page says the certificate is valid, refuses an altered
+copy, another context, another key and an expired certificate with the reason, and says
+suspended, valid again once reinstated, and revoked. An exporter sees an export application
+blocked by an upstream component of its AI-BOM that nothing certifies, named on the page.
 
 On the demo network; the credit scorer (approved by its ethics committee in the demo) gets a
 passing bias assessment and a clean privacy scan first. Pages are read in English.
@@ -57,6 +60,52 @@ def _verify(page: Page, url: str, credential: dict[str, Any]) -> None:
     page.locator("main form button[type=submit]").first.click()
 
 
+def _expect_verdict(page: Page, text: str) -> None:
+    expect(page.locator("#verdict")).to_contain_text("Not valid")
+    expect(page.locator("#verdict")).to_contain_text(text)
+
+
+def _bad_copies(certificate: Any) -> dict[str, dict[str, Any]]:
+    """The credential altered, re-signed under another context, signed by another key under the
+    body's name, and one of the same body signed three years ago (expired)."""
+    from datetime import UTC, datetime, timedelta
+
+    from tianping.certification import (
+        SigningKey,
+        certificate_credential,
+        issue_credential,
+        load_levels,
+        status_entry,
+    )
+    from tianping.web.certification import selectors
+
+    document = certificate.credential
+    unsigned = {k: v for k, v in document.items() if k != "proof"}
+    altered = json.loads(json.dumps(document))
+    altered["credentialSubject"]["id"] = "urn:test:another-system"
+    context = [*document["@context"], "https://evil.example/context"]
+    body = certificate.issuer
+    method = document["proof"]["verificationMethod"]
+    at = datetime.now(UTC).replace(microsecond=0) - timedelta(days=3 * 365)
+    status = [status_entry(selectors.status_list_url(body, p), 4000, p) for p in selectors.PURPOSES]
+    old = certificate_credential(
+        credential_id="urn:uuid:00000000-0000-4000-8000-0000000e0e0e",
+        issuer=selectors.did_of(body),
+        level=load_levels().level("basic_compliance"),
+        subject={"id": "urn:test:system"},
+        valid_from=at,
+        status=status,
+    )
+    return {
+        "signature is invalid": altered,
+        "is not pinned": selectors.sign(
+            body, {**unsigned, "@context": context}, at=certificate.issued_at
+        ),
+        "signed by another key": issue_credential(unsigned, SigningKey(bytes(range(32))), method),
+        "has expired": selectors.sign(body, old, at=at),
+    }
+
+
 def test_apply_evaluate_grant_verify_and_revoke(
     browser: Browser, live_server: Any, demo: dict[str, Any]
 ) -> None:
@@ -82,6 +131,8 @@ def test_apply_evaluate_grant_verify_and_revoke(
         certifier.locator(f"input[name=evaluators][value='{pk}']").check()
     certifier.get_by_role("button", name="Name the evaluators").click()
     expect(certifier.locator(".messages, main").first).to_contain_text("evaluators were named")
+    decide = certifier.get_by_role("button", name="Decide", exact=True)
+    expect(decide).to_have_count(0)  # no decision, so no certificate, before both findings
 
     for evaluator in ("evaluator_ri", "evaluator_ia"):
         page = _as(browser, url, evaluator, password)
@@ -92,8 +143,9 @@ def test_apply_evaluate_grant_verify_and_revoke(
         page.get_by_role("button", name="Record the findings").click()
         expect(page.locator("main")).to_contain_text("Your findings were recorded")
         page.context.close()
+        certifier.goto(detail)
+        expect(decide).to_have_count(1 if evaluator == "evaluator_ia" else 0)
 
-    certifier.goto(detail)
     certifier.locator("#id_grant").select_option("1")
     certifier.get_by_role("button", name="Decide").click()
     expect(certifier.locator("main")).to_contain_text("The decision was recorded")
@@ -104,11 +156,71 @@ def test_apply_evaluate_grant_verify_and_revoke(
     _verify(public, url, certificate.credential)
     expect(public.locator("main")).to_contain_text(re.compile("valid", re.I))
     expect(public.locator("main")).not_to_contain_text(re.compile("revoked", re.I))
+    for text, copy in _bad_copies(certificate).items():
+        _verify(public, url, copy)
+        _expect_verdict(public, text)
 
+    certifier.locator("#id_reason").fill("An incident is being examined.")
+    certifier.get_by_role("button", name="Suspend").click()
+    expect(certifier.locator(".badge.state-suspended")).to_be_visible()
+    _verify(public, url, certificate.credential)
+    _expect_verdict(public, "has been suspended")
+    certifier.locator("#id_reason").fill("The incident was resolved.")
+    certifier.get_by_role("button", name="Reinstate").click()
+    expect(certifier.locator(".badge.state-active")).to_be_visible()
     certifier.locator("#id_reason").fill("Fraudulent evidence found.")
     certifier.get_by_role("button", name="Revoke").click()
     expect(certifier.locator(".badge.state-revoked")).to_be_visible()
     _verify(public, url, certificate.credential)
-    expect(public.locator("main")).to_contain_text(re.compile("revoked", re.I))
+    _expect_verdict(public, "has been revoked")
     for page in (applicant, certifier, public):
         page.context.close()
+
+
+UPSTREAM = "upstream-base-model"
+
+
+def _blocked_export(system: Any) -> Any:
+    """An export application of ``system`` whose AI-BOM names an upstream model nothing on the
+    platform certifies (uploaded through the vendors app, as an exporter does)."""
+    from django.contrib.auth import get_user_model
+
+    from tianping.web.certification import selectors, services
+    from tianping.web.vendors.services import bom_upload
+
+    applicant = get_user_model().objects.get(username="applicant")
+    model = {
+        "type": "machine-learning-model",
+        "bom-ref": f"model:{UPSTREAM}@1.0",
+        "supplier": {"name": "上游模型公司 (test data)"},
+        "name": UPSTREAM,
+        "version": "1.0",
+        "hashes": [{"alg": "SHA-256", "content": "e" * 64}],
+    }
+    document = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "version": 1,
+        "metadata": {"component": {"type": "application", "name": "xh-credit", "version": "1"}},
+        "components": [model],
+    }
+    bom_upload(actor=applicant, system=system, data=json.dumps(document).encode())
+    return services.application_submit(
+        actor=applicant, system=system, scheme="export", issuer=selectors.issuing_bodies()[0],
+        destinations=["DE"], product_name="XH-Credit Global", product_version="2.1",
+        artefact_digests={"weights": "f" * 64},
+    )  # fmt: skip
+
+
+def test_an_exporter_sees_the_application_blocked_by_an_unverified_upstream_component(
+    browser: Browser, live_server: Any, demo: dict[str, Any]
+) -> None:
+    url = live_server.url
+    application = _blocked_export(_evidence())
+    page = _as(browser, url, "applicant", demo["password"])
+    page.goto(f"{url}/certification/{application.pk}/")
+    upstream = page.locator("#upstream")
+    expect(upstream).to_contain_text("Blocked: an upstream component is not certified or eligible")
+    expect(upstream.locator("tr", has_text=UPSTREAM)).to_contain_text("uncertified")
+    expect(page.locator("#dimensions")).to_be_visible()  # the export certificate's dimensions
+    page.context.close()

@@ -157,6 +157,7 @@ ACTION_LABELS = {
     "alert_resolved": _("Monitor alert resolved"),
     "incident_closed": _("Incident closed"),
     "probe_endpoint_saved": _("Chat endpoint saved"),
+    "probe_endpoint_deleted": _("Chat endpoint deleted"),
     "probe_run_started": _("Probe run started"),
     "probe_run_finished": _("Probe run finished"),
 }

@@ -304,6 +304,13 @@ class Application(models.Model):
         help_text=_("Pre-filled from the system's intake; completed by the applicant."),
     )
     tier = models.CharField(_("tier at submission"), max_length=8, blank=True)
+    list_version = models.CharField(
+        _("high-risk activity list version"),
+        max_length=32,
+        blank=True,
+        editable=False,
+        help_text=_("The list version the tier was computed against."),
+    )
     listed_activity = models.BooleanField(_("listed for expert re-review"), default=False)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT

@@ -124,6 +124,8 @@ class IntakeOut(Schema):
     computed_tier: str
     expert_review_required: bool
     questionnaire_version: str
+    # The high-risk activity list version the tier was computed against.
+    list_version: str
     answers: dict[str, Any]
     result: dict[str, Any]
     submitted_at: datetime
@@ -165,6 +167,7 @@ def _intake_out(i: Intake) -> dict[str, Any]:
         "computed_tier": i.computed_tier,
         "expert_review_required": i.expert_review_required,
         "questionnaire_version": i.questionnaire_version,
+        "list_version": i.list_version,
         "answers": i.answers,
         "result": i.result,
         "submitted_at": i.submitted_at,

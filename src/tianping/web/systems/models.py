@@ -146,6 +146,13 @@ class Intake(models.Model):
         ),
     )
     questionnaire_version = models.CharField(_("questionnaire version"), max_length=32)
+    list_version = models.CharField(
+        _("high-risk activity list version"),
+        max_length=32,
+        blank=True,
+        editable=False,
+        help_text=_("The list version the tier was computed against."),
+    )
     computed_tier = models.CharField(_("computed tier"), max_length=8, choices=Tier.choices)
     tier = models.CharField(_("tier"), max_length=8, choices=Tier.choices)
     expert_review_required = models.BooleanField(_("expert re-review required"))

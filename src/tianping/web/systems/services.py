@@ -19,6 +19,7 @@ from tianping.text import normalise_language
 from tianping.tiering import messages as tiering_messages
 from tianping.web.accounts.models import REGULATOR_KINDS, Organisation
 from tianping.web.accounts.selectors import display_name, has_role
+from tianping.web.catalogue.services import listed_version_current
 from tianping.web.core.jobs import error_texts, job_cancel, job_fail, job_step
 from tianping.web.core.notifications import notify
 from tianping.web.core.timezones import local_now, zone_of
@@ -247,6 +248,7 @@ def intake_submit(
         answers=tiering.validate_answers(answers),
         prefilled=dict(prefilled or {}),
         questionnaire_version=result.questionnaire_version,
+        list_version=listed_version_current(),
         computed_tier=result.tier,
         tier=result.tier,
         expert_review_required=result.expert_review_required,

@@ -171,6 +171,8 @@ class ReviewApplicationOut(Schema):
     team: list[Any]
     parties: list[Any]
     tier: str
+    # The high-risk activity list version the tier was computed against.
+    list_version: str
     listed_activity: bool
     self_assessment: dict[str, Any]
     notice: dict[str, Any] | None
@@ -235,6 +237,7 @@ def _application_out(app: Application) -> dict[str, Any]:
         "team": list(app.team or []),
         "parties": list(app.parties or []),
         "tier": app.tier,
+        "list_version": app.list_version,
         "listed_activity": app.listed_activity,
         "self_assessment": app.self_assessment or {},
         "notice": app.notice,

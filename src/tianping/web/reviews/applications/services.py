@@ -181,6 +181,7 @@ def application_create(
             "parties": party_list,
             "self_assessment": _self_assessment(system),
             "tier": intake.tier,
+            "list_version": intake.list_version,
             "listed_activity": intake.expert_review_required,
             "created_by": actor,
         }
