@@ -38,9 +38,10 @@ test-postgres: setup
 	scripts/with-postgres -- $(BIN)/pytest -p no:cacheprovider -m "not e2e" tests/web
 
 # The two databases' suites are separate processes with separate homes and databases: they
-# run side by side (one per core), each line of output whole.
+# run side by side (one per core), each line of their output shown whole as it comes.
 test: lint
-	$(MAKE) --no-print-directory -j2 --output-sync=line test-sqlite test-postgres
+	scripts/side-by-side "sqlite=$(MAKE) --no-print-directory test-sqlite" \
+		"postgres=$(MAKE) --no-print-directory test-postgres"
 
 messages: setup
 	cd src/tianping/web && ../../../$(BIN)/django-admin makemessages -l zh_Hans -l en --settings=tianping.web.settings --no-obsolete --no-location

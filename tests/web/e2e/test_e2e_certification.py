@@ -224,3 +224,69 @@ def test_an_exporter_sees_the_application_blocked_by_an_unverified_upstream_comp
     expect(upstream.locator("tr", has_text=UPSTREAM)).to_contain_text("uncertified")
     expect(page.locator("#dimensions")).to_be_visible()  # the export certificate's dimensions
     page.context.close()
+
+
+def test_a_refusal_appealed_and_overturned_and_a_certificate_renewed(
+    browser: Browser, live_server: Any, demo: dict[str, Any]
+) -> None:
+    from django.contrib.auth import get_user_model
+
+    from tianping.web.accounts.models import Role
+    from tianping.web.accounts.services import membership_grant
+    from tianping.web.certification.models import Certificate, CertificationApplication
+
+    url, password = live_server.url, demo["password"]
+    Status = CertificationApplication.Status
+    # The demo's disputed application awaits the certifier's decision.
+    disputed = CertificationApplication.objects.get(status=Status.DECISION)
+    detail = f"{url}/certification/{disputed.pk}/"
+    certifier = _as(browser, url, "certifier", password)
+    certifier.goto(detail)
+    expect(certifier.locator("main")).to_contain_text("许宁")  # a Chinese name in its own order
+    certifier.locator("#id_grant").select_option("0")
+    certifier.locator("#id_reason").fill("The model card does not answer REQ-12-01.")
+    certifier.get_by_role("button", name="Decide", exact=True).click()
+    expect(certifier.locator("main")).to_contain_text("The decision was recorded")
+    expect(certifier.get_by_role("button", name="Decide the appeal")).to_have_count(0)
+
+    applicant = _as(browser, url, "applicant", password)
+    applicant.goto(detail)
+    applicant.locator("#id_grounds").fill("The model card's section 4 answers REQ-12-01.")
+    applicant.get_by_role("button", name="Lodge the appeal").click()
+    expect(applicant.locator("main")).to_contain_text("appeal")
+
+    # The officer who refused does not decide the appeal; another officer of the body does.
+    certifier.goto(detail)
+    expect(certifier.get_by_role("button", name="Decide the appeal")).to_have_count(0)
+    second = get_user_model().objects.create_user(username="certifier_two", password=password)
+    membership_grant(
+        user=second, organisation=disputed.issuer.organisation, role=Role.CERTIFICATION_OFFICER
+    )
+    officer = _as(browser, url, "certifier_two", password)
+    officer.goto(detail)
+    # Overturning grants, which the gap report does not allow here: refused, nothing changes.
+    officer.locator("#id_overturn").select_option("1")
+    officer.locator("#id_reason").fill("Section 4 of the card answers it.")
+    officer.get_by_role("button", name="Decide the appeal").click()
+    expect(officer.get_by_role("button", name="Decide the appeal")).to_have_count(1)
+    disputed.refresh_from_db()
+    assert disputed.status == Status.APPEALED
+    officer.locator("#id_overturn").select_option("0")
+    officer.locator("#id_reason").fill("REQ-12-01 is still not met by the model card.")
+    officer.get_by_role("button", name="Decide the appeal").click()
+    expect(officer.locator("main")).to_contain_text("The appeal was decided")
+    expect(officer.get_by_role("button", name="Decide the appeal")).to_have_count(0)
+    disputed.refresh_from_db()
+    assert disputed.status == Status.REFUSED and disputed.appeal.outcome == "upheld"
+
+    # The demo's certificate issued 22 months ago: its holder applies for renewal.
+    held = Certificate.objects.get(application__system__organisation__name__contains="云语")
+    holder = _as(browser, url, "yunyu", password)
+    holder.goto(f"{url}/certification/{held.application_id}/")
+    holder.get_by_role("button", name="Apply for renewal").click()
+    expect(holder).to_have_url(re.compile(r"/certification/\d+/$"))
+    assert holder.url != f"{url}/certification/{held.application_id}/"
+    renewal = CertificationApplication.objects.get(renews=held)
+    assert renewal.status == Status.SUBMITTED and renewal.system_id == held.system_id
+    for page in (certifier, applicant, officer, holder):
+        page.context.close()

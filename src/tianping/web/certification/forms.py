@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tianping.web.accounts.selectors import display_name
 from tianping.web.certification import selectors
 from tianping.web.certification.countries import parse_destinations
 from tianping.web.certification.models import CertificationBody, Finding
@@ -64,8 +65,7 @@ class AssignForm(forms.Form):
     def __init__(self, *args: Any, candidates: list[tuple[Any, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["evaluators"].choices = [  # type: ignore[attr-defined]
-            (str(user.pk), f"{user.get_full_name() or user.get_username()} · {body}")
-            for user, body in candidates
+            (str(user.pk), f"{display_name(user)} · {body}") for user, body in candidates
         ]
 
 
