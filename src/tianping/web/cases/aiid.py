@@ -27,9 +27,10 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
-from tianping.cases import TITLE_WEIGHT, AiidIncident, CaseError, parse_snapshot, tokenize
+from tianping.cases import AiidIncident, CaseError, parse_snapshot
 from tianping.text import normalise_language
 from tianping.web.cases.models import AiidImport, CaseOrigin, CaseRecord, CaseVisibility
+from tianping.web.cases.search import text_of
 from tianping.web.core.jobs import error_texts, job_cancel, job_fail, job_step
 
 LICENCE = "CC-BY-SA-4.0"
@@ -83,8 +84,7 @@ def aiid_import_cancel(*, actor: User, job: AiidImport) -> AiidImport:
 
 def incident_fields(incident: AiidIncident, job: AiidImport) -> dict[str, object]:
     """The case fields of one incident (search columns included)."""
-    title = tokenize(incident.title)
-    document = " ".join(title * TITLE_WEIGHT + tokenize(incident.description))
+    document = text_of(incident.title, incident.description)
     return {
         "origin": CaseOrigin.AIID,
         "visibility": CaseVisibility.PUBLIC,

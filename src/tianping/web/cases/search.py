@@ -50,13 +50,18 @@ CANDIDATES = 1000
 WINDOW = 4096
 
 
+def text_of(title: str | None, summary: str | None, labels: Sequence[str] = ()) -> str:
+    """The tokens a case with this title, summary and labels is found by, space-separated
+    (the title counts ``TITLE_WEIGHT`` times)."""
+    tokens = tokenize(title or "") * TITLE_WEIGHT
+    tokens += tokenize(summary or "")
+    tokens += tokenize(" ".join(labels))
+    return " ".join(tokens)
+
+
 def document(case: Case, language: str) -> str:
     """The tokens a case is found by in ``language``, space-separated."""
-    title = tokenize(case.title.get(language))
-    tokens = title * TITLE_WEIGHT
-    tokens += tokenize(case.summary.get(language))
-    tokens += tokenize(" ".join(case.labels(language)))
-    return " ".join(tokens)
+    return text_of(case.title.get(language), case.summary.get(language), case.labels(language))
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from tianping import yamlsafe
-from tianping.cases import RISK_CATEGORIES, SECTORS, Case, load_cases, tokenize
+from tianping.cases import RISK_CATEGORIES, SECTORS, Case, load_cases
 from tianping.web.accounts.models import Organisation
 from tianping.web.cases import search
 from tianping.web.cases.models import (
@@ -166,8 +166,8 @@ def case_from_report(
         severity=report.severity,
         provenance={"source": "risk_report", "report": report.pk},
         licence="",
-        search_zh=" ".join(tokenize(" ".join([title, title, summary, *labels]))),
-        search_en=" ".join(tokenize(" ".join([title, title, summary, *labels]))),
+        search_zh=search.text_of(title, summary, labels),
+        search_en=search.text_of(title, summary, labels),
     )
     index = ledger_record_action(
         actor=actor,

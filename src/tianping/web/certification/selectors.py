@@ -526,19 +526,26 @@ def keys_mismatched() -> list[str]:
     return sorted(mismatched)
 
 
-def _named_issuer(document: Any) -> list[CertificationBody]:
-    """The platform's issuing body the document names as its issuer (none if it names none of
-    them): only its DID document and status lists are needed to judge the certificate."""
+def issuer_number(document: Any) -> int | None:
+    """The number of the platform's body the document names as its issuer (its ``did:web``),
+    or None when it names none of them."""
     issuer = document.get("issuer") if isinstance(document, dict) else None
     if isinstance(issuer, dict):
         issuer = issuer.get("id")
     prefix = f"did:web:{public_host().replace(':', '%3A')}:bodies:"
     if not isinstance(issuer, str) or not issuer.startswith(prefix):
-        return []
+        return None
     number = issuer[len(prefix) :]
     if not number.isascii() or not number.isdigit() or len(number) > 18:
-        return []
-    return list(issuing_bodies().filter(pk=int(number)))
+        return None
+    return int(number)
+
+
+def _named_issuer(document: Any) -> list[CertificationBody]:
+    """The platform's issuing body the document names as its issuer (none if it names none of
+    them): only its DID document and status lists are needed to judge the certificate."""
+    number = issuer_number(document)
+    return [] if number is None else list(issuing_bodies().filter(pk=number))
 
 
 def verify(document: Any, *, now: datetime | None = None) -> Verification:

@@ -104,28 +104,13 @@ def issuer_state(pk: int) -> IssuerState | None:
     return built
 
 
-def issuer_number(document: Any) -> int | None:
-    """The number of the platform's body the document names as its issuer (its ``did:web``),
-    or None when it names none of them."""
-    issuer = document.get("issuer") if isinstance(document, dict) else None
-    if isinstance(issuer, dict):
-        issuer = issuer.get("id")
-    prefix = f"did:web:{selectors.public_host().replace(':', '%3A')}:bodies:"
-    if not isinstance(issuer, str) or not issuer.startswith(prefix):
-        return None
-    number = issuer[len(prefix) :]
-    if not number.isascii() or not number.isdigit() or len(number) > 18:
-        return None
-    return int(number)
-
-
 _NOBODY = IssuerState(resolver=Resolver([], did_key=False), status_lists=())
 
 
 def verify(document: Any, *, now: datetime | None = None) -> Verification:
     """The same verdict as :func:`selectors.verify` (the platform's issuers only, their current
     status lists, nothing fetched), with the issuer's keys and lists from the cache."""
-    number = issuer_number(document)
+    number = selectors.issuer_number(document)
     state = (issuer_state(number) if number is not None else None) or _NOBODY
     return verify_credential(
         document, resolver=state.resolver, status_lists=state.status_lists, now=now
@@ -143,7 +128,6 @@ __all__ = [
     "VERSIONS_SQL",
     "IssuerState",
     "clear",
-    "issuer_number",
     "issuer_state",
     "verify",
 ]

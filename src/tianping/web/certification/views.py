@@ -56,10 +56,6 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def _application(request: HttpRequest, application_id: int) -> CertificationApplication:
-    return get_object_or_404(selectors.visible_applications(request.user), pk=application_id)
-
-
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     applications = selectors.visible_applications(request.user)[:200]
@@ -105,7 +101,7 @@ def apply(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def detail(request: AuthenticatedHttpRequest, application_id: int) -> HttpResponse:
-    application = _application(request, application_id)
+    application = access.application_of(request.user, application_id)
     evidence = selectors.platform_evidence(
         application.system, selectors.final_findings(application)
     )
@@ -236,7 +232,7 @@ def _act(
 @login_required
 @require_POST
 def assign(request: AuthenticatedHttpRequest, application_id: int) -> HttpResponse:
-    application = _application(request, application_id)
+    application = access.application_of(request.user, application_id)
     form = AssignForm(request.POST, candidates=selectors.candidate_evaluators(application))
     if not form.is_valid():
         if not selectors.decides_for(request.user, application.issuer):
@@ -256,7 +252,7 @@ def assign(request: AuthenticatedHttpRequest, application_id: int) -> HttpRespon
 @login_required
 @require_POST
 def findings(request: AuthenticatedHttpRequest, application_id: int) -> HttpResponse:
-    application = _application(request, application_id)
+    application = access.application_of(request.user, application_id)
     evidence = selectors.platform_evidence(application.system)
     form = FindingsForm(
         request.POST,
@@ -275,7 +271,7 @@ def findings(request: AuthenticatedHttpRequest, application_id: int) -> HttpResp
 @login_required
 @require_POST
 def decide(request: AuthenticatedHttpRequest, application_id: int) -> HttpResponse:
-    application = _application(request, application_id)
+    application = access.application_of(request.user, application_id)
     form = DecideForm(request.POST)
     grant = form.cleaned_data["grant"] if form.is_valid() else False
     reason = form.cleaned_data.get("reason", "") if form.is_valid() else ""
@@ -295,7 +291,7 @@ def decide(request: AuthenticatedHttpRequest, application_id: int) -> HttpRespon
 def certificate_change(
     request: AuthenticatedHttpRequest, application_id: int, action: str
 ) -> HttpResponse:
-    application = _application(request, application_id)
+    application = access.application_of(request.user, application_id)
     if action not in services.ACTIONS:
         raise Http404
     certificate = getattr(application, "certificate", None)
@@ -321,7 +317,7 @@ def certificate_change(
 @login_required
 @require_POST
 def appeal(request: AuthenticatedHttpRequest, application_id: int) -> HttpResponse:
-    application = _application(request, application_id)
+    application = access.application_of(request.user, application_id)
     form = AppealForm(request.POST)
     try:
         services.appeal_lodge(
@@ -413,7 +409,7 @@ def surveillance_decide(
 @login_required
 @require_GET
 def certificate_download(request: HttpRequest, application_id: int) -> HttpResponse:
-    application = _application(request, application_id)
+    application = access.application_of(request.user, application_id)
     certificate = getattr(application, "certificate", None)
     if certificate is None:
         raise Http404

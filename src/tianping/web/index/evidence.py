@@ -51,6 +51,7 @@ from typing import Any
 from django.db.models import Max
 from django.utils import timezone
 
+from tianping import review as review_lib
 from tianping.certification import load_levels
 from tianping.monitoring import load_monitors
 from tianping.web.accounts.models import OrganisationKind
@@ -64,6 +65,7 @@ from tianping.web.index.models import (
     RatingResolution,
 )
 from tianping.web.ledger.models import PlatformAction
+from tianping.web.network.filings import committee_of
 from tianping.web.network.models import Filing, FilingKind
 from tianping.web.operations.models import (
     Incident,
@@ -433,57 +435,64 @@ _ALGORITHM_ORDER: dict[str, int] = {
 
 
 def _filing_item(
-    ident: str, topic: str, due: date, filed: date | None, source: str
+    ident: str, topic: str, status: str, on: date | None, source: str
 ) -> dict[str, Any]:
-    status = "overdue" if filed is None else ("on_time" if filed <= due else "late")
+    """A status item of a filing: ``on`` is the day it was filed, or its due day when not."""
     return {
         "id": ident,
         "kind": "status",
         "topic": topic,
         "status": status,
-        "date": (filed or due).isoformat(),
+        "date": on.isoformat() if on is not None else "",
         "source": source,
     }
 
 
 def _committee_items(body: ReviewBody, today: date) -> list[dict[str, Any]]:
-    """The registration and the latest annual report fallen due of one committee; a filing
-    not yet due and not yet made gives no item."""
-    rules = rules_for(body)
+    """The registration and the latest annual report fallen due of one committee, judged by the
+    library's filing rules (what the network's overdue lists use); a filing not yet due and not
+    yet made gives no item."""
     filings = list(Filing.objects.filter(organisation=body.organisation_id).order_by("pk"))
+    committee = committee_of(body, filings)
+    found = review_lib.registration_reminders(committee, rules=rules_for(body), today=today)
+    reminders = {(r.kind, r.year): r for r in found.items}
+
+    def source(kind: str, year: int | None = None) -> str:
+        filing = next(
+            (f for f in filings if f.kind == kind and (year is None or f.year == year)), None
+        )
+        return _source(filing if filing is not None else body)
+
     items: list[dict[str, Any]] = []
-    due = body.established_on + timedelta(days=rules.count("registration.committee_days"))
-    registration = next((f for f in filings if f.kind == FilingKind.COMMITTEE_REGISTRATION), None)
-    filed: date | None
-    if registration is not None:
-        filed, source = registration.filed_on, _source(registration)
-    else:
-        filed, source = body.registered_on, _source(body)
-    if filed is not None or today > due:
-        ident = f"committee-{body.pk}-registration"
-        items.append(_filing_item(ident, "committee_registration", due, filed, source))
-    day = rules.month_day("registration.annual_report_due")
-    reports: dict[int, tuple[date, str]] = {}
-    for entry in body.annual_reports or []:
-        if isinstance(entry, dict) and "year" in entry and "filed_on" in entry:
-            try:
-                reports[int(entry["year"])] = (
-                    date.fromisoformat(str(entry["filed_on"])),
-                    _source(body),
-                )
-            except (TypeError, ValueError):
-                continue  # an unreadable entry is no evidence
-    for filing in filings:
-        if filing.kind == FilingKind.ANNUAL_REPORT and filing.year:
-            reports[filing.year] = (filing.filed_on, _source(filing))
+    registration = reminders.get(("registration", None))
+    if registration is None or registration.status != "due":  # due: not yet fallen due
+        status = "on_time" if registration is None else registration.status
+        on = registration.due if registration and status == "overdue" else committee.registered_on
+        items.append(
+            _filing_item(
+                f"committee-{body.pk}-registration",
+                "committee_registration",
+                status,
+                on,
+                source(FilingKind.COMMITTEE_REGISTRATION),
+            )
+        )
+    reports = {report.year: report.filed_on for report in committee.annual_reports}
     for year in range(today.year - 1, body.established_on.year - 1, -1):
-        due = day.on(year + 1)
-        report = reports.get(year)
-        if report is None and today <= due:
+        reminder = reminders.get(("annual_report", year))
+        if reminder is not None and reminder.status == "due":
             continue  # not yet due: the year before is the latest fallen due
-        filed, source = (None, _source(body)) if report is None else report
-        ident = f"committee-{body.pk}-annual-report-{year}"
-        items.append(_filing_item(ident, "committee_annual_report", due, filed, source))
+        status = "on_time" if reminder is None else reminder.status
+        filed = reports.get(year)
+        items.append(
+            _filing_item(
+                f"committee-{body.pk}-annual-report-{year}",
+                "committee_annual_report",
+                status,
+                filed if filed is not None else (reminder.due if reminder else None),
+                source(FilingKind.ANNUAL_REPORT, year),
+            )
+        )
         break
     return items
 

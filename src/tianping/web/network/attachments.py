@@ -14,7 +14,6 @@ names each by its SHA-256 only.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import uuid
 from collections.abc import Iterator
@@ -36,10 +35,9 @@ from tianping.web.ledger.services import ledger_record_action
 from tianping.web.network.deidentify import findings
 from tianping.web.network.models import ReportAttachment, RiskReport
 from tianping.web.network.selectors import is_on_route, is_reporter
-from tianping.web.reviews.files import clean_name, detect_type
+from tianping.web.reviews.files import read_upload
 
 PURPOSE = "uploads"
-CHUNK = 64 * 1024
 
 DEFAULT_COUNT = 5
 """At most five files per report (each at most 10 MiB: ``uploads.report_attachment_limit``)."""
@@ -81,51 +79,6 @@ def max_bytes() -> int:
     return uploads.report_attachment_limit()
 
 
-def _megabytes(limit: int) -> str:
-    return f"{limit / (1024 * 1024):.0f}" if limit >= 1024 * 1024 else f"{limit / 1048576:.2f}"
-
-
-def _read(upload: UploadedFile[bytes]) -> tuple[str, str, bytes]:
-    """The checked name, content type and bytes of ``upload``; else ``ValidationError``."""
-    name = clean_name(getattr(upload, "name", ""), "file")
-    limit = max_bytes()
-    too_large = ValidationError(
-        {
-            "file": [
-                _("The file is larger than the limit of {limit} MB.").format(
-                    limit=_megabytes(limit)
-                )
-            ]
-        }
-    )
-    if upload.size is not None and upload.size > limit:
-        raise too_large
-    parts: list[bytes] = []
-    size = 0
-    for chunk in upload.chunks(CHUNK):
-        size += len(chunk)
-        if size > limit:
-            raise too_large
-        parts.append(chunk)
-    if not size:
-        raise ValidationError({"file": [_("The file is empty.")]})
-    data = b"".join(parts)
-    content_type = detect_type(data)
-    extension = "." + name.lower().rpartition(".")[2] if "." in name else ""
-    if content_type not in TYPES or extension not in TYPES[content_type]:
-        raise ValidationError(
-            {
-                "file": [
-                    _(
-                        "This type of file is not accepted. Attach a PDF, PNG, JPEG, plain "
-                        "UTF-8 text or CSV file, with the matching file name extension."
-                    )
-                ]
-            }
-        )
-    return name, content_type, data
-
-
 def _personal_data(text: str) -> list[str]:
     """The kinds of personal data found in ``text``, named for a person, each once."""
     named: list[str] = []
@@ -152,7 +105,16 @@ def attachment_add(
         raise ValidationError(
             {"file": [_("A report takes at most {n} attachments.").format(n=limits()["max_count"])]}
         )
-    name, content_type, data = _read(upload)
+    checked = read_upload(
+        upload,
+        limit=max_bytes(),
+        types=TYPES,
+        wrong_type=_(
+            "This type of file is not accepted. Attach a PDF, PNG, JPEG, plain UTF-8 text or "
+            "CSV file, with the matching file name extension."
+        ),
+    )
+    name, content_type, data = checked.name, checked.content_type, checked.data
     scanned = content_type in SCANNABLE
     if scanned:
         found = _personal_data(data.decode("utf-8"))
@@ -178,7 +140,7 @@ def attachment_add(
                 ]
             }
         )
-    digest = hashlib.sha256(data).hexdigest()
+    digest = checked.sha256
     location = storage.save_chunks(
         storage.uploads_storage(),
         f"network/reports/{report.pk}/{uuid.uuid4().hex}.enc",

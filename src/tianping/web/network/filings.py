@@ -102,9 +102,11 @@ def filings_visible(user: User | AnonymousUser) -> QuerySet[Filing]:
     return query.filter(condition)
 
 
-def _obligations_of(body: ReviewBody, today: date) -> list[Obligation]:
-    rules = rules_for(body)
-    filings = list(Filing.objects.filter(organisation=body.organisation_id))
+def committee_of(body: ReviewBody, filings: Iterable[Filing]) -> lib.Committee:
+    """``body`` as the library's filing rules see it: its set-up day, its registration and its
+    annual reports, from its own record and the ``filings`` of its organisation (a filing
+    wins over the record for the same year)."""
+    filings = list(filings)
     registered = body.registered_on or next(
         (f.filed_on for f in filings if f.kind == FilingKind.COMMITTEE_REGISTRATION), None
     )
@@ -116,7 +118,7 @@ def _obligations_of(body: ReviewBody, today: date) -> list[Obligation]:
     reports.update(
         {f.year: f.filed_on for f in filings if f.kind == FilingKind.ANNUAL_REPORT and f.year}
     )
-    committee = lib.Committee(
+    return lib.Committee(
         id=f"body:{body.pk}",
         name=body.organisation.name,
         organisation=body.organisation.name,
@@ -126,6 +128,12 @@ def _obligations_of(body: ReviewBody, today: date) -> list[Obligation]:
         annual_reports=tuple(lib.AnnualReport(y, d) for y, d in reports.items()),
         review_centre=body.is_review_centre,
     )
+
+
+def _obligations_of(body: ReviewBody, today: date) -> list[Obligation]:
+    rules = rules_for(body)
+    filings = list(Filing.objects.filter(organisation=body.organisation_id))
+    committee = committee_of(body, filings)
     found = [
         Obligation(
             body=body,

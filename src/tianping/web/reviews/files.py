@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
 
@@ -54,10 +55,6 @@ class CheckedFile:
 def max_bytes() -> int:
     """The largest document of a review (``TIANPING_MAX_ATTACHMENT_BYTES``, 20 MiB)."""
     return uploads.attachment_limit()
-
-
-def _megabytes(limit: int) -> str:
-    return f"{limit / (1024 * 1024):.0f}" if limit >= 1024 * 1024 else f"{limit / 1048576:.2f}"
 
 
 def _wrong_type(field: str) -> ValidationError:
@@ -127,19 +124,21 @@ def clean_name(raw: str | None, field: str) -> str:
     return name
 
 
-def read_upload(upload: UploadedFile[bytes], *, field: str = "file") -> CheckedFile:
-    """Read ``upload`` within the size limit and check its type; else ValidationError."""
+def read_upload(
+    upload: UploadedFile[bytes],
+    *,
+    field: str = "file",
+    limit: int | None = None,
+    types: Mapping[str, tuple[str, ...]] = TYPES,
+    wrong_type: str | None = None,
+) -> CheckedFile:
+    """Read ``upload`` within ``limit`` (a review document's by default), stopping at the
+    limit, and check its type by its first bytes and its name against ``types`` (content type
+    → extensions); else ValidationError (``wrong_type``: the message naming what is accepted)."""
     name = clean_name(getattr(upload, "name", ""), field)
-    limit = max_bytes()
-    too_large = ValidationError(
-        {
-            field: [
-                _("The file is larger than the limit of {limit} MB.").format(
-                    limit=_megabytes(limit)
-                )
-            ]
-        }
-    )
+    limit = max_bytes() if limit is None else limit
+    too_large = ValidationError({field: [uploads.too_large_message(limit)]})
+    refused = _wrong_type(field) if wrong_type is None else ValidationError({field: [wrong_type]})
     if upload.size is not None and upload.size > limit:
         raise too_large
     digest = hashlib.sha256()
@@ -155,11 +154,11 @@ def read_upload(upload: UploadedFile[bytes], *, field: str = "file") -> CheckedF
         raise ValidationError({field: [_("The file is empty.")]})
     data = b"".join(parts)
     content_type = detect_type(data)
-    if content_type is None:
-        raise _wrong_type(field)
+    if content_type is None or content_type not in types:
+        raise refused
     suffix = PurePosixPath(name.lower()).suffix
-    if suffix not in TYPES[content_type]:
-        raise _wrong_type(field)
+    if suffix not in types[content_type]:
+        raise refused
     return CheckedFile(
         name=name, content_type=content_type, size=size, sha256=digest.hexdigest(), data=data
     )
