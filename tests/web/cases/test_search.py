@@ -6,17 +6,20 @@ from __future__ import annotations
 import csv
 import io
 import json
+import random
+import re
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.cases.test_quality import TOPICS, relevant
 from tests.web.cases.factories import PRIVATE_TITLE, private_case
 from tests.web.factories import Network
-from tianping.cases import load_cases
+from tianping.cases import load_cases, tokenize
 from tianping.web.cases import search, selectors
 from tianping.web.cases.models import CaseRecord, CaseVisibility
 from tianping.web.cases.panels import similar_cases_panel
@@ -203,26 +206,90 @@ def test_a_search_counts_a_bounded_set_of_matches_and_says_there_are_more(
     assert b'id="more"' in response.content
 
 
-def _pages(user: Any, queries: list[str]) -> list[tuple[int, bool, list[str], dict[str, Any]]]:
+def _pages(user: Any, queries: list[str]) -> list[tuple[Any, ...]]:
     out = []
     for query in queries:
-        results = selectors.case_search(user, query, language="en", limit=5)
-        out.append((results.total, results.more, [c.code for c, _ in results.hits], results.facets))
+        for filters in (None, {"severity": "high"}, {"region": "US"}, {"year": "2023"}):
+            results = selectors.case_search(user, query, language="en", limit=5, filters=filters)
+            hits = [c.code for c, _ in results.hits]
+            out.append((query, filters, results.total, results.more, hits, results.facets))
     return out
+
+
+def _spread() -> int:
+    """Copies of every case, added after them under ids spread over many blocks of ids (past
+    2**18, so every size of PostgreSQL's blocks is crossed); the number of copies."""
+    copies = []
+    for number, record in enumerate(CaseRecord.objects.order_by("id")):
+        record.pk = 3_000 + number * 5_000
+        record.code = f"SPREAD-{number}"
+        copies.append(record)
+    CaseRecord.objects.bulk_create(copies)
+    assert copies[-1].pk >= 2**18
+    return len(copies)
 
 
 def test_a_search_finds_the_same_candidates_window_by_window(
     cases: Network, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """PostgreSQL looks for the newest matches in windows of ids; however narrow the
-    windows, the page, the count and the facets are those of one look at every match."""
+    """PostgreSQL looks for the newest matches in windows of blocks of ids; however narrow
+    the windows, the page, the count and the facets, filtered or not, are those of one look
+    at every match."""
+    _spread()
     monkeypatch.setattr(search, "CANDIDATES", 7)
-    queries = ["privacy", "facial recognition", "deepfake fraud", "chatbot"]
-    monkeypatch.setattr(search, "WINDOW", 10**9)
+    queries = ["privacy", "facial recognition", "deepfake fraud", "chatbot", "no-such-word"]
+    monkeypatch.setattr(search, "FIRST_BLOCKS", 10**9)
     whole = _pages(cases.outsider, queries)
-    monkeypatch.setattr(search, "WINDOW", 1)
-    assert _pages(cases.outsider, queries) == whole
-    assert any(more for _, more, _, _ in whole)
+    monkeypatch.setattr(search, "FIRST_BLOCKS", 1)
+    with CaptureQueriesContext(connection) as narrow:
+        assert _pages(cases.outsider, queries) == whole
+    assert any(more for *_, more, _, _ in whole)
+    assert any(total and filters for _, filters, total, *_ in whole)
+    if connection.vendor == "postgresql":
+        windows = [q for q in narrow.captured_queries if "~b10:" in q["sql"]]
+        assert len(windows) > len(whole)
+        assert any("~b14:" in q["sql"] for q in windows)
+
+
+def test_the_blocks_of_a_window_name_exactly_its_ids() -> None:
+    rng = random.Random(7)
+    pairs = [(0, 0), (0, 15), (16, 31), (0, 255), (3, 700), (255, 257)]
+    pairs += [tuple(sorted((rng.randrange(2000), rng.randrange(2000)))) for _ in range(50)]
+    for low, high in pairs:
+        named: set[int] = set()
+        text = search._blocks(low, high)
+        for lexeme in re.findall(r"'~b(\d+):(\d+)'", text):
+            bits, number = int(lexeme[0]), int(lexeme[1])
+            span = 1 << (bits - 10)
+            assert not named & set(range(number * span, (number + 1) * span))
+            named |= set(range(number * span, (number + 1) * span))
+        assert named == set(range(low, high + 1))
+    assert search._blocks(0, 511).count("|") == 1  # two blocks of 2**14 ids
+
+
+def test_each_vector_holds_the_keys_of_its_id_blocks_and_facet_values(cases: Network) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's key lexemes")
+    _spread()
+    for record in CaseRecord.objects.all():
+        keys = [search._key(f"b{bits}", record.pk >> bits) for bits in search.BLOCK_BITS]
+        keys += [search._key(name, getattr(record, name)) for name in sorted(search.FACET_COLUMNS)]
+        with connection.cursor() as cursor:
+            for language in search.COLUMNS.values():
+                cursor.execute(
+                    f"SELECT {language}_tsv @@ %s::tsquery, {language}_tsv @@ %s::tsquery "
+                    "FROM cases_caserecord WHERE id = %s",
+                    [" & ".join(keys), search._key("b10", (record.pk >> 10) + 1), record.pk],
+                )
+                assert cursor.fetchone() == (True, False)
+    # No word of a text or a query is a key: the tokenizer keeps letters and digits only.
+    assert tokenize("~b10:0 '~severity:high' ~") == ["b10", "0", "severity", "high"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM cases_caserecord, unnest(to_tsvector('simple', search_zh) "
+            "|| to_tsvector('simple', search_en)) AS u WHERE u.lexeme LIKE '%%~%%'"
+        )
+        assert cursor.fetchone()[0] == 0
 
 
 @pytest.mark.parametrize(("key", "language"), [("en", "en"), ("zh", "zh-Hans")])
@@ -251,3 +318,30 @@ def test_search_quality_holds_with_weights_from_the_database_statistics(
         recall += len(wanted & set(ranked[:10])) / len(wanted)
     assert precision / len(TOPICS) >= 0.8
     assert recall / len(TOPICS) >= 0.8
+
+
+def test_the_key_lexemes_migration_goes_back_and_forward(cases: Network) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's key lexemes")
+    from django.db.migrations.executor import MigrationExecutor
+
+    def keyed() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM cases_caserecord WHERE search_en_tsv @@ "
+                "('''~b10:' || (id / 1024) || '''')::tsquery AND search_zh_tsv @@ "
+                "('''~severity:' || severity || '''')::tsquery"
+            )
+            return int(cursor.fetchone()[0])
+
+    count = CaseRecord.objects.count()
+    assert count and keyed() == count
+    latest = list(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    with connection.cursor() as cursor:  # the rows' foreign keys checked now, not at commit
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    MigrationExecutor(connection).migrate([("cases", "0005_aiid_import")])
+    assert keyed() == 0
+    MigrationExecutor(connection).migrate(latest)
+    assert keyed() == count
+    results = selectors.case_search(cases.outsider, "privacy", language="en", filters=None)
+    assert results.total > 0

@@ -243,3 +243,45 @@ def test_a_local_warning_acknowledged_sends_nothing(
     assert services.enqueue() == 0
     assert not Outbound.objects.filter(kind="warning_ack").exists()
     assert Peer.objects.count() == 1
+
+
+def test_a_warning_crosses_with_its_finer_filters_and_a_bad_one_is_refused(
+    client: Client, peers: Any
+) -> None:
+    """The system type, reported category and listed activity travel with a warning (the
+    receiving instance narrows by them: ``tests/web/network/test_warnings.py``); a code the
+    receiver does not know refuses the message and changes nothing."""
+    province = organisation_create(name="Guangdong", kind=K.PROVINCIAL_REGULATOR)
+    stand_in = organisation_create(
+        name="Shenzhen (peer)", kind=K.MUNICIPAL_REGULATOR, parent=province
+    )
+    peers("shenzhen", stand_in)
+    now = timezone.now()
+    warning = EarlyWarning.objects.create(
+        issuer=province,
+        title="Recommenders",
+        body="Check the ranking rules.",
+        category="other",
+        severity="low",
+        system_type="recommender",
+        report_category="privacy_leak",
+        listed_activity="public_opinion_mobilisation",
+        acknowledge_by=now,
+        issued_at=now,
+    )
+    assert services.enqueue() == 1
+    (sent,) = Outbound.objects.filter(kind="early_warning", object_id=warning.pk)
+    payload = sent.body["message"]["payload"]
+    assert (payload["system_type"], payload["report_category"], payload["listed_activity"]) == (
+        "recommender",
+        "privacy_leak",
+        "public_opinion_mobilisation",
+    )
+
+    city = organisation_create(name="Shenzhen", kind=K.MUNICIPAL_REGULATOR)
+    peers("province", city)
+    bad = {**payload, "system_type": "astrology"}
+    body = peers.sign("province", _envelope("province", "early_warning", bad))
+    answer = client.post(INBOX, body, content_type="application/json")
+    assert answer.status_code == 422, answer.content
+    assert EarlyWarning.objects.count() == 1 and not Inbound.objects.exists()

@@ -241,6 +241,57 @@ def test_a_warning_filters_by_system_type_listed_activity_and_reported_category(
     assert EarlyWarning.objects.count() == before + 1
 
 
+def test_a_warning_from_a_peer_instance_applies_the_same_filters(network: Network) -> None:
+    """A warning a peer sent down reaches the stand-in's subtree narrowed by system type,
+    reported category and listed activity, as a local one; an activity this instance's list
+    does not hold is dropped (said in the ledger), and a bad code refuses the message."""
+    n = network
+    ListedActivity.objects.create(
+        code="public_opinion_mobilisation",
+        name_zh="舆论动员",
+        name_en="Public opinion mobilisation",
+        list_version="2023.1",
+    )
+    file_report(n)
+    hospital = _enterprise_with_intake(n, "丙医院", "applicant_c")
+    shop = _enterprise_with_intake(
+        n,
+        "丁商店",
+        "applicant_d",
+        generative=False,
+        public_facing=False,
+        automated_decisions=["recommendation"],
+        listed_activities=["none"],
+    )
+
+    def received(**filters: str) -> EarlyWarning:
+        values = {"title": "t", "body": "b", "category": "other", "severity": "low"}
+        return services.warning_receive_federated(
+            issuer=n.province_a, values={**values, "kinds": [], **filters}, peer="central"
+        )
+
+    assert _reached(received(system_type="recommender")) == {shop}
+    assert _reached(received(listed_activity="public_opinion_mobilisation")) == {hospital}
+    reported = received(report_category="privacy_leak")
+    assert _reached(reported) == {n.enterprise_a}
+    assert reported.report_category == "privacy_leak"
+    # An older peer sends none of the finer filters: the whole subtree, as before.
+    assert {hospital, shop, n.enterprise_a} <= _reached(received())
+    with mock.patch.object(
+        services, "ledger_record_action", wraps=services.ledger_record_action
+    ) as ledger:
+        newer = received(system_type="recommender", listed_activity="activity_of_a_newer_list")
+    assert _reached(newer) == {shop} and newer.listed_activity == ""
+    payload = ledger.call_args.kwargs["payload"]
+    assert payload["dropped"] == {"listed_activity": "activity_of_a_newer_list"}
+    assert payload["system_type"] == "recommender" and payload["peer"] == "central"
+    before = EarlyWarning.objects.count()
+    with pytest.raises(ValidationError) as bad:
+        received(system_type="astrology")
+    assert set(bad.value.message_dict) == {"system_type"}
+    assert EarlyWarning.objects.count() == before
+
+
 def test_the_warning_form_offers_the_new_filters(network: Network) -> None:
     n = network
     hospital = _enterprise_with_intake(n, "丙医院", "applicant_c")

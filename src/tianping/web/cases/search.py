@@ -17,7 +17,9 @@ score:
   the matches newest first (no sort of all matches);
 * PostgreSQL: ``to_tsvector('simple', …)`` (GIN-indexed) matched by the AND (or OR) of
   the tokens, ranked by the sum over the query's tokens of the token's inverse
-  document frequency times ``ts_rank`` of that token (length-normalised).
+  document frequency times ``ts_rank`` of that token (length-normalised). The vector also
+  holds key lexemes for the case's blocks of ids and its facet values, so the index alone
+  finds the newest matches window by window (see :func:`_pg_candidates`).
 
 Ties go to the more recent case.
 """
@@ -26,7 +28,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,9 +47,11 @@ FACET_COLUMNS = frozenset({"sector", "region", "system_type", "risk_category", "
 IDF_SAMPLE = 5000
 #: The most matches a query scores (the most recently added ones).
 CANDIDATES = 1000
-#: PostgreSQL: the ids a query first looks for its candidates among (the newest ones); each
-#: further window, older, is sized by the density of matches seen so far.
-WINDOW = 4096
+#: PostgreSQL: the blocks of ids the key lexemes name (the id's bits dropped: blocks of
+#: 2**10, 2**14 and 2**18 ids; migration 0006).
+BLOCK_BITS = (10, 14, 18)
+#: PostgreSQL: the fewest blocks of 2**10 ids (the newest) a query first looks among.
+FIRST_BLOCKS = 4
 
 
 def text_of(title: str | None, summary: str | None, labels: Sequence[str] = ()) -> str:
@@ -98,20 +102,24 @@ def rank(
     language: str,
     limit: int,
     facets: Sequence[str] = (),
+    keys: Mapping[str, object] | None = None,
 ) -> Ranked:
     """The ``limit`` best cases of ``queryset`` for ``tokens`` in ``language``: among those
     holding every token when at least ``limit`` do, else among those holding any of them;
     in either case the :data:`CANDIDATES` most recently added matches are scored, counted
-    and (``facets``, fields of :class:`CaseRecord`) tallied, in one query."""
+    and (``facets``, fields of :class:`CaseRecord`) tallied, in one query.
+
+    ``keys``: facet values (:data:`FACET_COLUMNS`) ``queryset`` is already filtered by, which
+    PostgreSQL's index then narrows the search to (the queryset still decides)."""
     unique = list(dict.fromkeys(tokens))
     if not unique or queryset.query.is_empty():
         return Ranked({}, [])
     query = _pg_query(f"{COLUMNS[language]}_tsv", unique) if _postgresql() else None
     if len(unique) > 1:
-        ranked = _rank(queryset, unique, language, limit, facets, True, query)
+        ranked = _rank(queryset, unique, language, limit, facets, True, query, keys)
         if len(ranked.order) >= limit:
             return ranked
-    return _rank(queryset, unique, language, limit, facets, False, query)
+    return _rank(queryset, unique, language, limit, facets, False, query, keys)
 
 
 def _postgresql() -> bool:
@@ -127,6 +135,8 @@ class _PgQuery:
     any: str
     tokens: list[str]
     idf: list[float]
+    share_every: float = 1.0
+    share_any: float = 1.0
 
 
 def _pg_query(vector: str, unique: list[str]) -> _PgQuery:
@@ -180,7 +190,10 @@ def _pg_query(vector: str, unique: list[str]) -> _PgQuery:
             total, *counts = cursor.fetchone()
     total = max(total, 1)
     idf = [math.log(1.0 + (total - n + 0.5) / (n + 0.5)) for n in counts]
-    return _PgQuery(every, any_, list(texts), idf)
+    # The most of the cases that can match every token (the rarest one's share) and any of
+    # them (the sum of the shares): a window sized by them errs on the small side.
+    shares = [min(n / total, 1.0) for n in counts]
+    return _PgQuery(every or "", any_ or "", list(texts), idf, min(shares), min(sum(shares), 1.0))
 
 
 def _single_lexeme(query: str | None) -> str | None:
@@ -190,6 +203,27 @@ def _single_lexeme(query: str | None) -> str | None:
     return query[1:-1]
 
 
+def _key(name: str, value: object) -> str:
+    """The tsquery (text) of the key lexeme ``~name:value`` (migration 0006)."""
+    lexeme = f"~{name}:{value}".replace("\\", "\\\\").replace("'", "''")
+    return f"'{lexeme}'"
+
+
+def _blocks(low: int, high: int) -> str:
+    """The tsquery (text) matching the cases in the blocks of 2**10 ids ``low`` … ``high``,
+    in as few key lexemes as the aligned blocks of 2**14 and 2**18 ids allow."""
+    parts = []
+    block = low
+    while block <= high:
+        for bits in reversed(BLOCK_BITS):
+            span = 1 << (bits - BLOCK_BITS[0])
+            if block % span == 0 and block + span - 1 <= high:
+                parts.append(_key(f"b{bits}", block // span))
+                block += span
+                break
+    return "(" + " | ".join(parts) + ")"
+
+
 def _pg_candidates(
     vector: str,
     query: _PgQuery,
@@ -197,49 +231,60 @@ def _pg_candidates(
     visible: str,
     visible_params: tuple[Any, ...],
     fields: str,
+    keys: Mapping[str, object],
 ) -> list[tuple[Any, ...]]:
     """The :data:`CANDIDATES` + 1 most recently added visible matches, scored: (id, score,
     date, facets…).
 
-    They are found window by window of ids, newest first: each window asks the GIN index
-    for the matches and reads only the rows of the window that match (never every match
-    of the table); the next window is sized by the density of matches seen so far, so a
-    common word costs one small window and a rare one a few growing ones. Only the rows
-    kept are scored, each stored vector read (detoasted) once."""
+    They are found window by window of ids, newest first, each window asked of the GIN
+    index alone: the query's words AND the key lexemes of the window's blocks of ids AND
+    those of the chosen facet values (``keys``), so only the rows that match are read (never
+    the other rows of a window, nor every match of the table). The first window is sized by
+    the most of the cases the query's words can match (estimated as for the weights), each
+    further one by the density of
+    matches seen so far (twice that), at least twice the last one. Only the rows kept are
+    scored, each stored vector read (detoasted) once. The matches of a window are asked
+    apart from their order (``OFFSET 0``), so the planner never walks the ids backwards
+    testing each row: it does not know that the matches lie in the window's blocks."""
+    base = query.every if every else query.any
+    if not base:
+        return []
+    filters = "".join(f" & {_key(name, keys[name])}" for name in sorted(keys))
     score = " + ".join("%s * ts_rank(k.v, %s::tsquery, 1)" for _ in query.tokens)
     score_params: list[Any] = []
     for weight, text in zip(query.idf, query.tokens, strict=True):
         score_params += [weight, text]
     kept = fields.replace("c.", "k.")
+    size = 1 << BLOCK_BITS[0]
+    share = query.share_every if every else query.share_any
     with connection.cursor() as cursor:
         cursor.execute("SELECT max(id) FROM cases_caserecord")
-        highest = cursor.fetchone()[0] or 0
+        top = (cursor.fetchone()[0] or -1) // size
         rows: list[tuple[Any, ...]] = []
-        window, seen = WINDOW, 0
-        while highest > 0 and len(rows) <= CANDIDATES:
-            lowest = max(highest - window, 0)
+        window = max(FIRST_BLOCKS, math.ceil(1.5 * (CANDIDATES + 1) / (max(share, 1e-9) * size)))
+        seen = 0
+        while top >= 0 and len(rows) <= CANDIDATES:
+            low = max(top - window + 1, 0)
+            # A first window over every block needs no block keys.
+            scope = "" if low == 0 and not seen else " & " + _blocks(low, top)
             cursor.execute(
                 f"SELECT k.id, ({score}), k.date{kept} FROM (SELECT w.*, "  # noqa: S608 - fixed
-                f"w.v0 || ''::tsvector AS v FROM (SELECT c.id, c.date{fields}, c.{vector} AS v0 "
-                f"FROM cases_caserecord c WHERE c.{vector} @@ %s::tsquery "
-                f"AND c.id > %s AND c.id <= %s AND EXISTS ({visible}) "
-                f"ORDER BY c.id DESC LIMIT %s) AS w OFFSET 0) AS k",
+                f"w.v0 || ''::tsvector AS v FROM (SELECT m.* FROM (SELECT c.id, c.date{fields}, "
+                f"c.{vector} AS v0 FROM cases_caserecord c WHERE c.{vector} @@ %s::tsquery "
+                f"AND EXISTS ({visible}) OFFSET 0) AS m ORDER BY m.id DESC LIMIT %s) AS w "
+                f"OFFSET 0) AS k",
                 [
                     *score_params,
-                    query.every if every else query.any,
-                    lowest,
-                    highest,
+                    f"({base}){filters}{scope}",
                     *visible_params,
                     CANDIDATES + 1 - len(rows),
                 ],
             )
             rows += cursor.fetchall()
-            seen += highest - lowest
-            highest = lowest
-            # The next window: wide enough for the candidates still missing at the density
-            # of matches seen so far (twice that), at least twice the last one.
+            seen += top - low + 1
+            top = low - 1
             wanted = (CANDIDATES + 1 - len(rows)) * seen * 2 / max(len(rows), 1)
-            window = max(2 * window, int(wanted))
+            window = max(2 * window, math.ceil(wanted))
     return rows
 
 
@@ -251,10 +296,11 @@ def _rank(
     facets: Sequence[str],
     every: bool,
     query: _PgQuery | None,
+    keys: Mapping[str, object] | None,
 ) -> Ranked:
     column = COLUMNS[language]
-    if not set(facets) <= FACET_COLUMNS:
-        raise ValueError(f"not a facet: {sorted(set(facets) - FACET_COLUMNS)}")
+    if not set(facets) | set(keys or ()) <= FACET_COLUMNS:
+        raise ValueError(f"not a facet: {sorted(set(facets) | set(keys or ()) - FACET_COLUMNS)}")
     fields = "".join(f", c.{name}" for name in facets)
     postgresql = query is not None
     # The visibility and filters of ``queryset``, asked of the matching row itself.
@@ -264,7 +310,9 @@ def _rank(
     )
     with connection.cursor() as cursor:
         if query is not None:
-            rows = _pg_candidates(f"{column}_tsv", query, every, visible, visible_params, fields)
+            rows = _pg_candidates(
+                f"{column}_tsv", query, every, visible, visible_params, fields, keys or {}
+            )
         else:
             # FTS5 walks the matches newest first (no sort) and scores only the visible ones
             # it keeps.

@@ -138,11 +138,12 @@ def case_search(
         raise ValidationError(str(ERR_LONG).format(length=len(query), limit=MAX_QUERY_CHARS))
     limit = max(0, min(limit, MAX_LIMIT))
     chosen = normalise_language(language) if language else query_language(query)
-    visible = filtered(cases_visible(user), check_filters(filters or {}))
+    checked = check_filters(filters or {})
+    visible = filtered(cases_visible(user), checked)
     tokens = tokenize(query)
     names = FACET_NAMES if facets else ()
     if tokens:
-        ranked = search.rank(visible, tokens, chosen, limit, names)
+        ranked = search.rank(visible, tokens, chosen, limit, names, keys=checked)
         records = CaseRecord.objects.in_bulk(ranked.order)
         hits = [(records[pk], ranked.scores[pk]) for pk in ranked.order]
         total, more, counts = ranked.total, ranked.more, ranked.facets

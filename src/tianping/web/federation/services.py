@@ -49,6 +49,7 @@ from tianping.web.federation.models import (
 from tianping.web.ledger.services import ledger_record_action
 from tianping.web.network.models import EarlyWarning, RiskReport, WarningRecipient
 from tianping.web.network.services import report_receive_federated, warning_receive_federated
+from tianping.web.network.targeting import TARGET_FIELDS
 
 VERSION = 1
 NAME_ENV = "TIANPING_FEDERATION_NAME"
@@ -215,6 +216,8 @@ def _warning_payload(warning: EarlyWarning) -> dict[str, Any]:
         "severity": warning.severity,
         "sector": warning.sector,
         "kinds": list(warning.kinds),
+        # The finer filters (a peer that knows none of them reads them as blank).
+        **{name: getattr(warning, name) for name in TARGET_FIELDS},
     }
 
 

@@ -57,7 +57,12 @@ from tianping.web.network.selectors import (
     regulator_organisations,
     reporter_organisations,
 )
-from tianping.web.network.targeting import targets_checked, targets_narrow
+from tianping.web.network.targeting import (
+    TARGET_FIELDS,
+    listed_activity_known,
+    targets_checked,
+    targets_narrow,
+)
 from tianping.web.operations.models import Incident, MonitorAlert
 from tianping.web.systems.models import AISystem, Sector
 
@@ -842,10 +847,24 @@ def warning_receive_federated(
     *, issuer: Organisation, values: dict[str, Any], peer: str
 ) -> EarlyWarning:
     """An early warning a peer instance sent down, issued here by ``issuer`` (its stand-in)
-    to the stand-in's subtree with the warning's filters."""
+    to the stand-in's subtree with the warning's filters, checked as a local warning's.
+
+    A listed activity this instance's list does not hold (the peer's list is newer) cannot
+    narrow anything here: it is dropped, so the warning reaches the subtree filtered by the
+    rest (the ledger entry names what was dropped), rather than nobody."""
     checked, kinds = _warning_fields(values)
     sector = str(values.get("sector", ""))
-    recipients = warning_recipient_query(issuer, sector=sector, kinds=kinds)
+    given = {name: values.get(name) or "" for name in TARGET_FIELDS}
+    dropped = []
+    activity = given["listed_activity"]
+    if isinstance(activity, str) and activity and not listed_activity_known(activity):
+        given["listed_activity"] = ""
+        dropped.append("listed_activity")
+    targets = targets_checked(given)
+    recipients = warning_recipient_query(issuer, sector=sector, kinds=kinds, **targets)
+    extra: dict[str, Any] = {"peer": peer, "sector": sector, "kinds": kinds, **targets}
+    if dropped:
+        extra["dropped"] = {"listed_activity": activity}
     return _warning_send(
         issuer=issuer,
         actor=None,
@@ -854,5 +873,6 @@ def warning_receive_federated(
         kinds=kinds,
         recipients=recipients,
         ledger_kind="network.warning_received",
-        ledger_extra={"peer": peer, "sector": sector, "kinds": kinds},
+        ledger_extra=extra,
+        targets=targets,
     )

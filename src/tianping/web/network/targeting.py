@@ -45,6 +45,11 @@ SYSTEM_TYPE_RULES: dict[str, Q] = {
 ERR_TARGET = _("Choose one of the listed values.")
 
 
+def listed_activity_known(code: str) -> bool:
+    """Whether ``code`` is an activity of this instance's expert re-review list."""
+    return ListedActivity.objects.filter(code=code).exists()
+
+
 def targets_checked(given: Mapping[str, Any]) -> dict[str, str]:
     """The three filters, each a known code or blank; ``ValidationError`` names what failed."""
     values: dict[str, str] = {}
@@ -60,10 +65,7 @@ def targets_checked(given: Mapping[str, Any]) -> dict[str, str]:
             continue
         if value:
             allowed = known.get(name)
-            if allowed is None:
-                ok = ListedActivity.objects.filter(code=value).exists()
-            else:
-                ok = value in allowed
+            ok = listed_activity_known(value) if allowed is None else value in allowed
             if not ok:
                 errors[name] = [str(ERR_TARGET)]
                 continue
