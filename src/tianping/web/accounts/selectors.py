@@ -46,6 +46,18 @@ def display_name(user: User | AnonymousUser | None) -> str:
     return " ".join(part for part in (given, family) if part)
 
 
+def users_in(
+    organisations: Iterable[Organisation | int], roles: Iterable[str] | None = None
+) -> list[User]:
+    """The active users holding a role (one of ``roles``; any when None) in any of
+    ``organisations`` (objects or keys), each once: whom a notice about them goes to."""
+    keys = [o if isinstance(o, int) else o.pk for o in organisations]
+    query = User.objects.filter(memberships__organisation__in=keys, is_active=True)
+    if roles is not None:
+        query = query.filter(memberships__role__in=list(roles))
+    return list(query.distinct())
+
+
 def memberships_of(user: User | AnonymousUser) -> list[Membership]:
     if not user.is_authenticated:
         return []

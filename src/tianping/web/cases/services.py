@@ -17,7 +17,7 @@ from django.utils.translation import gettext_noop
 
 from tianping import yamlsafe
 from tianping.cases import RISK_CATEGORIES, SECTORS, Case, load_cases
-from tianping.web.accounts.models import Organisation
+from tianping.web.accounts.selectors import users_in
 from tianping.web.cases import search
 from tianping.web.cases.models import (
     CaseOrigin,
@@ -250,10 +250,6 @@ def answer_within() -> timedelta:
     return timedelta(days=int(yamlsafe.load_file(COMPLAINT_DEADLINES)["answer_within_days"]))
 
 
-def _members(organisation: Organisation) -> list[User]:
-    return list(User.objects.filter(memberships__organisation=organisation).distinct())
-
-
 @transaction.atomic
 def complaint_file(*, system: AISystem, name: str, contact: str, text: str) -> Complaint:
     """Record a complaint about ``system`` and tell its organisation."""
@@ -268,7 +264,7 @@ def complaint_file(*, system: AISystem, name: str, contact: str, text: str) -> C
     complaint.full_clean()
     complaint.save()
     notify(
-        users=_members(system.organisation),
+        users=users_in([system.organisation]),
         message=gettext_noop("A public complaint about {system} awaits your answer."),
         params={"system": system.name},
         url=reverse("cases:complaints"),
@@ -325,7 +321,7 @@ def complaints_escalate_overdue(*, now: datetime | None = None) -> int:
             )
             complaint.save()
             notify(
-                users=_members(regulator),
+                users=users_in([regulator]),
                 message=gettext_noop(
                     "A public complaint about {system} was not answered in time and comes to you."
                 ),

@@ -31,13 +31,13 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from tianping import review as lib
 from tianping.web.accounts.models import Organisation, Role
-from tianping.web.accounts.selectors import memberships_of
+from tianping.web.accounts.selectors import memberships_of, users_in
 from tianping.web.core.notifications import notify
 from tianping.web.ledger.services import ledger_record_action
 from tianping.web.network.deidentify import deidentify
 from tianping.web.network.models import Filing, FilingKind
 from tianping.web.network.selectors import REGULATOR_ROLES, regulator_organisations
-from tianping.web.network.services import TEXT_LIMIT, _text, _users, regulator_above
+from tianping.web.network.services import TEXT_LIMIT, _text, regulator_above
 from tianping.web.reviews.library import rules_for
 from tianping.web.reviews.models import Application, DecisionType, ReviewBody
 
@@ -275,7 +275,7 @@ def filing_file(
     )
     filing.save(update_fields=["ledger_index"])
     notify(
-        users=_users([regulator], REGULATOR_ROLES),
+        users=users_in([regulator], REGULATOR_ROLES),
         message=gettext_noop("{organisation} filed: {kind}."),
         params={"organisation": organisation.name, "kind": filing.get_kind_display()},
         url=reverse("network:filings"),
@@ -298,7 +298,7 @@ def filings_remind(*, now: datetime | None = None) -> int:
         }
         if item.status == "due" and item.days in REMIND_DAYS_BEFORE:
             notify(
-                users=_users([item.body.organisation], FILER_ROLES),
+                users=users_in([item.body.organisation], FILER_ROLES),
                 message=gettext_noop("Reminder: {kind} is due by {due}."),
                 params=params,
                 url=url,
@@ -306,7 +306,7 @@ def filings_remind(*, now: datetime | None = None) -> int:
             count += 1
         elif item.status == "overdue" and item.days == 1:
             notify(
-                users=_users([item.body.organisation], FILER_ROLES),
+                users=users_in([item.body.organisation], FILER_ROLES),
                 message=gettext_noop("{kind} was due by {due} and is overdue."),
                 params=params,
                 url=url,
@@ -314,7 +314,7 @@ def filings_remind(*, now: datetime | None = None) -> int:
             regulator = regulator_above(item.body.organisation)
             if regulator is not None:
                 notify(
-                    users=_users([regulator], REGULATOR_ROLES),
+                    users=users_in([regulator], REGULATOR_ROLES),
                     message=gettext_noop("{organisation} is overdue: {kind} was due by {due}."),
                     params=params,
                     url=url,

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from tianping import norms
 from tianping.web.accounts.models import Organisation, OrganisationKind
+from tianping.web.accounts.selectors import users_in
 from tianping.web.catalogue.models import ListedActivity
 from tianping.web.catalogue.services import listed_activities_amend
 from tianping.web.core.notifications import notify
@@ -45,7 +46,6 @@ from tianping.web.network.services import (
     TEXT_LIMIT,
     _collect,
     _text,
-    _users,
 )
 from tianping.web.reviews.models import Application
 
@@ -184,7 +184,7 @@ def proposal_file(
     )
     proposal.save(update_fields=["ledger_index"])
     notify(
-        users=_users(_centrals_over(proposer), REGULATOR_ROLES),
+        users=users_in(_centrals_over(proposer), REGULATOR_ROLES),
         message=gettext_noop(
             "{proposer} proposes a change to the high-risk activity list: {activity}."
         ),
@@ -240,7 +240,7 @@ def proposal_decide(
     )
     proposal.save()
     notify(
-        users=[proposal.created_by, *_users([proposal.proposer], REGULATOR_ROLES)],
+        users=[proposal.created_by, *users_in([proposal.proposer], REGULATOR_ROLES)],
         message=(
             gettext_noop(
                 "Your proposal for the high-risk activity list ({activity}) was approved: "

@@ -32,13 +32,14 @@ from django.utils.translation import gettext_noop
 from tianping import yamlsafe
 from tianping.reports import html_to_pdf
 from tianping.web.accounts.models import Organisation, OrganisationKind
+from tianping.web.accounts.selectors import users_in
 from tianping.web.core.notifications import notify
 from tianping.web.core.validation import check_pk
 from tianping.web.ledger.services import ledger_record_action
 from tianping.web.network import monitoring
 from tianping.web.network.models import PilotSummary, RiskCategory
 from tianping.web.network.selectors import REGULATOR_ROLES, regulator_organisations
-from tianping.web.network.services import DEADLINES, _users
+from tianping.web.network.services import DEADLINES
 from tianping.web.reviews.labels import code_label
 
 
@@ -240,7 +241,7 @@ def summary_submit(*, actor: User, region: Organisation) -> PilotSummary:
     )
     summary.save(update_fields=["ledger_index"])
     notify(
-        users=_users([province], REGULATOR_ROLES),
+        users=users_in([province], REGULATOR_ROLES),
         message=gettext_noop("{region} submitted its pilot summary report."),
         params={"region": region.name},
         url=reverse("network:pilot_summary_file", args=[summary.pk]),

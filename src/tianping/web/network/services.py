@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from tianping import yamlsafe
 from tianping.web.accounts.models import REGULATOR_KINDS, Organisation, OrganisationKind
+from tianping.web.accounts.selectors import users_in
 from tianping.web.core.bulk import insert_select
 from tianping.web.core.events import announce
 from tianping.web.core.notifications import notify, notify_query
@@ -110,13 +111,6 @@ def regulator_above(organisation: Organisation) -> Organisation | None:
     return None
 
 
-def _users(organisations: Iterable[Organisation], roles: Iterable[str] | None = None) -> list[User]:
-    query = User.objects.filter(memberships__organisation__in=[o.pk for o in organisations])
-    if roles is not None:
-        query = query.filter(memberships__role__in=list(roles))
-    return list(query.distinct())
-
-
 # --- checks ---------------------------------------------------------------------------------
 
 
@@ -195,7 +189,7 @@ def _report_url(report: RiskReport) -> str:
 
 def _tell_reporter(report: RiskReport, message: str) -> None:
     notify(
-        users=_users([report.organisation], REPORTER_ROLES),
+        users=users_in([report.organisation], REPORTER_ROLES),
         message=message,
         params={"title": report.title, "regulator": str(report.assigned_to or "")},
         url=_report_url(report),
@@ -207,7 +201,7 @@ def _tell_regulator(report: RiskReport, message: str) -> None:
     if report.assigned_to is None:
         return
     notify(
-        users=_users([report.assigned_to], REGULATOR_ROLES),
+        users=users_in([report.assigned_to], REGULATOR_ROLES),
         message=message,
         params={"title": report.title, "organisation": report.organisation.name},
         url=_report_url(report),
@@ -515,7 +509,7 @@ def _draft(
     report.save()
     _step(report, StepKind.DRAFTED, actor=None)
     notify(
-        users=_users([report.organisation], REPORTER_ROLES),
+        users=users_in([report.organisation], REPORTER_ROLES),
         message=gettext_noop("A draft risk report “{title}” is ready to file."),
         params={"title": report.title},
         url=_report_url(report),
@@ -778,7 +772,7 @@ def warnings_resend_overdue(*, now: datetime | None = None) -> int:
                 "organisation": row.organisation.name,
             }
             notify(
-                users=_users([row.organisation]),
+                users=users_in([row.organisation]),
                 message=gettext_noop(
                     "Reminder: early warning from {issuer}: “{title}” awaits your acknowledgement."
                 ),
@@ -789,7 +783,7 @@ def warnings_resend_overdue(*, now: datetime | None = None) -> int:
             above = regulator_above(row.organisation)
             watchers = [warning.issuer] + ([above] if above is not None else [])
             notify(
-                users=_users(watchers, REGULATOR_ROLES),
+                users=users_in(watchers, REGULATOR_ROLES),
                 message=gettext_noop(
                     "{organisation} has not acknowledged the early warning “{title}”."
                 ),

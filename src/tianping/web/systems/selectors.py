@@ -21,6 +21,7 @@ from tianping.web.accounts.selectors import (
     has_jurisdiction,
     has_role,
     organisations_where,
+    users_in,
     visible_organisations,
 )
 from tianping.web.core.validation import check_pk
@@ -131,13 +132,7 @@ def floor_regulator_users(regulator: Organisation | None) -> list[AuthUser]:
     """The people who act as ``regulator``: they hear of overrides below a floor."""
     if regulator is None:
         return []
-    return [
-        m.user
-        for m in Membership.objects.filter(
-            organisation=regulator, role__in=list(JURISDICTION_ROLES)
-        ).select_related("user")
-        if m.user.is_active
-    ]
+    return users_in([regulator], JURISDICTION_ROLES)
 
 
 def can_review_floor_override(user: User, system: AISystem) -> bool:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from tianping import review as lib
+from tianping.web.accounts.selectors import users_in
 from tianping.web.assessments.models import Evidence
 from tianping.web.core.timezones import format_in_zone_of, local, local_date, zone_of
 from tianping.web.reviews import library, timeline
@@ -1024,7 +1025,7 @@ def _to_expert_review(
         payload={**payload, "authority": authority.pk, "due_at": due.isoformat()},
     )
     notifications_services.notify(
-        notifications_selectors.users_with_role(authority.pk, ["regulator", "admin"]),
+        users_in([authority], ["regulator", "admin"]),
         application=application,
         message=gettext_noop("Expert re-review requested for {reference}."),
         params={"reference": application.reference},

@@ -3,12 +3,10 @@ writes. (The caller's own notifications: :mod:`tianping.web.core.notifications`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.urls import reverse
 
+from tianping.web.accounts.selectors import users_in
 from tianping.web.reviews.models import Application, ReviewBody
 
 
@@ -18,26 +16,15 @@ def application_url(application: Application | int, page: str = "") -> str:
     return reverse("reviews:application_detail", args=[pk]) + page
 
 
-def users_with_role(organisation_id: int, roles: Iterable[str]) -> list[User]:
-    user_model = get_user_model()
-    return list(
-        user_model.objects.filter(
-            memberships__organisation_id=organisation_id,
-            memberships__role__in=list(roles),
-            is_active=True,
-        ).distinct()
-    )
-
-
 def applicants_of(application: Application) -> list[User]:
-    users = users_with_role(application.organisation_id, ["applicant", "admin"])
+    users = users_in([application.organisation_id], ["applicant", "admin"])
     if application.submitted_by is not None:
         users.append(application.submitted_by)
     return users
 
 
 def chairs_of(body: ReviewBody) -> list[User]:
-    users = users_with_role(body.organisation_id, ["chair"])
+    users = users_in([body.organisation_id], ["chair"])
     users += [
         m.user
         for m in body.members.filter(active=True, role__in=["chair", "vice_chair"])
