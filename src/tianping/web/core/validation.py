@@ -4,19 +4,22 @@
   JSON, so they are refused everywhere, in nested data too.
 - :func:`check_pk`: a primary key outside the database's range answers 404
   (never a 500 from an overflowing query).
+- :func:`check_choice`: one of a field's listed codes, or ``ValidationError``.
 - :func:`apply_errors`: a service's ``ValidationError`` shown on a form.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 MAX_PK = 2**63 - 1
+ERR_CHOICE = gettext_lazy("Choose one of the listed values.")
 
 
 def reject_nul(value: Any, field: str) -> None:
@@ -38,6 +41,13 @@ def check_pk(pk: object) -> int:
     if not isinstance(pk, int) or isinstance(pk, bool) or not 0 < pk <= MAX_PK:
         raise Http404
     return pk
+
+
+def check_choice(value: object, allowed: Iterable[str], field: str) -> str:
+    """``value`` when it is one of the ``allowed`` codes; else ``ValidationError`` on ``field``."""
+    if not isinstance(value, str) or value not in set(allowed):
+        raise ValidationError({field: [str(ERR_CHOICE)]})
+    return value
 
 
 def apply_errors(form: Any, exc: ValidationError) -> None:

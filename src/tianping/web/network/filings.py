@@ -33,6 +33,7 @@ from tianping import review as lib
 from tianping.web.accounts.models import Organisation, Role
 from tianping.web.accounts.selectors import memberships_of, users_in
 from tianping.web.core.notifications import notify
+from tianping.web.core.validation import ERR_CHOICE
 from tianping.web.ledger.services import ledger_record_action
 from tianping.web.network.deidentify import deidentify
 from tianping.web.network.models import Filing, FilingKind
@@ -220,7 +221,7 @@ def filing_file(
     body = _body(organisation)
     day = today or timezone.localdate()
     if kind not in FilingKind.values:
-        raise ValidationError({"kind": [_("Choose one of the listed values.")]})
+        raise ValidationError({"kind": [str(ERR_CHOICE)]})
     text = deidentify(_text(summary, "summary", limit=TEXT_LIMIT, required=False))
     regulator = regulator_above(organisation)
     if regulator is None:

@@ -30,7 +30,7 @@ from tianping.web.accounts.selectors import users_in
 from tianping.web.catalogue.models import ListedActivity
 from tianping.web.catalogue.services import listed_activities_amend
 from tianping.web.core.notifications import notify
-from tianping.web.core.validation import check_pk
+from tianping.web.core.validation import ERR_CHOICE, check_pk
 from tianping.web.ledger.services import ledger_record_action
 from tianping.web.network.deidentify import deidentify
 from tianping.web.network.models import (
@@ -41,7 +41,6 @@ from tianping.web.network.models import (
 )
 from tianping.web.network.selectors import REGULATOR_ROLES, regulator_organisations
 from tianping.web.network.services import (
-    ERR_CHOICE,
     ERR_REQUIRED,
     TEXT_LIMIT,
     _collect,

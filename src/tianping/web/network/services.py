@@ -9,7 +9,7 @@ however many organisations it reaches. Deadlines come from ``deadlines.yaml``.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from tianping.web.accounts.selectors import users_in
 from tianping.web.core.bulk import insert_select
 from tianping.web.core.events import announce
 from tianping.web.core.notifications import notify, notify_query
-from tianping.web.core.validation import reject_nul
+from tianping.web.core.validation import ERR_CHOICE, check_choice, reject_nul
 from tianping.web.ledger.services import ledger_record_action
 from tianping.web.network import tasks
 from tianping.web.network.deidentify import Cleaned, deidentify
@@ -71,7 +71,6 @@ DEADLINES = Path(__file__).with_name("deadlines.yaml")
 TITLE_LIMIT = 200
 TEXT_LIMIT = 10_000
 
-ERR_CHOICE = gettext_lazy("Choose one of the listed values.")
 ERR_REQUIRED = gettext_lazy("This field is required.")
 
 TRIAGE_ACTIONS = ("accept", "request_information", "close", "escalate")
@@ -112,12 +111,6 @@ def regulator_above(organisation: Organisation) -> Organisation | None:
 
 
 # --- checks ---------------------------------------------------------------------------------
-
-
-def _choice(value: object, allowed: Iterable[str], field: str) -> str:
-    if not isinstance(value, str) or value not in set(allowed):
-        raise ValidationError({field: [str(ERR_CHOICE)]})
-    return value
 
 
 def _text(value: object, field: str, *, limit: int, required: bool) -> str:
@@ -256,12 +249,15 @@ def _report_fields(given: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, 
     report's and one a peer sent are checked alike)."""
     values, errors = _collect(
         [
-            ("kind", lambda: _choice(given.get("kind"), ReportKind.values, "kind")),
-            ("category", lambda: _choice(given.get("category"), RiskCategory.values, "category")),
-            ("severity", lambda: _choice(given.get("severity"), Severity.values, "severity")),
+            ("kind", lambda: check_choice(given.get("kind"), ReportKind.values, "kind")),
+            (
+                "category",
+                lambda: check_choice(given.get("category"), RiskCategory.values, "category"),
+            ),
+            ("severity", lambda: check_choice(given.get("severity"), Severity.values, "severity")),
             (
                 "visibility",
-                lambda: _choice(given.get("visibility"), Visibility.values, "visibility"),
+                lambda: check_choice(given.get("visibility"), Visibility.values, "visibility"),
             ),
             ("title", lambda: _text(given.get("title"), "title", limit=TITLE_LIMIT, required=True)),
             (
@@ -393,7 +389,7 @@ def report_triage(*, actor: User, report: RiskReport, action: str, note: str = "
     report = RiskReport.objects.select_for_update().get(pk=report.pk)
     if not can_triage(actor, report):
         raise PermissionDenied(_("Only the regulator holding the report triages it."))
-    _choice(action, TRIAGE_ACTIONS, "action")
+    check_choice(action, TRIAGE_ACTIONS, "action")
     note = deidentify(
         _text(note, "note", limit=TEXT_LIMIT, required=action in ("request_information", "close"))
     )
@@ -455,7 +451,7 @@ def report_narrow(*, actor: User, report: RiskReport, visibility: str) -> RiskRe
     report = RiskReport.objects.select_for_update().get(pk=report.pk)
     if not is_on_route(actor, report):
         raise PermissionDenied(_("Only a regulator the report was routed to narrows it."))
-    _choice(visibility, Visibility.values, "visibility")
+    check_choice(visibility, Visibility.values, "visibility")
     if VISIBILITY_RANK[Visibility(visibility)] >= VISIBILITY_RANK[Visibility(report.visibility)]:
         raise ValidationError({"visibility": [_("Choose a narrower visibility.")]})
     report.visibility = visibility
@@ -587,8 +583,11 @@ def _warning_fields(given: Mapping[str, Any]) -> tuple[dict[str, str], list[str]
         [
             ("title", lambda: _text(given.get("title"), "title", limit=TITLE_LIMIT, required=True)),
             ("body", lambda: _text(given.get("body"), "body", limit=TEXT_LIMIT, required=True)),
-            ("category", lambda: _choice(given.get("category"), RiskCategory.values, "category")),
-            ("severity", lambda: _choice(given.get("severity"), Severity.values, "severity")),
+            (
+                "category",
+                lambda: check_choice(given.get("category"), RiskCategory.values, "category"),
+            ),
+            ("severity", lambda: check_choice(given.get("severity"), Severity.values, "severity")),
         ]
     )
     sector = given.get("sector", "")

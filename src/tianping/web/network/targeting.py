@@ -19,10 +19,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
-from django.utils.translation import gettext_lazy as _
 
 from tianping.web.accounts.models import Organisation
 from tianping.web.catalogue.models import ListedActivity
+from tianping.web.core.validation import ERR_CHOICE
 from tianping.web.network.models import ReportStatus, RiskCategory, RiskReport, SystemType
 from tianping.web.systems.models import AISystem
 
@@ -42,7 +42,8 @@ SYSTEM_TYPE_RULES: dict[str, Q] = {
 }
 """Which answers of a system's current intake make it a system of each type."""
 
-ERR_TARGET = _("Choose one of the listed values.")
+CODES = {"system_type": SystemType.values, "report_category": RiskCategory.values}
+"""The codes of the filters with a fixed vocabulary (listed activities: the catalogue's)."""
 
 
 def listed_activity_known(code: str) -> bool:
@@ -54,22 +55,17 @@ def targets_checked(given: Mapping[str, Any]) -> dict[str, str]:
     """The three filters, each a known code or blank; ``ValidationError`` names what failed."""
     values: dict[str, str] = {}
     errors: dict[str, list[str]] = {}
-    known = {
-        "system_type": set(SystemType.values),
-        "report_category": set(RiskCategory.values),
-    }
     for name in TARGET_FIELDS:
         value = given.get(name) or ""
-        if not isinstance(value, str):
-            errors[name] = [str(ERR_TARGET)]
-            continue
-        if value:
-            allowed = known.get(name)
-            ok = listed_activity_known(value) if allowed is None else value in allowed
-            if not ok:
-                errors[name] = [str(ERR_TARGET)]
-                continue
-        values[name] = value
+        if value and not (
+            isinstance(value, str)
+            and (
+                listed_activity_known(value) if name == "listed_activity" else value in CODES[name]
+            )
+        ):
+            errors[name] = [str(ERR_CHOICE)]
+        else:
+            values[name] = value
     if errors:
         raise ValidationError(errors)
     return values
