@@ -8,6 +8,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test import Client
@@ -90,10 +91,13 @@ def test_recipients_acknowledge_and_the_issuer_sees_who_has_not(network: Network
     assert _client(n.applicant_b).get(f"/api/network/warnings/{warning.pk}").status_code == 404
     seen = _client(n.applicant_a).get(f"/api/network/warnings/{warning.pk}").json()
     assert seen["recipients"] is None  # a recipient does not see the others
-    response = _client(n.applicant_a).post(
-        reverse("network:warning_acknowledge", args=[warning.pk])
-    )
+    with mock.patch.object(services, "announce") as announce:
+        response = _client(n.applicant_a).post(
+            reverse("network:warning_acknowledge", args=[warning.pk])
+        )
     assert response.status_code == 302
+    # A warning issued here goes back to no peer instance: no event, no background job.
+    assert not announce.called and not warning.peer
     with pytest.raises(ValidationError):  # nothing left to acknowledge
         services.warning_acknowledge(actor=n.applicant_a, warning=warning)  # type: ignore[arg-type]
     issuer = _client(n.regulator_province_a).get(f"/api/network/warnings/{warning.pk}").json()
@@ -282,9 +286,25 @@ def test_a_warning_from_a_peer_instance_applies_the_same_filters(network: Networ
     ) as ledger:
         newer = received(system_type="recommender", listed_activity="activity_of_a_newer_list")
     assert _reached(newer) == {shop} and newer.listed_activity == ""
+    assert newer.peer == "central"
     payload = ledger.call_args.kwargs["payload"]
     assert payload["dropped"] == {"listed_activity": "activity_of_a_newer_list"}
     assert payload["system_type"] == "recommender" and payload["peer"] == "central"
+    # The issuer's page names the filters in the reader's language, and where it came from.
+    listed = received(listed_activity="public_opinion_mobilisation", sector="finance")
+    client = _client(n.regulator_province_a)
+    url = reverse("network:warning_detail", args=[listed.pk])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-Hans").content.decode()
+    assert "舆论动员" in page and "public_opinion_mobilisation" not in page
+    targets = page.split('id="targets"')[1].split("</p>")[0]
+    assert "金融" in targets and "finance" not in targets
+    assert "由对等实例 central 下发" in page
+    # Its acknowledgement is announced, for the federation to send back.
+    hospital_user = User.objects.get(username="applicant_c")
+    with mock.patch.object(services, "announce") as announce:
+        services.warning_acknowledge(actor=hospital_user, warning=listed)
+    assert announce.call_count == 1
+
     before = EarlyWarning.objects.count()
     with pytest.raises(ValidationError) as bad:
         received(system_type="astrology")

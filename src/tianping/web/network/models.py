@@ -316,6 +316,12 @@ class EarlyWarning(models.Model):
     acknowledge_by = models.DateTimeField(_("acknowledge by"))
     issued_at = models.DateTimeField(_("issued at"))
     ledger_index = models.PositiveBigIntegerField(_("ledger entry"), null=True, blank=True)
+    peer = models.CharField(
+        _("from the peer instance"),
+        max_length=64,
+        blank=True,
+        help_text=_("The instance that sent the warning down (its acknowledgements go back)."),
+    )
 
     class Meta:
         verbose_name = _("early warning")

@@ -14,9 +14,11 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from tianping.web.accounts.models import REGULATOR_KINDS, Organisation, OrganisationKind, Role
 from tianping.web.accounts.selectors import memberships_of
+from tianping.web.catalogue.models import ListedActivity
 from tianping.web.core.validation import check_pk
 from tianping.web.network.models import (
     EarlyWarning,
@@ -25,6 +27,7 @@ from tianping.web.network.models import (
     Visibility,
     WarningRecipient,
 )
+from tianping.web.systems.models import Sector
 
 REGULATOR_ROLES = frozenset({Role.REGULATOR, Role.ADMIN})
 REPORTER_KINDS = frozenset(
@@ -146,6 +149,26 @@ def warning_get(user: User | AnonymousUser, warning_id: object) -> EarlyWarning:
 
 def is_issuer(user: User | AnonymousUser, warning: EarlyWarning) -> bool:
     return any(o.pk == warning.issuer_id for o in member_organisations(user))
+
+
+def warning_filters(warning: EarlyWarning) -> list[tuple[str, str]]:
+    """The filters ``warning`` was sent with, as (label, value) in the reader's language."""
+    filters: list[tuple[str, str]] = []
+    if warning.sector:
+        sector = dict(Sector.choices).get(warning.sector, warning.sector)
+        filters.append((gettext("Sector"), str(sector)))
+    if warning.kinds:
+        kinds = ", ".join(str(OrganisationKind(kind).label) for kind in warning.kinds)
+        filters.append((gettext("Kinds of organisation"), kinds))
+    if warning.system_type:
+        filters.append((gettext("System type"), warning.get_system_type_display()))
+    if warning.report_category:
+        filters.append((gettext("Reported risk category"), warning.get_report_category_display()))
+    if warning.listed_activity:
+        activity = ListedActivity.objects.filter(code=warning.listed_activity).first()
+        name = activity.loc("name") if activity else warning.listed_activity
+        filters.append((gettext("Listed activity"), str(name)))
+    return filters
 
 
 def pending_rows(user: User | AnonymousUser, warning: EarlyWarning) -> QuerySet[WarningRecipient]:

@@ -673,6 +673,7 @@ def _warning_send(
     ledger_kind: str,
     ledger_extra: dict[str, Any],
     targets: dict[str, str] | None = None,
+    peer: str = "",
 ) -> EarlyWarning:
     """Write a warning, its recipient rows in bulk and one ledger entry; notices in bulk now,
     e-mails from the worker after the commit."""
@@ -689,6 +690,7 @@ def _warning_send(
         **(targets or {}),
         acknowledge_by=acknowledge_due(values["severity"], now),
         issued_at=now,
+        peer=peer,
     )
     # One INSERT … SELECT each for the recipient rows and the in-app notices: no
     # instance per row (a warning may reach ten thousand organisations).
@@ -740,9 +742,10 @@ def warning_acknowledge(*, actor: User, warning: EarlyWarning) -> int:
         row.acknowledged_at = now
         row.acknowledged_by = actor
     WarningRecipient.objects.bulk_update(rows, ["acknowledged_at", "acknowledged_by"])
-    for row in rows:
-        # After the commit: a warning a peer instance sent is acknowledged there too.
-        announce(WarningAcknowledged(warning_id=warning.pk, recipient_id=row.pk))
+    if warning.peer:
+        for row in rows:
+            # After the commit: a warning a peer instance sent is acknowledged there too.
+            announce(WarningAcknowledged(warning_id=warning.pk, recipient_id=row.pk))
     return len(rows)
 
 
@@ -868,4 +871,5 @@ def warning_receive_federated(
         ledger_kind="network.warning_received",
         ledger_extra=extra,
         targets=targets,
+        peer=peer,
     )

@@ -255,6 +255,7 @@ def warning_detail(request: AuthenticatedHttpRequest, warning_id: int) -> HttpRe
             "recipients": recipients if issuer else None,
             "pending": selectors.pending_rows(user, warning).exists(),
             "unacknowledged": recipients.filter(acknowledged_at__isnull=True).count(),
+            "filters": selectors.warning_filters(warning),
         },
     )
 
