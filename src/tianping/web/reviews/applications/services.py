@@ -1002,7 +1002,9 @@ def _to_expert_review(
         raise ValidationError(
             _("No competent authority is above the applicant organisation for expert re-review.")
         )
-    text = "\n".join([*changes, *reasons]) or _("The committee's preliminary opinion.")
+    # The reasons as the committee wrote them; none: the decision speaks for itself (a
+    # stock sentence stored here would stay in the language of whoever was signed in).
+    text = "\n".join([*changes, *reasons])
     requested = timeline.now()
     # expert_review.deadline_days: the last day is counted in the authority's calendar.
     due = lib.deadline(local(requested, zone_of(authority)), "expert_review", rules=rules).due
