@@ -18,7 +18,7 @@ from PIL import Image, ImageOps
 from pypdf import PdfReader
 
 from tests.interop.vc_verifier import npm_verify
-from tests.web.certification.factories import Bodies, build_bodies, give_basic_evidence, submit
+from tests.web.certification.factories import issue_basic
 from tests.web.factories import Network
 from tianping.web.certification import public_views, selectors, services
 from tianping.web.certification.models import Certificate
@@ -28,23 +28,7 @@ from tianping.web.transparency.services import document_publish, document_save
 
 @pytest.fixture
 def certificate(network: Network) -> Certificate:
-    bodies: Bodies = build_bodies(network)
-    give_basic_evidence(network)
-    application = submit(network, bodies)
-    services.evaluators_assign(
-        actor=bodies.certifier,
-        application=application,
-        evaluators=[bodies.evaluator_ri, bodies.evaluator_ia],
-    )
-    evidence = selectors.platform_evidence(application.system)
-    met = {r.id: ("met", "") for r in selectors.requirements(application.scheme, evidence)}
-    for evaluator in (bodies.evaluator_ri, bodies.evaluator_ia):
-        services.findings_record(actor=evaluator, application=application, findings=met)
-    application.refresh_from_db()
-    issued = services.application_decide(
-        actor=bodies.certifier, application=application, grant=True, reason="Agreed."
-    )
-    assert issued is not None
+    issued, _bodies = issue_basic(network)
     return issued
 
 
