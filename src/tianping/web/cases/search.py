@@ -241,11 +241,11 @@ def _pg_candidates(
     those of the chosen facet values (``keys``), so only the rows that match are read (never
     the other rows of a window, nor every match of the table). The first window is sized by
     the most of the cases the query's words can match (estimated as for the weights), each
-    further one by the density of
-    matches seen so far (twice that), at least twice the last one. Only the rows kept are
-    scored, each stored vector read (detoasted) once. The matches of a window are asked
-    apart from their order (``OFFSET 0``), so the planner never walks the ids backwards
-    testing each row: it does not know that the matches lie in the window's blocks."""
+    further one by the density of matches seen so far (twice that), at least twice the last
+    one. Only the rows kept are scored, each stored vector read (detoasted) once. The
+    matches of a window are asked apart from their order (``OFFSET 0``), so the planner
+    never walks the ids backwards testing each row: it does not know that the matches lie
+    in the window's blocks."""
     base = query.every if every else query.any
     if not base:
         return []
