@@ -9,6 +9,7 @@ has not acknowledged. Pages are read in English.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -51,8 +52,9 @@ def _no_personal_numbers(page: Page) -> None:
 
 
 def test_report_up_warning_down_with_several_users(
-    browser: Browser, live_server: Any, demo: dict[str, Any]
+    browser: Browser, live_server: Any, demo: dict[str, Any], tmp_path: Path
 ) -> None:
+    shots = tmp_path
     url, password = live_server.url, demo["password"]
     district_user = _district_regulator()
 
@@ -96,10 +98,17 @@ def test_report_up_warning_down_with_several_users(
     province.locator("#id_body").fill("Review the access rules of scoring results.")
     province.locator("#id_category").select_option("privacy_leak")
     province.locator("#id_severity").select_option("high")
+    # Only enterprises that reported a privacy leak.
+    province.locator("input[name=kinds][value=enterprise]").check()
+    province.locator("#id_report_category").select_option("privacy_leak")
     province.locator("main form button[type=submit]").click()
     expect(province).to_have_url(re.compile(r"/network/warnings/\d+/$"))
     warning_url = province.url
     expect(province.locator("#recipients tr.pending", has_text=ENTERPRISE)).to_have_count(1)
+    targets = province.locator("#targets")
+    expect(targets).to_contain_text("Kinds of organisation: Enterprise")
+    expect(targets).to_contain_text("Reported risk category: Privacy leak")
+    province.screenshot(path=str(shots / "warning-issued.png"), full_page=True)
 
     # The enterprise user finds the warning and acknowledges it.
     enterprise.goto(f"{url}/network/warnings/")
