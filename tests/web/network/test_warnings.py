@@ -309,6 +309,9 @@ def test_a_warning_from_a_peer_instance_applies_the_same_filters(network: Networ
     with pytest.raises(ValidationError) as bad:
         received(system_type="astrology")
     assert set(bad.value.message_dict) == {"system_type"}
+    with pytest.raises(ValidationError) as bad:  # no code is that long: refused, not dropped
+        received(listed_activity="x" * 65)
+    assert set(bad.value.message_dict) == {"listed_activity"}
     assert EarlyWarning.objects.count() == before
 
 

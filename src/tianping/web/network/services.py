@@ -59,6 +59,7 @@ from tianping.web.network.selectors import (
     reporter_organisations,
 )
 from tianping.web.network.targeting import (
+    ACTIVITY_CODE_LIMIT,
     TARGET_FIELDS,
     listed_activity_known,
     targets_checked,
@@ -853,7 +854,9 @@ def warning_receive_federated(
     given = {name: values.get(name) or "" for name in TARGET_FIELDS}
     dropped = []
     activity = given["listed_activity"]
-    if isinstance(activity, str) and activity and not listed_activity_known(activity):
+    # Only what could be a code (the catalogue's length) is dropped; anything else is refused.
+    could_be_code = isinstance(activity, str) and 0 < len(activity) <= ACTIVITY_CODE_LIMIT
+    if could_be_code and not listed_activity_known(activity):
         given["listed_activity"] = ""
         dropped.append("listed_activity")
     targets = targets_checked(given)

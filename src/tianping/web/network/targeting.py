@@ -46,6 +46,10 @@ CODES = {"system_type": SystemType.values, "report_category": RiskCategory.value
 """The codes of the filters with a fixed vocabulary (listed activities: the catalogue's)."""
 
 
+ACTIVITY_CODE_LIMIT: int = ListedActivity._meta.get_field("code").max_length or 0
+"""The longest code an activity of the list can have."""
+
+
 def listed_activity_known(code: str) -> bool:
     """Whether ``code`` is an activity of this instance's expert re-review list."""
     return ListedActivity.objects.filter(code=code).exists()
