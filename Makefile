@@ -55,6 +55,8 @@ bench: system-deps
 	$(BENCH_VENV)/bin/python -m pip install -q --upgrade pip
 	$(BENCH_VENV)/bin/python -m pip install -q -e '.[dev,postgres,bench]'
 	@set -e; for script in benchmarks/*.py; do echo "== $$script"; $(BENCH_VENV)/bin/python $$script; done
+	@echo "== benchmarks/case_search_db.py --database postgresql"
+	scripts/with-postgres -- $(BENCH_VENV)/bin/python benchmarks/case_search_db.py --database postgresql
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) var .pytest_cache .mypy_cache .ruff_cache
