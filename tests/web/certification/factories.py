@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -11,11 +11,16 @@ from django.utils import timezone
 
 from tests.web.factories import Network, make_user
 from tests.web.reviews.factories import build_review_network, make_application
+from tianping.certification import certificate_credential, load_levels, status_entry
 from tianping.web.accounts.models import OrganisationKind, Role
 from tianping.web.accounts.services import organisation_create
 from tianping.web.assessments.models import Evidence
 from tianping.web.certification import selectors, services
-from tianping.web.certification.models import CertificationApplication, CertificationBody
+from tianping.web.certification.models import (
+    Certificate,
+    CertificationApplication,
+    CertificationBody,
+)
 from tianping.web.certification.services import application_submit, body_create
 from tianping.web.reviews.models import Application
 
@@ -112,3 +117,19 @@ def issue_basic(n: Network) -> tuple[Any, Bodies]:
     )
     assert certificate is not None
     return certificate, bodies
+
+
+def expired_copy(certificate: Certificate) -> dict[str, Any]:
+    """A certificate of the same body, signed three years ago: its two years are over."""
+    body = certificate.issuer
+    at = datetime.now(UTC).replace(microsecond=0) - timedelta(days=3 * 365)
+    status = [status_entry(selectors.status_list_url(body, p), 4000, p) for p in selectors.PURPOSES]
+    unsigned = certificate_credential(
+        credential_id="urn:uuid:00000000-0000-4000-8000-0000000e0e0e",
+        issuer=selectors.did_of(body),
+        level=load_levels().level("basic_compliance"),
+        subject={"id": "urn:test:system"},
+        valid_from=at,
+        status=status,
+    )
+    return selectors.sign(body, unsigned, at=at)

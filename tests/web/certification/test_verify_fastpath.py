@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -14,14 +13,11 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
-from tests.web.certification.factories import Bodies, issue_basic
+from tests.web.certification.factories import Bodies, expired_copy, issue_basic
 from tests.web.factories import Network
 from tianping.certification import (
     SigningKey,
-    certificate_credential,
     issue_credential,
-    load_levels,
-    status_entry,
 )
 from tianping.web.certification import public_views, selectors, services, trust
 from tianping.web.certification.models import (
@@ -40,22 +36,6 @@ def issued(network: Network) -> tuple[Certificate, Bodies]:
     certificate, bodies = issue_basic(network)
     trust.clear()
     return certificate, bodies
-
-
-def _expired(certificate: Certificate) -> dict[str, Any]:
-    """A certificate of the same body, signed three years ago: its two years are over."""
-    body = certificate.issuer
-    at = datetime.now(UTC).replace(microsecond=0) - timedelta(days=3 * 365)
-    status = [status_entry(selectors.status_list_url(body, p), 4000, p) for p in selectors.PURPOSES]
-    unsigned = certificate_credential(
-        credential_id="urn:uuid:00000000-0000-4000-8000-0000000e0e0e",
-        issuer=selectors.did_of(body),
-        level=load_levels().level("basic_compliance"),
-        subject={"id": "urn:test:system"},
-        valid_from=at,
-        status=status,
-    )
-    return selectors.sign(body, unsigned, at=at)
 
 
 def _without_time(answer: dict[str, Any]) -> dict[str, Any]:
@@ -90,7 +70,7 @@ def test_the_lean_path_answers_as_the_whole_stack_on_every_kind_of_certificate(
     tampered = copy.deepcopy(document)
     tampered["credentialSubject"]["id"] = "urn:test:another-system"
     assert _both_paths(tampered)["reason"] == "bad_proof"
-    assert _both_paths(_expired(certificate))["reason"] == "expired"
+    assert _both_paths(expired_copy(certificate))["reason"] == "expired"
     unsigned = {k: v for k, v in document.items() if k != "proof"}
     method = document["proof"]["verificationMethod"]
     wrong_key = issue_credential(unsigned, SigningKey(bytes(range(32))), method)

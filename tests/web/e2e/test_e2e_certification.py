@@ -68,15 +68,9 @@ def _expect_verdict(page: Page, text: str) -> None:
 def _bad_copies(certificate: Any) -> dict[str, dict[str, Any]]:
     """The credential altered, re-signed under another context, signed by another key under the
     body's name, and one of the same body signed three years ago (expired)."""
-    from datetime import UTC, datetime, timedelta
+    from tests.web.certification.factories import expired_copy
 
-    from tianping.certification import (
-        SigningKey,
-        certificate_credential,
-        issue_credential,
-        load_levels,
-        status_entry,
-    )
+    from tianping.certification import SigningKey, issue_credential
     from tianping.web.certification import selectors
 
     document = certificate.credential
@@ -86,23 +80,13 @@ def _bad_copies(certificate: Any) -> dict[str, dict[str, Any]]:
     context = [*document["@context"], "https://evil.example/context"]
     body = certificate.issuer
     method = document["proof"]["verificationMethod"]
-    at = datetime.now(UTC).replace(microsecond=0) - timedelta(days=3 * 365)
-    status = [status_entry(selectors.status_list_url(body, p), 4000, p) for p in selectors.PURPOSES]
-    old = certificate_credential(
-        credential_id="urn:uuid:00000000-0000-4000-8000-0000000e0e0e",
-        issuer=selectors.did_of(body),
-        level=load_levels().level("basic_compliance"),
-        subject={"id": "urn:test:system"},
-        valid_from=at,
-        status=status,
-    )
     return {
         "signature is invalid": altered,
         "is not pinned": selectors.sign(
             body, {**unsigned, "@context": context}, at=certificate.issued_at
         ),
         "signed by another key": issue_credential(unsigned, SigningKey(bytes(range(32))), method),
-        "has expired": selectors.sign(body, old, at=at),
+        "has expired": expired_copy(certificate),
     }
 
 

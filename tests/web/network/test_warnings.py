@@ -68,19 +68,7 @@ def test_a_warning_reaches_the_filtered_subtree_with_one_ledger_entry(network: N
     with pytest.raises(ValidationError):
         warn_province_a(n, sector="transport")  # no organisation matches
     assert EarlyWarning.objects.count() == before
-    response = _client(n.regulator_province_b).post(
-        "/api/network/warnings",
-        json.dumps(
-            {
-                "issuer_id": n.province_a.pk,
-                "title": "t",
-                "body": "b",
-                "category": "other",
-                "severity": "low",
-            }
-        ),
-        content_type="application/json",
-    )
+    response = _post_warning(n.regulator_province_b, n.province_a)
     assert response.status_code == 404
 
 
@@ -158,22 +146,31 @@ def _enterprise_with_intake(n: Network, name: str, user: str, **changes: Any) ->
     return organisation
 
 
+def _post_warning(user: object, issuer: Any, **fields: str) -> Any:
+    """``user`` issues a warning through the API as ``issuer`` (a low one, unless ``fields``)."""
+    body = {"title": "t", "body": "b", "category": "other", "severity": "low", **fields}
+    return _client(user).post(
+        "/api/network/warnings",
+        json.dumps({"issuer_id": issuer.pk, **body}),
+        content_type="application/json",
+    )
+
+
 def _reached(warning: EarlyWarning) -> set[Any]:
     return {r.organisation for r in warning.recipients.all()}
 
 
-def test_a_warning_filters_by_system_type_listed_activity_and_reported_category(
-    network: Network,
-) -> None:
-    n = network
+def _hospital_and_shop(n: Network) -> tuple[Any, Any]:
+    """A listed activity; enterprise A with a low-risk intake (nothing generative, no automated
+    decisions, no listed activity) and a privacy-leak report; a hospital whose system is
+    generative, public-facing, makes automated decisions and is registered for the activity;
+    a shop whose system only recommends and prices."""
     ListedActivity.objects.create(
         code="public_opinion_mobilisation",
         name_zh="舆论动员",
         name_en="Public opinion mobilisation",
         list_version="2023.1",
     )
-    # Enterprise A: a low-risk intake (nothing generative, no automated decisions, no listed
-    # activity) and a privacy-leak report.
     file_report(n)
     hospital = _enterprise_with_intake(n, "丙医院", "applicant_c")
     shop = _enterprise_with_intake(
@@ -185,6 +182,14 @@ def test_a_warning_filters_by_system_type_listed_activity_and_reported_category(
         automated_decisions=["recommendation", "pricing"],
         listed_activities=["none"],
     )
+    return hospital, shop
+
+
+def test_a_warning_filters_by_system_type_listed_activity_and_reported_category(
+    network: Network,
+) -> None:
+    n = network
+    hospital, shop = _hospital_and_shop(n)
     assert _reached(warn_province_a(n, system_type="generative")) == {hospital}
     assert _reached(warn_province_a(n, system_type="public_facing")) == {hospital}
     assert _reached(warn_province_a(n, system_type="recommender")) == {shop}
@@ -209,38 +214,18 @@ def test_a_warning_filters_by_system_type_listed_activity_and_reported_category(
         warn_province_a(n, report_category="discrimination")  # no organisation matches
     assert EarlyWarning.objects.count() == before
 
-    response = _client(n.regulator_province_a).post(
-        "/api/network/warnings",
-        json.dumps(
-            {
-                "issuer_id": n.province_a.pk,
-                "title": "Recommenders",
-                "body": "Check the ranking rules.",
-                "category": "other",
-                "severity": "low",
-                "system_type": "recommender",
-            }
-        ),
-        content_type="application/json",
+    response = _post_warning(
+        n.regulator_province_a,
+        n.province_a,
+        title="Recommenders",
+        body="Check the ranking rules.",
+        system_type="recommender",
     )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["system_type"] == "recommender" and body["listed_activity"] == ""
     assert [r["organisation_id"] for r in body["recipients"]] == [shop.pk]
-    refused = _client(n.regulator_province_a).post(
-        "/api/network/warnings",
-        json.dumps(
-            {
-                "issuer_id": n.province_a.pk,
-                "title": "t",
-                "body": "b",
-                "category": "other",
-                "severity": "low",
-                "report_category": "astrology",
-            }
-        ),
-        content_type="application/json",
-    )
+    refused = _post_warning(n.regulator_province_a, n.province_a, report_category="astrology")
     assert refused.status_code == 422
     assert EarlyWarning.objects.count() == before + 1
 
@@ -250,23 +235,7 @@ def test_a_warning_from_a_peer_instance_applies_the_same_filters(network: Networ
     reported category and listed activity, as a local one; an activity this instance's list
     does not hold is dropped (said in the ledger), and a bad code refuses the message."""
     n = network
-    ListedActivity.objects.create(
-        code="public_opinion_mobilisation",
-        name_zh="舆论动员",
-        name_en="Public opinion mobilisation",
-        list_version="2023.1",
-    )
-    file_report(n)
-    hospital = _enterprise_with_intake(n, "丙医院", "applicant_c")
-    shop = _enterprise_with_intake(
-        n,
-        "丁商店",
-        "applicant_d",
-        generative=False,
-        public_facing=False,
-        automated_decisions=["recommendation"],
-        listed_activities=["none"],
-    )
+    hospital, shop = _hospital_and_shop(n)
 
     def received(**filters: str) -> EarlyWarning:
         values = {"title": "t", "body": "b", "category": "other", "severity": "low"}
