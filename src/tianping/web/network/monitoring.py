@@ -30,7 +30,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -146,46 +146,38 @@ def monthly(regions: Iterable[Organisation], year: int) -> list[dict[str, Any]]:
         else:
             row[field][sub or "-"] += n
 
-    reviews = (
-        Application.objects.filter(
-            organisation__path__in=paths, decided_at__gte=start, decided_at__lt=end
+    def per_month(query: QuerySet[Any], path: str, when: str, *by: str, **counts: Any) -> Any:
+        """``query``'s rows whose organisation (``path``) is in the regions and whose ``when``
+        falls in the year, counted (``n``, and ``counts``) per path, month and ``by``."""
+        return (
+            query.filter(**{f"{path}__in": paths, f"{when}__gte": start, f"{when}__lt": end})
+            .annotate(month=TruncMonth(when, tzinfo=zone))
+            .values(path, "month", *by)
+            .annotate(n=Count("pk"), **counts)
         )
-        .annotate(month=TruncMonth("decided_at", tzinfo=zone))
-        .values("organisation__path", "month", "procedure", "decision")
-        .annotate(n=Count("pk"))
+
+    reviews = per_month(
+        Application.objects.all(), "organisation__path", "decided_at", "procedure", "decision"
     )
     for rv in reviews:
         add(rv["organisation__path"], rv["month"], "reviews", rv["n"])
         add(rv["organisation__path"], rv["month"], "reviews_by_procedure", rv["n"], rv["procedure"])
         add(rv["organisation__path"], rv["month"], "reviews_by_decision", rv["n"], rv["decision"])
-    expert = (
-        ExpertReview.objects.filter(
-            application__organisation__path__in=paths,
-            concluded_at__gte=start,
-            concluded_at__lt=end,
-        )
-        .annotate(month=TruncMonth("concluded_at", tzinfo=zone))
-        .values("application__organisation__path", "month")
-        .annotate(n=Count("pk"))
+    expert = per_month(
+        ExpertReview.objects.all(), "application__organisation__path", "concluded_at"
     )
     for ex in expert:
         add(ex["application__organisation__path"], ex["month"], "expert_reviews", ex["n"])
-    certificates = (
-        PlatformAction.objects.filter(
-            kind=CERTIFICATE_ISSUED, system__organisation__path__in=paths, at__gte=start, at__lt=end
-        )
-        .annotate(month=TruncMonth("at", tzinfo=zone))
-        .values("system__organisation__path", "month")
-        .annotate(n=Count("pk"))
+    certificates = per_month(
+        PlatformAction.objects.filter(kind=CERTIFICATE_ISSUED), "system__organisation__path", "at"
     )
     for ce in certificates:
         add(ce["system__organisation__path"], ce["month"], "certificates", ce["n"])
-    reports = (
-        RiskReport.objects.exclude(status=ReportStatus.DRAFT)
-        .filter(organisation__path__in=paths, filed_at__gte=start, filed_at__lt=end)
-        .annotate(month=TruncMonth("filed_at", tzinfo=zone))
-        .values("organisation__path", "month", "category")
-        .annotate(n=Count("pk"))
+    reports = per_month(
+        RiskReport.objects.exclude(status=ReportStatus.DRAFT),
+        "organisation__path",
+        "filed_at",
+        "category",
     )
     for rp in reports:
         add(rp["organisation__path"], rp["month"], "risk_reports", rp["n"])
@@ -196,27 +188,16 @@ def monthly(regions: Iterable[Organisation], year: int) -> list[dict[str, Any]]:
             rp["n"],
             rp["category"],
         )
-    contributed = (
-        RiskReport.objects.filter(
-            organisation__path__in=paths,
-            case_consent__consented_at__gte=start,
-            case_consent__consented_at__lt=end,
-        )
-        .annotate(month=TruncMonth("case_consent__consented_at", tzinfo=zone))
-        .values("organisation__path", "month")
-        .annotate(n=Count("pk"))
+    contributed = per_month(
+        RiskReport.objects.all(), "organisation__path", "case_consent__consented_at"
     )
     for cc in contributed:
         add(cc["organisation__path"], cc["month"], "cases_contributed", cc["n"])
-    received = (
-        WarningRecipient.objects.filter(
-            organisation__path__in=paths,
-            warning__issued_at__gte=start,
-            warning__issued_at__lt=end,
-        )
-        .annotate(month=TruncMonth("warning__issued_at", tzinfo=zone))
-        .values("organisation__path", "month")
-        .annotate(n=Count("pk"), acknowledged=Count("pk", filter=Q(acknowledged_at__isnull=False)))
+    received = per_month(
+        WarningRecipient.objects.all(),
+        "organisation__path",
+        "warning__issued_at",
+        acknowledged=Count("pk", filter=Q(acknowledged_at__isnull=False)),
     )
     for wr in received:
         add(wr["organisation__path"], wr["month"], "warnings_received", wr["n"])
