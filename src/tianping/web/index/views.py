@@ -45,6 +45,14 @@ def _system(request: HttpRequest, system_id: int) -> AISystem:
     return get_object_or_404(selectors.visible_systems(request.user), pk=system_id)
 
 
+def _owned(request: HttpRequest, system_id: int) -> AISystem:
+    """A visible system whose owner ``request``'s user acts for (others: 403)."""
+    item = _system(request, system_id)
+    if not selectors.is_owner(request.user, item):
+        raise PermissionDenied(services.ERR_NOT_OWNER)
+    return item
+
+
 def _card(request: HttpRequest, scorecard_id: int) -> StoredScorecard:
     systems = selectors.visible_systems(request.user)
     return get_object_or_404(
@@ -209,9 +217,7 @@ def compute(request: AuthenticatedHttpRequest, system_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def energy(request: AuthenticatedHttpRequest, system_id: int) -> HttpResponse:
-    item = _system(request, system_id)
-    if not selectors.is_owner(request.user, item):
-        raise PermissionDenied(services.ERR_NOT_OWNER)
+    item = _owned(request, system_id)
     return post_and_redirect(
         request,
         lambda data: services.energy_record(actor=request.user, system=item, **data),
@@ -224,9 +230,7 @@ def energy(request: AuthenticatedHttpRequest, system_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def algorithm_filing(request: AuthenticatedHttpRequest, system_id: int) -> HttpResponse:
-    item = _system(request, system_id)
-    if not selectors.is_owner(request.user, item):
-        raise PermissionDenied(services.ERR_NOT_OWNER)
+    item = _owned(request, system_id)
     return post_and_redirect(
         request,
         lambda data: services.algorithm_filing_record(actor=request.user, system=item, **data),
